@@ -1,0 +1,5 @@
+import sys
+
+from demand.cli import main
+
+sys.exit(main())

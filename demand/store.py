@@ -1,0 +1,309 @@
+"""The DuckDB layer: every read of the data goes through a Store.
+
+A Store checks a directory of parquet extracts against the contract in ``demand.schema``,
+builds a DuckDB database file from them (the snapshot) and answers the queries in
+``queries/``. Why a database file: on this machine DuckDB reads its own tables about 2x
+faster than its own sorted parquet, and 5x faster than pyarrow's parquet (STYLE.md), and a
+file can be swapped whole, so a refresh never leaves a half-built snapshot serving.
+
+The snapshot is named after a fingerprint of the extract files (path, size, mtime), so a
+changed extract is noticed on the next ``refresh()``. A broken extract raises
+ExtractError naming the table, column and row; the snapshot already serving keeps serving.
+
+DuckDB connections are not thread-safe and Streamlit sessions are threads: the Store holds
+one read-only connection per snapshot and every query runs on its own cursor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from demand import config, sql
+from demand.schema import TABLES, TYPE_FAMILIES, Table
+
+# Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
+SNAPSHOT_FORMAT = 1
+# How many snapshot files to keep: the one serving and the one before it.
+SNAPSHOTS_KEPT = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    table: str
+    message: str
+    column: str | None = None
+    file: str | None = None
+    row: int | None = None  # 0-based row number within the file; shown counting from 1
+
+    def __str__(self) -> str:
+        where = self.file or f"{self.table}"
+        if self.column:
+            where += f", column {self.column}"
+        if self.row is not None:
+            where += f", row {self.row + 1}"
+        return f"{where}: {self.message}"
+
+
+class ExtractError(Exception):
+    """The extracts break the contract; each problem names table, column and row."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The wards a query may read. Events with no ward are read only when the area is
+    the whole force (include_unwarded), never for a ward or district."""
+
+    wards: tuple[str, ...]
+    include_unwarded: bool = False
+    label: str = ""
+
+    def params(self) -> dict:
+        return {"wards": list(self.wards), "include_unwarded": self.include_unwarded}
+
+
+# --- finding and checking the extract files ----------------------------------------
+
+
+def table_files(data_dir: Path, table: Table) -> list[Path]:
+    """``<table>.parquet``, or every parquet file in a ``<table>/`` folder."""
+    single = data_dir / f"{table.name}.parquet"
+    if single.is_file():
+        return [single]
+    folder = data_dir / table.name
+    if folder.is_dir():
+        return sorted(folder.glob("*.parquet"))
+    return []
+
+
+def fingerprint(data_dir: Path) -> str:
+    digest = hashlib.sha256(f"format {SNAPSHOT_FORMAT}".encode())
+    for table in TABLES.values():
+        for path in table_files(data_dir, table):
+            stat = path.stat()
+            digest.update(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:20]
+
+
+def _read(files: list[Path], **options) -> str:
+    """A read_parquet call over literal paths. Paths are quoted here because DuckDB cannot
+    bind parameters inside a CREATE TABLE ... AS; they come from the file system, not
+    from a user."""
+    listed = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files)
+    extra = "".join(f", {k}={v}" for k, v in options.items())
+    return f"read_parquet([{listed}], union_by_name=true{extra})"
+
+
+def _base_type(duck_type: str) -> str:
+    return duck_type.split("(")[0].strip()
+
+
+def check_table(con: duckdb.DuckDBPyConnection, data_dir: Path, table: Table) -> list[Problem]:
+    files = table_files(data_dir, table)
+    if not files:
+        if table.optional:
+            return []
+        return [Problem(table.name, f"table missing: expected {table.name}.parquet "
+                        f"or a {table.name}/ folder of parquet files in {data_dir}")]
+    problems: list[Problem] = []
+    found: dict[str, str] = {}
+    for path in files:
+        try:
+            described = con.execute(f"DESCRIBE SELECT * FROM {_read([path])}").fetchall()
+        except duckdb.Error as error:
+            first_line = str(error).splitlines()[0]
+            problems.append(Problem(table.name, f"unreadable parquet file ({first_line})",
+                                    file=str(path)))
+            continue
+        for name, duck_type, *_ in described:
+            found.setdefault(name, duck_type)
+            if name in table.column_names:
+                wanted = table.column(name).type
+                if _base_type(duck_type) not in TYPE_FAMILIES[wanted]:
+                    problems.append(Problem(table.name, f"has type {duck_type}, expected {wanted}",
+                                            column=name, file=str(path)))
+    if problems:
+        return problems
+    for column in table.columns:
+        if column.required and column.name not in found:
+            problems.append(Problem(table.name, f"required column missing (has: {', '.join(found)})",
+                                    column=column.name))
+    if problems:
+        return problems
+    return problems + _check_values(con, files, table, found)
+
+
+def _check_values(con, files: list[Path], table: Table, found: dict[str, str]) -> list[Problem]:
+    """NULLs where the contract forbids them and values outside a closed vocabulary: the
+    first offending row of each, with its file and row number."""
+    checks = []
+    for column in table.columns:
+        if column.name not in found:
+            continue
+        quoted = f'"{column.name}"'
+        if not column.nullable:
+            checks.append((column, f"{quoted} IS NULL", "is empty (NULL) but is required"))
+        if column.allowed:
+            allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in column.allowed)
+            checks.append((column, f"{quoted} IS NOT NULL AND {quoted}::VARCHAR NOT IN ({allowed})",
+                           "value {value!r} is not one of: " + ", ".join(column.allowed)))
+    if not checks:
+        return []
+    source = _read(files, filename="true", file_row_number="true")
+    selects = ", ".join(
+        f"min_by(struct_pack(f := filename, r := file_row_number, v := \"{c.name}\"::VARCHAR), "
+        f"file_row_number) FILTER (WHERE {condition})"
+        for c, condition, _ in checks
+    )
+    first_bad = con.execute(f"SELECT {selects} FROM {source}").fetchone()
+    problems = []
+    for (column, _, message), bad in zip(checks, first_bad):
+        if bad is not None:
+            problems.append(Problem(table.name, message.format(value=bad["v"]), column=column.name,
+                                    file=bad["f"], row=bad["r"]))
+    return problems
+
+
+def check_extracts(data_dir: Path) -> list[Problem]:
+    if not data_dir.is_dir():
+        return [Problem("*", f"data directory {data_dir} does not exist")]
+    con = duckdb.connect()
+    try:
+        return [p for table in TABLES.values() for p in check_table(con, data_dir, table)]
+    finally:
+        con.close()
+
+
+# --- building a snapshot --------------------------------------------------------------
+
+
+def _select_contract(con, files: list[Path], table: Table) -> str:
+    present = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {_read(files)}").fetchall()}
+    columns = ", ".join(
+        f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' if c.name in present
+        else f'CAST(NULL AS {c.type}) AS "{c.name}"'
+        for c in table.columns
+    )
+    order = f' ORDER BY "{table.time_column}"' if table.time_column else ""
+    return f"SELECT {columns} FROM {_read(files)}{order}"
+
+
+def build_snapshot(data_dir: Path, target: Path) -> None:
+    """Check the extracts and write a DuckDB file at ``target``, atomically."""
+    problems = check_extracts(data_dir)
+    if problems:
+        raise ExtractError(problems)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_suffix(f".building-{os.getpid()}-{threading.get_ident()}")
+    building.unlink(missing_ok=True)
+    con = duckdb.connect(str(building))
+    try:
+        for table in TABLES.values():
+            files = table_files(data_dir, table)
+            if files:
+                con.execute(f"CREATE TABLE {table.name} AS {_select_contract(con, files, table)}")
+        if not table_files(data_dir, TABLES["coverage"]):
+            con.execute(sql.load("derive_coverage").text)
+        con.execute(sql.load("snapshot_views").text)
+        con.execute(
+            "CREATE TABLE snapshot_meta AS SELECT ?::VARCHAR AS source, ?::TIMESTAMP AS built_at",
+            [str(data_dir), datetime.now().replace(microsecond=0)],
+        )
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        building.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(building, target)
+
+
+# --- serving --------------------------------------------------------------------------
+
+
+@dataclass
+class Snapshot:
+    path: Path
+    fingerprint: str
+    connection: duckdb.DuckDBPyConnection
+    opened_at: float = field(default_factory=time.time)
+
+
+class Store:
+    """The data a running app or command reads. Open with ``Store(data_dir)``."""
+
+    def __init__(self, data_dir: Path | str | None = None, cache: Path | None = None):
+        self.data_dir = config.data_dir(data_dir)
+        self.cache_dir = cache or config.cache_dir(self.data_dir)
+        self.last_error: ExtractError | None = None
+        self._lock = threading.Lock()
+        self._snapshot = self._open(fingerprint(self.data_dir))
+
+    def _open(self, print_: str) -> Snapshot:
+        path = self.cache_dir / f"snapshot-{print_}.duckdb"
+        if not path.exists():
+            build_snapshot(self.data_dir, path)
+            self._prune(keep=path)
+        connection = duckdb.connect(str(path), read_only=True)
+        return Snapshot(path, print_, connection)
+
+    def _prune(self, keep: Path) -> None:
+        files = sorted(self.cache_dir.glob("snapshot-*.duckdb"), key=lambda p: p.stat().st_mtime)
+        in_use = {keep, getattr(getattr(self, "_snapshot", None), "path", None)}
+        for old in files[:-SNAPSHOTS_KEPT]:
+            if old not in in_use:
+                old.unlink(missing_ok=True)
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the data serving changes: use it in result-cache keys."""
+        return self._snapshot.fingerprint
+
+    def refresh(self) -> bool:
+        """Serve the extracts as they are now, if they changed. Returns True when a new
+        snapshot is serving. A broken extract leaves the old snapshot serving and sets
+        ``last_error``."""
+        print_ = fingerprint(self.data_dir)
+        if print_ == self._snapshot.fingerprint:
+            return False
+        with self._lock:
+            if print_ == self._snapshot.fingerprint:
+                return False
+            try:
+                self._snapshot = self._open(print_)
+            except ExtractError as error:
+                self.last_error = error
+                return False
+            self.last_error = None
+            return True
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._snapshot.connection.cursor()
+
+    def query(self, name: str, scope: Scope | None = None, **params) -> pd.DataFrame:
+        """Run ``queries/<name>.sql`` with its named parameters bound."""
+        query = sql.load(name)
+        values = {**(scope.params() if scope else {}), **params}
+        cursor = self.cursor()
+        try:
+            return cursor.execute(query.text, query.bind(values)).df()
+        finally:
+            cursor.close()
+
+    def table_info(self) -> pd.DataFrame:
+        return self.query("table_info")
+
+    def close(self) -> None:
+        self._snapshot.connection.close()

@@ -1,0 +1,7 @@
+-- name: ward_list
+-- returns: one row per ward, ordered by district then ward name: ward_code, ward_name,
+--   district, district_code, population
+-- params: (none)
+SELECT ward_code, ward_name, district, district_code, population
+FROM wards
+ORDER BY district, ward_name;

@@ -1,0 +1,41 @@
+"""Shared fixtures. Crafted extracts come from demand.fixtures; the synthetic force from
+demand.synth, generated once per test session."""
+
+from __future__ import annotations
+
+import pytest
+
+from demand.store import Store
+
+
+@pytest.fixture(scope="session")
+def small_force(tmp_path_factory):
+    """The small synthetic force (seed 1), written once per session; returns its directory."""
+    from demand import synth
+
+    out = tmp_path_factory.mktemp("small_force")
+    synth.generate(out, scale="small", seed=1)
+    return out
+
+
+@pytest.fixture(scope="session")
+def small_store(small_force, tmp_path_factory):
+    """A Store over the small synthetic force. Read-only: never refresh or mutate it."""
+    store = Store(small_force, cache=tmp_path_factory.mktemp("small_snapshots"))
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def open_store(tmp_path):
+    """Opens a Store over crafted extracts with its snapshots kept inside tmp_path."""
+    opened = []
+
+    def _open(directory):
+        store = Store(directory, cache=tmp_path / "snapshots")
+        opened.append(store)
+        return store
+
+    yield _open
+    for store in opened:
+        store.close()

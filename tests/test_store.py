@@ -1,0 +1,209 @@
+"""The DuckDB layer: building snapshots, checking extracts, serving through a refresh."""
+
+from __future__ import annotations
+
+import threading
+
+import duckdb
+import pytest
+
+from demand.cli import main
+from demand.fixtures import ABBEY, write_extracts, write_table
+from demand.schema import TABLES
+from demand.store import ExtractError, Scope, Store, check_extracts
+
+CRIMES = [
+    {"crime_id": "R1", "recorded_at": "2026-01-05 10:00", "ward_code": ABBEY},
+    {"crime_id": "R2", "recorded_at": "2026-03-31 23:59", "ward_code": None},
+    {"crime_id": "R3", "recorded_at": "2026-02-14 08:30", "ward_code": ABBEY},
+]
+
+
+@pytest.fixture
+def extracts(tmp_path):
+    return write_extracts(
+        tmp_path / "extracts",
+        crimes=CRIMES,
+        calls=[{"received_at": "2025-12-31 00:00", "caller_id": "P9"}],
+        crime_people=[{"crime_id": "R1", "person_id": "P1"}, {"crime_id": "R1", "person_id": "P1"}],
+    )
+
+
+def rewrite(path, select_sql):
+    """Rewrite a parquet file through a SELECT over it (the file is `src`)."""
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE src AS SELECT * FROM read_parquet('{path}')")
+    con.execute(f"COPY ({select_sql}) TO '{path}' (FORMAT parquet)")
+    con.close()
+
+
+def test_table_info_counts_rows_and_ranges(extracts, open_store):
+    info = open_store(extracts).table_info().set_index("table_name")
+    assert list(info.index) == list(TABLES)
+    assert info.loc["crimes", "row_count"] == 3
+    assert str(info.loc["crimes", "first_at"]) == "2026-01-05 10:00:00"
+    assert str(info.loc["crimes", "last_at"]) == "2026-03-31 23:59:00"
+    assert info.loc["crime_people", "row_count"] == 2  # duplicate links are kept as delivered
+    assert info.loc["persons", "row_count"] == 2  # P1 and P9, implied by the links
+
+
+def test_coverage_is_derived_from_first_to_last_event_month(extracts, open_store):
+    coverage = open_store(extracts).cursor().execute(
+        "SELECT table_name, strftime(month, '%Y-%m') AS m FROM coverage ORDER BY 1, 2").fetchall()
+    assert coverage == [("calls", "2025-12"), ("crimes", "2026-01"), ("crimes", "2026-02"),
+                        ("crimes", "2026-03")]
+
+
+def test_snapshot_tables_are_sorted_by_event_time(extracts, open_store):
+    ids = open_store(extracts).cursor().execute("SELECT crime_id FROM crimes").fetchall()
+    assert [i for (i,) in ids] == ["R1", "R3", "R2"]
+
+
+def test_scope_binds_wards_and_unwarded_events(extracts, open_store):
+    cursor = open_store(extracts).cursor()
+    sql = ("SELECT count(*) FROM crimes WHERE list_contains($wards, ward_code) "
+           "OR (ward_code IS NULL AND $include_unwarded)")
+    assert cursor.execute(sql, Scope((ABBEY,)).params()).fetchone()[0] == 2
+    assert cursor.execute(sql, Scope((ABBEY,), include_unwarded=True).params()).fetchone()[0] == 3
+    assert cursor.execute(sql, Scope(()).params()).fetchone()[0] == 0
+
+
+def test_optional_columns_may_be_left_out(tmp_path, open_store):
+    directory = write_extracts(tmp_path / "x", crimes=CRIMES)
+    rewrite(directory / "wards.parquet", "SELECT ward_code, ward_name, district, population FROM src")
+    wards = open_store(directory).query("ward_list")
+    assert wards["district_code"].isna().all() and len(wards) == 3
+
+
+def test_a_table_may_be_a_folder_of_parquet_files(tmp_path, open_store):
+    directory = write_extracts(tmp_path / "x", crimes=CRIMES)
+    (directory / "crimes.parquet").unlink()
+    for month, rows in (("2026-01", CRIMES[:1]), ("2026-02", CRIMES[1:])):
+        (directory / "crimes" / month).mkdir(parents=True)
+        write_table(directory / "crimes" / month, "crimes", rows).rename(directory / "crimes" / f"{month}.parquet")
+    assert open_store(directory).table_info().set_index("table_name").loc["crimes", "row_count"] == 3
+
+
+# --- bad input: each names the table, column (and row) ---------------------------------
+
+
+def problems_for(directory):
+    return [str(p) for p in check_extracts(directory)]
+
+
+def test_missing_table_is_named(extracts):
+    (extracts / "persons.parquet").unlink()
+    [problem] = problems_for(extracts)
+    assert "persons: table missing" in problem
+
+
+def test_optional_coverage_table_may_be_absent(extracts):
+    assert not (extracts / "coverage.parquet").exists()
+    assert problems_for(extracts) == []
+
+
+def test_missing_column_is_named(extracts):
+    rewrite(extracts / "calls.parquet", "SELECT * EXCLUDE (grade) FROM src")
+    [problem] = problems_for(extracts)
+    assert "column grade" in problem and "required column missing" in problem
+
+
+def test_wrong_type_is_named_with_file(extracts):
+    rewrite(extracts / "crimes.parquet", "SELECT * REPLACE (CAST(recorded_at AS VARCHAR) AS recorded_at) FROM src")
+    [problem] = problems_for(extracts)
+    assert "crimes.parquet" in problem
+    assert "column recorded_at" in problem and "VARCHAR, expected TIMESTAMP" in problem
+
+
+def test_unreadable_file_is_named(extracts):
+    (extracts / "missing_episodes.parquet").write_bytes(b"this is not parquet")
+    [problem] = problems_for(extracts)
+    assert "missing_episodes.parquet" in problem and "unreadable parquet file" in problem
+
+
+def test_value_outside_vocabulary_names_row(extracts):
+    rewrite(extracts / "crime_people.parquet",
+            "SELECT crime_id, person_id, CASE WHEN row_number() OVER () = 2 THEN 'aggrieved' ELSE role END AS role FROM src")
+    [problem] = problems_for(extracts)
+    assert "column role, row 2" in problem and "'aggrieved' is not one of" in problem
+
+
+def test_null_key_names_row(extracts):
+    rewrite(extracts / "crimes.parquet",
+            "SELECT * REPLACE (CASE WHEN crime_id = 'R3' THEN NULL ELSE crime_id END AS crime_id) FROM src")
+    [problem] = problems_for(extracts)
+    assert "column crime_id, row 3" in problem and "is empty" in problem
+
+
+def test_missing_data_directory(tmp_path):
+    with pytest.raises(ExtractError, match="does not exist"):
+        Store(tmp_path / "nowhere", cache=tmp_path / "c")
+
+
+def test_info_command_prints_counts(extracts, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("DEMAND_CACHE", str(tmp_path / "cache"))
+    assert main(["--data", str(extracts), "info"]) == 0
+    out = capsys.readouterr().out
+    crimes_line = next(line for line in out.splitlines() if line.strip().startswith("crimes"))
+    assert crimes_line.split()[1:4] == ["3", "2026-01-05", "10:00"]
+
+
+def test_info_command_fails_cleanly_on_broken_extract(extracts, capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("DEMAND_CACHE", str(tmp_path / "cache"))
+    rewrite(extracts / "calls.parquet", "SELECT * EXCLUDE (received_at) FROM src")
+    assert main(["--data", str(extracts), "info"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: calls, column received_at: required column missing")
+    assert "Traceback" not in err
+
+
+# --- serving through changes ------------------------------------------------------------
+
+
+def test_refresh_picks_up_changed_extracts(extracts, open_store):
+    store = open_store(extracts)
+    before = store.version
+    write_table(extracts, "crimes", CRIMES[:1])
+    assert store.refresh() is True
+    assert store.version != before
+    assert store.table_info().set_index("table_name").loc["crimes", "row_count"] == 1
+    assert store.refresh() is False  # nothing changed since
+
+
+def test_broken_refresh_keeps_serving_old_snapshot(extracts, open_store):
+    store = open_store(extracts)
+    before = store.version
+    rewrite(extracts / "crimes.parquet", "SELECT * EXCLUDE (category) FROM src")
+    assert store.refresh() is False
+    assert store.version == before
+    assert "column category" in str(store.last_error)
+    assert store.table_info().set_index("table_name").loc["crimes", "row_count"] == 3
+    write_table(extracts, "crimes", CRIMES)  # mended: the next refresh serves it and clears the error
+    assert store.refresh() is True and store.last_error is None
+
+
+def test_queries_from_many_threads(extracts, open_store):
+    store = open_store(extracts)
+    counts, errors = [], []
+
+    def work():
+        try:
+            for _ in range(20):
+                counts.append(int(store.table_info()["row_count"].sum()))
+        except Exception as error:  # collected so the assertion below reports it
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(set(counts)) == 1 and len(counts) == 80
+
+
+def test_old_snapshots_are_pruned(extracts, open_store, tmp_path):
+    store = open_store(extracts)
+    for keep in (1, 2, 3):
+        write_table(extracts, "crimes", CRIMES[:keep])
+        assert store.refresh()
+    assert len(list((tmp_path / "snapshots").glob("snapshot-*.duckdb"))) == 2
