@@ -1,0 +1,31 @@
+"""The README documents the contract and the settings, and its commands exist."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from demand import config
+from demand.schema import TABLES
+
+README = (Path(__file__).parent.parent / "README.md").read_text()
+
+
+@pytest.mark.parametrize("table", TABLES.values(), ids=lambda t: t.name)
+def test_every_contract_column_is_documented(table):
+    section = README.split(f"**`{table.name}`**", 1)
+    assert len(section) == 2, f"README has no section for table {table.name}"
+    body = section[1].split("**`", 1)[0]
+    documented = re.findall(r"^\| `(\w+)` \| (\w+) \|", body, flags=re.M)
+    assert documented == [(c.name, c.type) for c in table.columns]
+
+
+@pytest.mark.parametrize("variable", [config.DATA_ENV, config.CACHE_ENV])
+def test_every_setting_is_documented(variable):
+    assert f"`{variable}`" in README
+
+
+def test_the_two_commands_are_the_ones_ci_runs():
+    ci = (Path(__file__).parent.parent / ".ci" / "run").read_text()
+    assert "./dev run" in README and "./dev test" in README
+    assert "./dev test" in ci
