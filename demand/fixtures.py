@@ -116,3 +116,15 @@ def write_extracts(
     for table, rows in tables.items():
         write_table(directory, table, rows)
     return directory
+
+
+def coverage_rows(first_month: str, last_month: str, tables=("calls", "crimes", "missing_episodes"),
+                  uncovered: dict[str, list[str]] | None = None) -> list[dict]:
+    """A coverage table marking every month from first_month to last_month ('YYYY-MM') covered
+    for each table, except the months listed in ``uncovered`` ({'crimes': ['2026-05']})."""
+    uncovered = uncovered or {}
+    months = pd.date_range(f"{first_month}-01", f"{last_month}-01", freq="MS")
+    return [
+        {"table_name": t, "month": m.date(), "covered": f"{m:%Y-%m}" not in uncovered.get(t, [])}
+        for t in tables for m in months
+    ]

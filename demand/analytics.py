@@ -1,0 +1,406 @@
+"""The repeat-demand analyses every page, export and command uses.
+
+Each analysis is a query file in ``queries/`` run through the Store for one area (a Scope)
+and one window (``demand.windows``); this module chooses the windows, binds the values and
+adds what SQL says less clearly (significance, coverage, concentration curves).
+
+Conventions, shared by every function here:
+
+* Counts are of distinct events: a person linked twice to one crime counts it once.
+* ``as_of`` defaults to the latest event date in the data; a date outside the data's range
+  raises UsageError naming the range.
+* A month the source lacks (the coverage table does not mark it covered) is never shown as
+  zero: a window that shares a day with such a month gets a NULL count (pandas <NA>),
+  ``significance`` 'missing_data', and ``months_missing`` lists the months of either window
+  ("crimes: 2025-03, 2025-04"). A month with no coverage row counts as lacking, so a window
+  reaching back before the data began is missing data too, not a fall from zero.
+* ``pct_change`` is a percentage (16 -> 25 is 56.25), NaN when the previous count is 0.
+* ``z`` is Wheeler's Poisson test, 2(sqrt(count) - sqrt(previous_count)); ``significance``
+  is 'rise' where z >= 1.96, 'fall' where z <= -1.96, else 'no_change'.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from demand import harm
+from demand.errors import UsageError
+from demand.store import Scope, Store
+from demand.windows import Window, parse_date, previous, year_earlier
+from demand.windows import window as make_window
+
+__all__ = [
+    "BASELINES",
+    "COMPARE_BY",
+    "KINDS",
+    "compare",
+    "compare_matrix",
+    "concentration",
+    "concentration_of",
+    "data_quality",
+    "data_range",
+    "default_as_of",
+    "event_points",
+    "headline",
+    "location_neighbours",
+    "rank",
+    "recent_events",
+    "resolve_as_of",
+    "timeline",
+    "weekly_trend",
+    "with_stats",
+    "z_score",
+]
+
+KINDS = ("victims", "offenders", "callers", "missing", "locations")
+COMPARE_BY = ("category", "call_type", "missing", "ward")
+BASELINES = ("previous", "last_year")
+SOURCES = ("crimes", "calls", "missing_episodes")
+SIGNIFICANT_Z = 1.96
+
+# Which source tables each analysis reads, for the coverage check.
+KIND_SOURCES = {
+    "victims": ("crimes",),
+    "offenders": ("crimes",),
+    "callers": ("calls",),
+    "missing": ("missing_episodes",),
+    "locations": SOURCES,
+}
+CRIME_ROLES = {"victims": ["victim"], "offenders": ["suspect", "offender"]}
+FLAG_LABELS = {"mental_health": "mental health", "domestic": "domestic", "weapon": "weapon",
+               "high_risk": "high-risk missing"}
+KIND_COLUMNS = {
+    "victims": ["birth_year"],
+    "offenders": ["birth_year"],
+    "callers": ["birth_year", "mental_health_calls"],
+    "missing": ["birth_year", "high_risk_episodes"],
+    "locations": ["address", "location_type", "ward_code", "lat", "lon", "precision", "crimes", "calls",
+                  "missing"],
+}
+RANK_COLUMNS = ["rank", "id", "name", "count", "previous_count", "change", "first_at", "last_at",
+                "main_categories", "harm", "flags"]
+
+
+# --- the data's dates ------------------------------------------------------------------
+
+
+def data_range(store: Store) -> tuple[date, date]:
+    """First and last event date over calls, crimes and missing episodes."""
+    row = store.query("data_range").iloc[0]
+    if pd.isna(row["first_at"]):
+        raise UsageError("the data holds no calls, crimes or missing episodes")
+    return row["first_at"].date(), row["last_at"].date()
+
+
+def default_as_of(store: Store) -> date:
+    return data_range(store)[1]
+
+
+def resolve_as_of(store: Store, as_of: date | str | None) -> date:
+    """``as_of`` as a date inside the data's range (default: its last day)."""
+    first, last = data_range(store)
+    if as_of is None:
+        return last
+    day = parse_date(as_of)
+    if not first <= day <= last:
+        raise UsageError(f"as-of date {day} is outside the data, which runs from {first} to {last}")
+    return day
+
+
+def _window_params(current: Window, base: Window) -> dict:
+    return {"start": current.start_ts, "end": current.end_ts,
+            "prev_start": base.start_ts, "prev_end": base.end_ts}
+
+
+def _gaps(store: Store, w: Window, sources) -> list[tuple[str, str]]:
+    """(source, 'YYYY-MM') for each month in ``w`` that one of ``sources`` lacks."""
+    gaps = store.query("coverage_gaps", start=w.start, end=w.end)
+    return [(t, f"{pd.Timestamp(m):%Y-%m}") for t, m in zip(gaps["table_name"], gaps["month"])
+            if t in sources]
+
+
+def months_missing_text(*gap_lists: list[tuple[str, str]]) -> str:
+    """'crimes: 2025-03, 2025-04; calls: 2025-04', or '' when nothing is missing."""
+    by_source: dict[str, set[str]] = {}
+    for gaps in gap_lists:
+        for table, month in gaps:
+            by_source.setdefault(table, set()).add(month)
+    return "; ".join(f"{t}: {', '.join(sorted(months))}" for t, months in sorted(by_source.items()))
+
+
+def _baseline(current: Window, baseline: str) -> Window:
+    if baseline not in BASELINES:
+        raise UsageError(f"unknown baseline '{baseline}': choose one of {', '.join(BASELINES)}")
+    return previous(current) if baseline == "previous" else year_earlier(current)
+
+
+# --- significance --------------------------------------------------------------------------
+
+
+def z_score(count: float, previous_count: float) -> float:
+    """Wheeler's Poisson z: 2(sqrt(count) - sqrt(previous)); 16 -> 25 gives 2.0."""
+    return 2 * (math.sqrt(count) - math.sqrt(previous_count))
+
+
+def with_stats(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add change, pct_change, z and significance to rows with count and previous_count
+    (either may be <NA> when its window lacks a month of data)."""
+    frame = frame.copy()
+    frame["count"] = frame["count"].astype("Int64")
+    frame["previous_count"] = frame["previous_count"].astype("Int64")
+    current = frame["count"].astype("float64")
+    before = frame["previous_count"].astype("float64")
+    frame["change"] = (frame["count"] - frame["previous_count"]).astype("Int64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["pct_change"] = np.where(before > 0, (current - before) / before * 100, np.nan)
+    frame["z"] = 2 * (np.sqrt(current) - np.sqrt(before))
+    known = current.notna() & before.notna()
+    frame["significance"] = np.select(
+        [~known, frame["z"] >= SIGNIFICANT_Z, frame["z"] <= -SIGNIFICANT_Z],
+        ["missing_data", "rise", "fall"], default="no_change")
+    return frame
+
+
+def _mask_gaps(frame: pd.DataFrame, current_gaps: list, base_gaps: list) -> pd.DataFrame:
+    """Counts of a window that lacks a month become <NA>, never a misleading number."""
+    frame = frame.copy()
+    frame["count"] = frame["count"].astype("Int64")
+    frame["previous_count"] = frame["previous_count"].astype("Int64")
+    if current_gaps:
+        frame["count"] = pd.NA
+    if base_gaps:
+        frame["previous_count"] = pd.NA
+    frame = with_stats(frame)
+    frame["months_missing"] = months_missing_text(current_gaps, base_gaps)
+    return frame
+
+
+# --- rankings -----------------------------------------------------------------------------
+
+
+def _check_category(store: Store, category: str | None) -> None:
+    if category is None:
+        return
+    known = store.query("event_kinds")["what"].tolist()
+    if category not in known:
+        raise UsageError(f"unknown category '{category}': choose one of {'; '.join(sorted(set(known)))}")
+
+
+def _flags_text(frame: pd.DataFrame) -> list[str]:
+    """'mental health; domestic' from the boolean flag columns (NULL = not flagged)."""
+    columns = [np.where(frame[c].astype("boolean").fillna(False).to_numpy(dtype=bool), label, "")
+               for c, label in FLAG_LABELS.items()]
+    return ["; ".join(label for label in row if label) for row in zip(*columns)]
+
+
+def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of=None, min_count: int = 2,
+         category: str | None = None, weapon_only: bool = False, domestic_only: bool = False,
+         limit: int | None = None) -> pd.DataFrame:
+    """Repeat victims, offenders, callers, missing persons or locations, best first.
+
+    ``window`` is a name from WINDOWS or a number of days, so a rule such as "habitual knife
+    carrier: 3 or more weapon crimes in 24 months" is
+    ``rank(store, scope, "offenders", window=730, min_count=3, weapon_only=True)``.
+    previous_count is <NA> when the previous window lacks a month of the kind's source; months
+    the current window lacks are listed in ``frame.attrs["months_missing"]``.
+    """
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
+    if not isinstance(min_count, (int, np.integer)) or min_count < 1:
+        raise UsageError(f"min count must be a whole number of at least 1, not {min_count!r}")
+    _check_category(store, category)
+    day = resolve_as_of(store, as_of)
+    current = make_window(window, day)
+    base = previous(current)
+    params = {**_window_params(current, base), "category": category, "weapon_only": bool(weapon_only),
+              "domestic_only": bool(domestic_only), "min_count": int(min_count)}
+    if kind in CRIME_ROLES:
+        frame = store.query("rank_crime_people", scope, roles=CRIME_ROLES[kind], harm=harm.param(), **params)
+    elif kind == "locations":
+        frame = store.query("rank_locations", scope, harm=harm.param(), **params)
+    else:
+        frame = store.query(f"rank_{kind}", scope, **params)
+
+    if kind != "locations":
+        flags = store.query("person_flags", scope, start=current.start_ts, end=current.end_ts)
+        frame = frame.merge(flags.rename(columns={"person_id": "id"}), on="id", how="left")
+    frame["flags"] = _flags_text(frame)
+
+    sources = KIND_SOURCES[kind]
+    frame["previous_count"] = frame["previous_count"].astype("Int64")
+    if _gaps(store, base, sources):
+        frame["previous_count"] = pd.NA
+    frame["count"] = frame["count"].astype("Int64")
+    frame["change"] = frame["count"] - frame["previous_count"]
+    frame["harm"] = frame["harm"].astype(float)
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    frame = frame[RANK_COLUMNS + KIND_COLUMNS[kind]]
+    if limit is not None:
+        frame = frame.head(limit)
+    frame = frame.reset_index(drop=True)
+    frame.attrs["window"] = current.label()
+    frame.attrs["months_missing"] = months_missing_text(_gaps(store, current, sources))
+    return frame
+
+
+# --- period comparison --------------------------------------------------------------------
+
+
+def compare(store: Store, scope: Scope, window: str = "90d", by: str = "category", as_of=None,
+            baseline: str = "previous", source: str = "crimes") -> pd.DataFrame:
+    """Current window against the previous one (or the same window a year earlier).
+
+    by 'category' (crimes), 'call_type' (calls), 'missing' (missing episodes: episodes,
+    people, high-risk episodes, from care homes) or 'ward' (one row per ward of the scope,
+    zero counts included, of ``source``: 'crimes', 'calls' or 'missing_episodes'; the ward
+    code is in ``group``, its name in ``ward_name``). Events with no ward have no ward row.
+    """
+    if by not in COMPARE_BY:
+        raise UsageError(f"unknown grouping '{by}': choose one of {', '.join(COMPARE_BY)}")
+    if source not in SOURCES:
+        raise UsageError(f"unknown source '{source}': choose one of {', '.join(SOURCES)}")
+    current = make_window(window, resolve_as_of(store, as_of))
+    base = _baseline(current, baseline)
+    params = _window_params(current, base)
+    if by == "ward":
+        frame = store.query("compare_ward", wards=list(scope.wards), source=source, **params)
+        table = source
+    else:
+        frame = store.query(f"compare_{by}", scope, **params)
+        table = {"category": "crimes", "call_type": "calls", "missing": "missing_episodes"}[by]
+    return _mask_gaps(frame, _gaps(store, current, [table]), _gaps(store, base, [table]))
+
+
+def compare_matrix(store: Store, scope: Scope, window: str = "90d", as_of=None,
+                   baseline: str = "previous") -> pd.DataFrame:
+    """Wards x crime categories, long form: one row per (ward, category) with a crime in either
+    window (a missing pair means 0 in both)."""
+    current = make_window(window, resolve_as_of(store, as_of))
+    base = _baseline(current, baseline)
+    frame = store.query("compare_ward_category", wards=list(scope.wards), **_window_params(current, base))
+    return _mask_gaps(frame, _gaps(store, current, ["crimes"]), _gaps(store, base, ["crimes"]))
+
+
+HEADLINE_SOURCES = {"crimes": "crimes", "calls": "calls", "asb_calls": "calls",
+                    "missing_episodes": "missing_episodes"}
+
+
+def headline(store: Store, scope: Scope, window: str = "28d", as_of=None,
+             baseline: str = "previous") -> pd.DataFrame:
+    """Crimes, calls, ASB calls and missing episodes: this window against the baseline."""
+    current = make_window(window, resolve_as_of(store, as_of))
+    base = _baseline(current, baseline)
+    frame = store.query("headline", scope, **_window_params(current, base))
+    current_gaps, base_gaps = _gaps(store, current, SOURCES), _gaps(store, base, SOURCES)
+    rows = []
+    for _, row in frame.iterrows():
+        table = HEADLINE_SOURCES[row["measure"]]
+        mine_now = [g for g in current_gaps if g[0] == table]
+        mine_before = [g for g in base_gaps if g[0] == table]
+        rows.append(_mask_gaps(row.to_frame().T, mine_now, mine_before))
+    return pd.concat(rows, ignore_index=True)
+
+
+# --- concentration ------------------------------------------------------------------------
+
+
+def concentration(store: Store, scope: Scope, kind: str, window: str | int = "12m", as_of=None) -> dict:
+    """How concentrated the events are on the entities of one kind.
+
+    entities: entities with at least one event in the window; events: the sum of their
+    distinct-event counts (a crime with two victims counts once for each). top_share[k] is the
+    share of events from the top ceil(k% of entities) entities (at least one), so with 20
+    victims the top 1% and 5% are the single busiest and the top 10% the busiest two. gini is
+    computed over those entities (entities with no event are not counted); lorenz runs from
+    (0, 0) to (1, 1), entities in ascending order of events.
+    """
+    ranked = rank(store, scope, kind, window=window, as_of=as_of, min_count=1)
+    return concentration_of(ranked["count"].astype("int64").to_numpy())
+
+
+def concentration_of(counts) -> dict:
+    counts = np.sort(np.asarray(counts, dtype=float))  # ascending
+    n, total = len(counts), float(counts.sum())
+    if n == 0 or total == 0:
+        return {"entities": 0, "events": 0, "top_share": {1: math.nan, 5: math.nan, 10: math.nan},
+                "gini": math.nan,
+                "lorenz": pd.DataFrame({"entity_share": [0.0, 1.0], "event_share": [0.0, 1.0]})}
+    descending = counts[::-1]
+    top_share = {k: float(descending[: max(1, math.ceil(k * n / 100))].sum() / total) for k in (1, 5, 10)}
+    position = np.arange(1, n + 1)
+    gini = float(((2 * position - n - 1) * counts).sum() / (n * total))
+    lorenz = pd.DataFrame({
+        "entity_share": np.concatenate([[0.0], position / n]),
+        "event_share": np.concatenate([[0.0], np.cumsum(counts) / total]),
+    })
+    return {"entities": n, "events": int(total), "top_share": top_share, "gini": gini, "lorenz": lorenz}
+
+
+# --- timelines and event lists ---------------------------------------------------------------
+
+
+def _whole_force(store: Store) -> Scope:
+    return Scope(tuple(store.query("ward_list")["ward_code"]), include_unwarded=True, label="Force")
+
+
+def timeline(store: Store, person: str | None = None, location: str | None = None,
+             scope: Scope | None = None) -> pd.DataFrame:
+    """Every event of one person (calls made, crimes with their role, missing episodes) or one
+    location, oldest first, with the other people linked to each event."""
+    if (person is None) == (location is None):
+        raise UsageError("give a person id or a location id (one of them)")
+    found = store.query("find_entity", person_id=person, location_id=location)
+    if found.empty:
+        what, wanted = ("person", person) if person is not None else ("location", location)
+        raise UsageError(f"unknown {what} id '{wanted}'")
+    scope = scope or _whole_force(store)
+    if person is not None:
+        return store.query("timeline_person", scope, person_id=person)
+    return store.query("timeline_location", scope, location_id=location)
+
+
+def recent_events(store: Store, scope: Scope, days: int = 7, as_of=None) -> pd.DataFrame:
+    """The crimes and calls of the last ``days`` days up to as_of, newest first."""
+    w = make_window(int(days), resolve_as_of(store, as_of))
+    return store.query("recent_events", scope, start=w.start_ts, end=w.end_ts)
+
+
+def weekly_trend(store: Store, scope: Scope, as_of=None, weeks: int = 52) -> pd.DataFrame:
+    """Events per week (Monday dates) and source for the ``weeks`` weeks up to the week holding
+    as_of (that week counted up to as_of). A week touching a month the source lacks is <NA>."""
+    day = resolve_as_of(store, as_of)
+    monday = day - timedelta(days=day.weekday())
+    first = monday - timedelta(weeks=weeks - 1)
+    frame = store.query("weekly_counts", scope, first_week=first, as_of=day)
+    frame["week"] = pd.to_datetime(frame["week"]).dt.date
+    frame["count"] = frame["count"].astype("Int64")
+    return frame
+
+
+def event_points(store: Store, scope: Scope, window: str | int = "90d", as_of=None) -> pd.DataFrame:
+    """Events of the window with coordinates, for the map: lat, lon, source, what, event_id, at."""
+    w = make_window(window, resolve_as_of(store, as_of))
+    return store.query("event_points", scope, start=w.start_ts, end=w.end_ts)
+
+
+def location_neighbours(store: Store, location_id: str, radius_m: float = 200, window: str | int = "12m",
+                        as_of=None, scope: Scope | None = None) -> pd.DataFrame:
+    """Other locations within radius_m metres that had events in the window, busiest first
+    (near-repeat demand around a place lies within about 200 m)."""
+    if store.query("find_entity", person_id=None, location_id=location_id).empty:
+        raise UsageError(f"unknown location id '{location_id}'")
+    w = make_window(window, resolve_as_of(store, as_of))
+    scope = scope or _whole_force(store)
+    return store.query("location_neighbours", scope, location_id=location_id, radius_m=float(radius_m),
+                       start=w.start_ts, end=w.end_ts)
+
+
+def data_quality(store: Store, scope: Scope) -> pd.DataFrame:
+    """Per ward, the known traps of real extracts over all the data: crimes with no victim
+    link, the aggrieved recorded only as reporting person, locations defaulted to a street;
+    and, for the whole force, a row (ward_code NULL) counting events with no ward."""
+    return store.query("data_quality", scope)

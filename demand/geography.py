@@ -1,0 +1,147 @@
+"""Real ward geography for the Leicestershire force area (ONS, OGL v3).
+
+The files live in ``data/geography`` next to the package (see ATTRIBUTION.md there). The
+functions are deliberately small: the synthetic force uses them to lay out wards and place
+locations, and the dashboard can reuse ``load_ward_boundaries`` for its maps.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+DATA_DIR = Path(__file__).parent.parent / "data" / "geography"
+LOOKUP_CSV = DATA_DIR / "lsoa21_ward24_lad24_leicestershire.csv"
+
+# The nine local authority districts policed by Leicestershire Police.
+DISTRICTS: dict[str, str] = {
+    "E06000016": "Leicester",
+    "E06000017": "Rutland",
+    "E07000129": "Blaby",
+    "E07000130": "Charnwood",
+    "E07000131": "Harborough",
+    "E07000132": "Hinckley and Bosworth",
+    "E07000133": "Melton",
+    "E07000134": "North West Leicestershire",
+    "E07000135": "Oadby and Wigston",
+}
+
+# A 2021 LSOA holds roughly 1,500-3,000 residents; 1,700 is a round typical figure. Ward
+# populations below are therefore ESTIMATES (LSOA count x 1,700), not ONS population counts.
+PEOPLE_PER_LSOA = 1_700
+
+
+def _codes(district_codes) -> list[str]:
+    codes = list(DISTRICTS) if district_codes is None else list(district_codes)
+    unknown = [c for c in codes if c not in DISTRICTS]
+    if unknown:
+        raise ValueError(f"not a Leicestershire district: {unknown}")
+    return codes
+
+
+@lru_cache(maxsize=None)
+def _district_features(code: str) -> tuple[dict, ...]:
+    raw = json.loads((DATA_DIR / "ward25" / f"{code}.geojson").read_text(encoding="utf-8"))
+    out = []
+    for f in raw["features"]:
+        p = f["properties"]
+        out.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "ward_code": p["WD25CD"],
+                    "ward_name": p["WD25NM"],
+                    "district": DISTRICTS[code],
+                    "district_code": code,
+                },
+                "geometry": f["geometry"],
+            }
+        )
+    return tuple(sorted(out, key=lambda f: f["properties"]["ward_code"]))
+
+
+def load_ward_boundaries(district_codes=None) -> dict:
+    """GeoJSON FeatureCollection (WGS84 lon/lat) of the wards of the given districts."""
+    features = [
+        json.loads(json.dumps(f))  # a copy, so callers may mutate it freely
+        for code in _codes(district_codes)
+        for f in _district_features(code)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+@lru_cache(maxsize=1)
+def _lsoas_per_ward() -> Counter:
+    with LOOKUP_CSV.open(encoding="utf-8-sig", newline="") as f:
+        return Counter(row["WD24CD"] for row in csv.DictReader(f))
+
+
+def ward_table(district_codes=None) -> list[dict]:
+    """One dict per ward: ward_code, ward_name, district, district_code, population.
+
+    population is an estimate (see PEOPLE_PER_LSOA). The lookup uses 2024 ward codes and
+    the boundaries 2025 codes; where a ward was recoded there is no match and the
+    population is None (NULL), which the contract allows.
+    """
+    lsoas = _lsoas_per_ward()
+    rows = []
+    for code in _codes(district_codes):
+        for f in _district_features(code):
+            p = f["properties"]
+            n = lsoas.get(p["ward_code"])
+            rows.append({**p, "population": n * PEOPLE_PER_LSOA if n else None})
+    return rows
+
+
+# --- geometry helpers (numpy only, so the project needs no GIS dependency) -------------
+
+
+def geometry_rings(geometry: dict) -> list[np.ndarray]:
+    """All rings (outer and holes) of a Polygon or MultiPolygon as (n, 2) lon/lat arrays."""
+    if geometry["type"] == "Polygon":
+        polys = [geometry["coordinates"]]
+    elif geometry["type"] == "MultiPolygon":
+        polys = geometry["coordinates"]
+    else:
+        raise ValueError(f"unsupported geometry {geometry['type']}")
+    return [np.asarray(ring, dtype=float)[:, :2] for poly in polys for ring in poly]
+
+
+def contains(geometry: dict, lon, lat) -> np.ndarray:
+    """Vectorised point-in-polygon (even-odd ray casting over every ring).
+
+    Even-odd over all rings handles holes and multipolygons without special cases.
+    """
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    inside = np.zeros(lon.shape, dtype=bool)
+    for ring in geometry_rings(geometry):
+        x1, y1 = ring[:-1, 0], ring[:-1, 1]
+        x2, y2 = ring[1:, 0], ring[1:, 1]
+        for s in range(0, len(lon), 4096):  # chunks keep the (points x edges) matrix small
+            px, py = lon[s : s + 4096, None], lat[s : s + 4096, None]
+            crosses = (y1 > py) != (y2 > py)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                x_at = x1 + (py - y1) * (x2 - x1) / (y2 - y1)
+            hits = crosses & (px < x_at)
+            inside[s : s + 4096] ^= (hits.sum(axis=1) % 2).astype(bool)
+    return inside
+
+
+def sample_points(geometry: dict, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """n uniform random (lon, lat) points inside the geometry (rejection sampling)."""
+    pts = np.concatenate(geometry_rings(geometry))
+    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    lon_out, lat_out = np.empty(0), np.empty(0)
+    while len(lon_out) < n:
+        m = max(64, 2 * (n - len(lon_out)))
+        lon, lat = rng.uniform(x0, x1, m), rng.uniform(y0, y1, m)
+        keep = contains(geometry, lon, lat)
+        lon_out = np.concatenate([lon_out, lon[keep]])
+        lat_out = np.concatenate([lat_out, lat[keep]])
+    return lon_out[:n], lat_out[:n]

@@ -1,0 +1,35 @@
+-- name: dash_window_records
+-- returns: the records behind a headline count, newest first: at, source ('call' | 'crime' |
+--   'missing'), event_id, what (incident type, crime category or 'Missing person'), detail
+--   (grade, offence or risk), ward_code, ward_name, location_id, address. $measure is one of
+--   crimes, calls, asb_calls, missing_episodes; $what (NULL for all) keeps one incident type
+--   or crime category; at most $limit rows.
+-- params: $wards, $include_unwarded, $start, $end, $measure, $what, $limit
+WITH picked AS (
+    SELECT received_at AS at, 'call' AS source, incident_id AS event_id, incident_type AS what,
+           grade AS detail, ward_code, location_id
+    FROM calls
+    WHERE ($measure = 'calls' OR ($measure = 'asb_calls' AND asb))
+      AND received_at >= $start AND received_at < $end
+      AND (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
+    UNION ALL
+    SELECT recorded_at, 'crime', crime_id, category, offence, ward_code, location_id
+    FROM crimes
+    WHERE $measure = 'crimes'
+      AND recorded_at >= $start AND recorded_at < $end
+      AND (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
+    UNION ALL
+    SELECT reported_at, 'missing', episode_id, 'Missing person', risk, ward_code, from_location_id
+    FROM missing_episodes
+    WHERE $measure = 'missing_episodes'
+      AND reported_at >= $start AND reported_at < $end
+      AND (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
+)
+SELECT p.at, p.source, p.event_id, p.what, p.detail, p.ward_code, w.ward_name, p.location_id,
+       l.address
+FROM picked p
+LEFT JOIN wards w USING (ward_code)
+LEFT JOIN locations l ON l.location_id = p.location_id
+WHERE $what IS NULL OR p.what = $what
+ORDER BY p.at DESC, p.event_id
+LIMIT $limit;
