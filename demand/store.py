@@ -31,7 +31,7 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 # How many snapshot files to keep: the one serving and the one before it.
 SNAPSHOTS_KEPT = 2
 
@@ -217,6 +217,7 @@ def build_snapshot(data_dir: Path, target: Path) -> None:
         if not table_files(data_dir, TABLES["coverage"]):
             con.execute(sql.load("derive_coverage").text)
         con.execute(sql.load("snapshot_views").text)
+        con.execute(sql.load("snapshot_indexes").text)
         con.execute(
             "CREATE TABLE snapshot_meta AS SELECT ?::VARCHAR AS source, ?::TIMESTAMP AS built_at",
             [str(data_dir), datetime.now().replace(microsecond=0)],

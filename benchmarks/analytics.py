@@ -1,0 +1,66 @@
+"""Times the analyses the pages call, on any extracts directory:
+
+    .venv/bin/python -m benchmarks.analytics DATA_DIR [--repeat 5]
+
+Prints the snapshot build time and the median wall time of each call. A measurement, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from demand import analytics, areas
+from demand.store import Store
+
+
+def median_ms(call, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("data_dir", type=Path)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as cache:
+        started = time.perf_counter()
+        store = Store(args.data_dir, cache=Path(cache))
+        print(f"snapshot build: {time.perf_counter() - started:.1f} s")
+        force = areas.resolve(store, "force")
+        district = areas.resolve(store, areas.districts(store)[0])
+        busiest = store.cursor().execute(
+            "SELECT ward_code FROM crimes WHERE ward_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
+        ).fetchone()[0]
+        ward = areas.resolve(store, busiest)
+        person = analytics.rank(store, force, "victims", "12m", limit=1)["id"].iloc[0]
+        place = analytics.rank(store, force, "locations", "12m", limit=1)["id"].iloc[0]
+        calls = {
+            "rank victims, ward, 90d": lambda: analytics.rank(store, ward, "victims", "90d"),
+            "rank locations, ward, 90d": lambda: analytics.rank(store, ward, "locations", "90d"),
+            "rank offenders, force, 12m": lambda: analytics.rank(store, force, "offenders", "12m"),
+            "rank callers, force, 12m": lambda: analytics.rank(store, force, "callers", "12m"),
+            "headline, ward, 28d": lambda: analytics.headline(store, ward, "28d"),
+            "weekly trend, ward, 52 weeks": lambda: analytics.weekly_trend(store, ward),
+            "compare by category, district, 12m": lambda: analytics.compare(store, district, "12m"),
+            "compare matrix, district, 90d": lambda: analytics.compare_matrix(store, district, "90d", None, "previous"),
+            "concentration victims, force, 12m": lambda: analytics.concentration(store, force, "victims", "12m"),
+            "timeline of the top victim": lambda: analytics.timeline(store, person=person),
+            "timeline of the top location": lambda: analytics.timeline(store, location=place),
+        }
+        for name, call in calls.items():
+            print(f"{name:40} {median_ms(call, args.repeat):>8.0f} ms")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
