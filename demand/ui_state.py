@@ -1,0 +1,136 @@
+"""The dashboard's shared view state (area, window, as-of date) and its URL form.
+
+The URL carries the state so a link sent to a colleague opens the same view:
+``?ward=E05...&window=90d&as_of=2026-06-30`` (or ``?district=Blaby``; neither means the
+whole force). Reading the URL never fails: a value that is not allowed is dropped with a
+note saying why, and the default takes its place. Pure functions, testable without Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+
+import pandas as pd
+
+from demand.areas import FORCE
+from demand.windows import WINDOWS
+
+DEFAULT_WINDOW = "90d"
+WINDOW_LABELS = {"7d": "7 days", "28d": "28 days", "90d": "90 days", "12m": "12 months"}
+SHARED_PARAMS = ("ward", "district", "window", "as_of")
+
+
+@dataclass(frozen=True)
+class View:
+    """What the sidebar selects. ``district`` is a district name; ``ward`` a ward code."""
+
+    district: str | None = None
+    ward: str | None = None
+    window: str = DEFAULT_WINDOW
+    as_of: date | None = None
+
+    @property
+    def area(self) -> str:
+        """The area as demand.areas.resolve takes it."""
+        return self.ward or self.district or FORCE
+
+
+def _first(value) -> str | None:
+    """A query parameter's value; repeated parameters (``?a=1&a=2``) keep the last."""
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else None
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def from_params(
+    params: Mapping[str, object],
+    wards: pd.DataFrame,
+    dates: tuple[date, date] | None,
+) -> tuple[View, list[str]]:
+    """The view a URL asks for, and a note for every value that was ignored.
+
+    ``wards`` is demand.areas.wards(store): ward_code, ward_name, district, district_code.
+    ``dates`` bounds the as-of date; the default as-of is the last event date."""
+    notes: list[str] = []
+    view = View(as_of=dates[1] if dates else None)
+
+    ward = _first(params.get("ward"))
+    district = _first(params.get("district"))
+    if ward:
+        match = wards[wards["ward_code"] == ward]
+        if match.empty:
+            notes.append(
+                f"Ward '{ward}' is not in the data; showing "
+                f"{'the district' if district else 'the whole force'} instead."
+            )
+        else:
+            view = replace(view, ward=ward, district=match["district"].iloc[0])
+    if view.ward is None and district:
+        if district.lower() == FORCE:
+            pass
+        else:
+            wanted = district.lower()
+            match = wards[
+                (wards["district"].str.lower() == wanted)
+                | (wards["district_code"].fillna("").str.lower() == wanted)
+            ]
+            if match.empty:
+                notes.append(f"District '{district}' is not in the data; showing the whole force instead.")
+            else:
+                view = replace(view, district=match["district"].iloc[0])
+
+    window = _first(params.get("window"))
+    if window:
+        if window in WINDOWS:
+            view = replace(view, window=window)
+        else:
+            notes.append(
+                f"Window '{window}' is not one of {', '.join(WINDOWS)}; "
+                f"showing {WINDOW_LABELS[DEFAULT_WINDOW]}."
+            )
+
+    as_of = _first(params.get("as_of"))
+    if as_of and dates:
+        try:
+            asked = date.fromisoformat(as_of)
+        except ValueError:
+            notes.append(f"'{as_of}' is not a date (YYYY-MM-DD); showing the latest data.")
+        else:
+            if dates[0] <= asked <= dates[1]:
+                view = replace(view, as_of=asked)
+            else:
+                notes.append(
+                    f"{asked:%d %b %Y} is outside the data ({dates[0]:%d %b %Y} to "
+                    f"{dates[1]:%d %b %Y}); showing the latest data."
+                )
+    return view, notes
+
+
+def to_params(view: View) -> dict[str, str]:
+    """The URL parameters that reproduce ``view`` (ward wins over district)."""
+    params: dict[str, str] = {}
+    if view.ward:
+        params["ward"] = view.ward
+    elif view.district:
+        params["district"] = view.district
+    params["window"] = view.window
+    if view.as_of:
+        params["as_of"] = view.as_of.isoformat()
+    return params
+
+
+def area_label(view: View, wards: pd.DataFrame) -> str:
+    """How the area reads in headings: 'Abbey ward (Northtown)', 'Northtown', 'the whole force'."""
+    if view.ward:
+        row = wards[wards["ward_code"] == view.ward]
+        if not row.empty:
+            return f"{row['ward_name'].iloc[0]} ward ({row['district'].iloc[0]})"
+        return view.ward
+    if view.district:
+        return view.district
+    return "the whole force"

@@ -1,0 +1,232 @@
+"""The real app in a real browser: `streamlit run` on a free port over the small synthetic
+force, driven by Playwright with Debian's Chromium. Each page must show its heading and a
+number computed here from the same data; a screenshot of each is saved to
+test-artifacts/screenshots/ for a person to look at."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from demand import analytics, areas
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(small_force, tmp_path_factory):
+    """The app served over the small force; yields its base URL. Its output is printed when
+    a test fails (pytest shows captured stdout)."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {**os.environ, "DEMAND_DATA": str(small_force)}
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not become healthy:\n{log.read_text()}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        print(f"--- streamlit output ---\n{log.read_text()}")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (./dev test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def expected(small_store):
+    """Headings and numbers each page must show, computed from the data, not hard-coded."""
+    wards = areas.wards(small_store)
+    ward = wards.iloc[0]
+    district = ward["district"]
+    ward_scope, district_scope = (
+        areas.resolve(small_store, ward["ward_code"]),
+        areas.resolve(small_store, district),
+    )
+    force = areas.resolve(small_store, "force")
+    info = small_store.table_info().set_index("table_name")
+    events = int(info.loc[["calls", "crimes", "missing_episodes"], "row_count"].sum())
+    head = analytics.headline(small_store, ward_scope, "90d").set_index("measure")
+    compare = analytics.headline(small_store, district_scope, "90d").set_index("measure")
+    victims = analytics.rank(small_store, ward_scope, "victims", "90d")
+    top_place = analytics.rank(small_store, ward_scope, "locations", "90d", limit=1).iloc[0]
+    timeline = analytics.timeline(small_store, location=top_place["id"])
+    shares = {
+        k: analytics.concentration(small_store, district_scope, k, "12m")["top_share"][10]
+        for k in analytics.KINDS
+    }
+    no_ward = analytics.data_quality(small_store, force)
+    no_ward = int(no_ward.loc[no_ward["ward_code"].isna(), "events_no_ward"].iloc[0])
+    ward_q = f"ward={ward['ward_code']}&window=90d"
+    return {
+        "home": ("/", "Repeat demand", f"{events:,}"),
+        "ward": (
+            f"/ward?{ward_q}",
+            f"{ward['ward_name']} ward ({district})",
+            f"{int(head.loc['crimes', 'count']):,}",
+        ),
+        "compare": (
+            f"/compare?district={district}&window=90d",
+            f"Compare periods: {district}",
+            f"Crimes: {int(compare.loc['crimes', 'count']):,}",
+        ),
+        "repeats": (
+            f"/repeats?{ward_q}",
+            f"Repeat lists: {ward['ward_name']} ward ({district})",
+            f"{len(victims):,} victims",
+        ),
+        "profile": (
+            f"/profile?{ward_q}&location={top_place['id']}",
+            top_place["address"],
+            f"{len(timeline):,} events in all",
+        ),
+        "concentration": (
+            f"/concentration?district={district}&window=12m",
+            f"Concentration: {district}",
+            f"{max(shares.values()) * 100:.0f}%",
+        ),
+        "data": ("/data", "Data", f"{no_ward:,}"),
+    }
+
+
+def open_page(browser, base: str, path: str, heading: str, width: int = 1400):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(base + path)
+    page.get_by_role("heading", name=heading, exact=True).first.wait_for(timeout=60_000)
+    # The app has finished running once the "Running..." status widget has gone.
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    return page
+
+
+def screenshot(page, name: str) -> Path:
+    """A full-page picture: Streamlit scrolls inside its main block, so grow the viewport to
+    the content's height (re-measured until charts and maps have laid out) first."""
+    height = 0
+    for _ in range(6):
+        now = page.evaluate("document.querySelector('[data-testid=stMainBlockContainer]').scrollHeight")
+        if now == height:
+            break
+        height = now
+        page.set_viewport_size({"width": page.viewport_size["width"], "height": min(height + 60, 12_000)})
+        page.wait_for_timeout(1500)
+    # Charts and maps load their code lazily: wait until each has drawn.
+    for chart, drawn in (("stPlotlyChart", ".main-svg"), ("stDeckGlJsonChart", "canvas")):
+        for number in range(page.locator(f'[data-testid="{chart}"]').count()):
+            page.locator(f'[data-testid="{chart}"]').nth(number).locator(drawn).first.wait_for(timeout=30_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+@pytest.mark.parametrize("name", ["home", "ward", "compare", "repeats", "profile", "concentration", "data"])
+def test_page_shows_its_heading_and_a_number_from_the_data(server, browser, expected, name):
+    path, heading, number = expected[name]
+    page = open_page(browser, server, path, heading)
+    try:
+        page.get_by_text(number, exact=False).first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        assert screenshot(page, name).stat().st_size > 10_000
+    finally:
+        page.close()
+
+
+def test_ward_page_at_phone_width(server, browser, expected):
+    path, heading, number = expected["ward"]
+    page = open_page(browser, server, path, heading, width=390)
+    try:
+        page.get_by_text(number, exact=True).first.wait_for(timeout=30_000)
+        # Nothing may be wider than the phone: the page must not scroll sideways.
+        overflow = page.evaluate("document.querySelector('[data-testid=stMainBlockContainer]').scrollWidth")
+        assert overflow <= 390
+        screenshot(page, "ward_phone")
+    finally:
+        page.close()
+
+
+def test_a_repeat_list_row_opens_its_profile(server, browser, expected):
+    path, heading, _ = expected["repeats"]
+    page = open_page(browser, server, path, heading)
+    try:
+        first_row_box = page.locator('[data-testid="stDataFrame"]').first
+        first_row_box.wait_for()
+        box = first_row_box.bounding_box()
+        # The row-selection checkbox of the first data row (the grid is drawn on a canvas).
+        page.mouse.click(box["x"] + 14, box["y"] + 35 + 18)
+        page.wait_for_url("**/profile?**person=**", timeout=30_000)
+        assert "ward=" in page.url and "window=90d" in page.url
+        page.get_by_role("heading", name="Timeline").wait_for(timeout=30_000)
+    finally:
+        page.close()

@@ -1,0 +1,273 @@
+"""Streamlit glue shared by app.py and the pages: the store, cached calls into demand, the
+sidebar's view state, and the few widgets every page draws the same way.
+
+Logic lives in ``demand``; this module only decides how it reaches the screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from demand import analytics, areas, config, dashboard, ui_state
+from demand.store import Store
+from demand.ui_state import View
+
+PAGES = {
+    # path: (title, icon, url path, one-line purpose for the landing page)
+    "views/home.py": ("Overview", ":material/home:", "", "What this is and the data it holds"),
+    "views/ward.py": (
+        "Ward",
+        ":material/location_city:",
+        "ward",
+        "This week, repeat people and places, map and trend for one ward",
+    ),
+    "views/compare.py": (
+        "Compare periods",
+        ":material/compare_arrows:",
+        "compare",
+        "Which wards and crime types are rising or falling",
+    ),
+    "views/repeats.py": (
+        "Repeat lists",
+        ":material/format_list_numbered:",
+        "repeats",
+        "Repeat victims, offenders, callers, missing persons and locations",
+    ),
+    "views/profile.py": (
+        "Profile",
+        ":material/person_search:",
+        "profile",
+        "The timeline of one person or location",
+    ),
+    "views/concentration.py": (
+        "Concentration",
+        ":material/stacked_line_chart:",
+        "concentration",
+        "How much demand comes from the busiest few",
+    ),
+    "views/data.py": (
+        "Data",
+        ":material/database:",
+        "data",
+        "Freshness, row counts and data quality per ward",
+    ),
+}
+REFRESH_SECONDS = 10
+PAGE_ROWS = 25
+
+
+# --- the store ---------------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner="Opening the data (a first start builds a snapshot) ...")
+def _open_store(data_dir: str) -> Store:
+    return Store(data_dir)
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+def _refreshed(data_dir: str) -> str:
+    """Look for changed extracts at most every REFRESH_SECONDS; the value is only a key."""
+    store = _open_store(data_dir)
+    store.refresh()
+    return store.version
+
+
+def store() -> Store:
+    """The Store for DEMAND_DATA, refreshed when its extracts changed. A broken extract
+    raises ExtractError on the first open; after that the old data keeps serving and
+    ``last_error`` says why."""
+    data_dir = str(config.data_dir())
+    opened = _open_store(data_dir)
+    _refreshed(data_dir)
+    return opened
+
+
+# --- cached calls into demand ----------------------------------------------------------------
+
+FUNCTIONS = {
+    "headline": analytics.headline,
+    "rank": analytics.rank,
+    "compare": analytics.compare,
+    "compare_matrix": analytics.compare_matrix,
+    "concentration": analytics.concentration,
+    "timeline": analytics.timeline,
+    "recent_events": analytics.recent_events,
+    "weekly_trend": analytics.weekly_trend,
+    "location_neighbours": analytics.location_neighbours,
+    "data_quality": analytics.data_quality,
+    "data_range": analytics.data_range,
+    "window_records": dashboard.window_records,
+    "map_points": dashboard.map_points,
+    "person": dashboard.person,
+    "location": dashboard.location,
+    "snapshot_meta": dashboard.snapshot_meta,
+    "coverage_gaps": dashboard.coverage_gaps,
+    "wards": areas.wards,
+    "table_info": lambda store: store.table_info(),
+}
+
+
+@st.cache_data(ttl=3600, max_entries=500, show_spinner=False)
+def _cached(name: str, data_dir: str, version: str, area: str | None, kwargs: tuple) -> Any:
+    store = _open_store(data_dir)
+    scope = {"scope": areas.resolve(store, area)} if area is not None else {}
+    return FUNCTIONS[name](store, **scope, **dict(kwargs))
+
+
+def call(name: str, area: str | None = None, **kwargs) -> Any:
+    """``FUNCTIONS[name](store, scope=<area>, **kwargs)``, cached on plain values and the
+    store's version (so a refresh is never served stale results)."""
+    current = store()
+    return _cached(name, str(current.data_dir), current.version, area, tuple(sorted(kwargs.items())))
+
+
+# --- the shared view (sidebar) ---------------------------------------------------------------
+
+
+def _reset_ward() -> None:
+    st.session_state["sb_ward"] = ""
+
+
+def sidebar(wards: pd.DataFrame, dates: tuple) -> View:
+    """Area, window and as-of date. The URL is read once per session into the widgets'
+    state; invalid values are dropped with a note. Returns the chosen view."""
+    state = st.session_state
+    first, last = dates
+    if "sb_window" not in state:
+        view, notes = ui_state.from_params(st.query_params.to_dict(), wards, dates)
+        state["sb_district"] = view.district or ""
+        state["sb_ward"] = view.ward or ""
+        state["sb_window"] = view.window
+        state["sb_as_of"] = view.as_of
+        state["url_notes"] = notes
+    # New data: follow the latest date unless the user chose another; never leave the range.
+    if state.get("latest_seen") not in (None, last) and state["sb_as_of"] == state["latest_seen"]:
+        state["sb_as_of"] = last
+    if not first <= state["sb_as_of"] <= last:
+        state["sb_as_of"] = last
+    state["latest_seen"] = last
+
+    districts = sorted(wards["district"].unique())
+    if state["sb_district"] not in districts:  # gone from newly served data
+        state["sb_district"], state["sb_ward"] = "", ""
+    with st.sidebar:
+        st.selectbox(
+            "District",
+            [""] + districts,
+            key="sb_district",
+            on_change=_reset_ward,
+            format_func=lambda d: d or "Whole force",
+        )
+        if state["sb_district"]:
+            in_district = wards[wards["district"] == state["sb_district"]]
+            names = {"": f"All wards in {state['sb_district']}"}
+            names.update(zip(in_district["ward_code"], in_district["ward_name"]))
+            if state.get("sb_ward") not in names:
+                state["sb_ward"] = ""
+            st.selectbox("Ward", list(names), key="sb_ward", format_func=names.get)
+        st.segmented_control(
+            "Period",
+            list(ui_state.WINDOW_LABELS),
+            key="sb_window",
+            required=True,
+            format_func=ui_state.WINDOW_LABELS.get,
+        )
+        st.date_input(
+            "As of",
+            min_value=first,
+            max_value=last,
+            key="sb_as_of",
+            format="DD/MM/YYYY",
+            help=f"The data runs from {first:%d %b %Y} to {last:%d %b %Y}.",
+        )
+    view = View(
+        district=state["sb_district"] or None,
+        ward=state.get("sb_ward") or None,
+        window=state["sb_window"],
+        as_of=state["sb_as_of"],
+    )
+    _write_url(view)
+    return view
+
+
+def _write_url(view: View) -> None:
+    """Put the view in the URL, leaving any page's own parameters (person=...) alone."""
+    wanted = ui_state.to_params(view)
+    for key in ui_state.SHARED_PARAMS:
+        if key not in wanted and key in st.query_params:
+            del st.query_params[key]
+    for key, value in wanted.items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+
+
+def view() -> View:
+    return st.session_state["view"]
+
+
+def shared_params(**extra: str) -> dict[str, str]:
+    """The URL parameters of the current view plus a page's own, for links between pages."""
+    return {**ui_state.to_params(view()), **extra}
+
+
+def area_label() -> str:
+    return ui_state.area_label(view(), call("wards"))
+
+
+def window_caption(v: View | None = None, baseline: str = "previous") -> str:
+    from demand.windows import previous, window, year_earlier
+
+    v = v or view()
+    current = window(v.window, v.as_of)
+    base = previous(current) if baseline == "previous" else year_earlier(current)
+    return (
+        f"{ui_state.WINDOW_LABELS[v.window]} to {current.end:%d %b %Y} "
+        f"({current.start:%d %b} – {current.end:%d %b %Y}), compared with "
+        f"{base.start:%d %b %Y} – {base.end:%d %b %Y}"
+    )
+
+
+# --- widgets drawn the same way everywhere ---------------------------------------------------
+
+
+def significance_badge(significance: str | None, z) -> None:
+    colour = {"rise": "red", "fall": "blue", "no_change": "gray", "missing_data": "orange"}
+    st.badge(
+        dashboard.significance_text(significance, z),
+        color=colour.get(significance or "missing_data", "orange"),
+    )
+
+
+def paged(frame: pd.DataFrame, key: str, **dataframe_args):
+    """A dataframe shown PAGE_ROWS at a time with a page picker under it; returns the
+    selection state of the visible page (rows are positions in that page) and the page."""
+    pages = max(1, -(-len(frame) // PAGE_ROWS))
+    page = st.session_state.get(f"{key}_page", 1)
+    if not 1 <= page <= pages:  # the table shrank under the picker: back to the first page
+        st.session_state.pop(f"{key}_page", None)
+        page = 1
+    start = (page - 1) * PAGE_ROWS
+    shown = frame.iloc[start : start + PAGE_ROWS]
+    event = st.dataframe(shown, key=key, hide_index=True, placeholder="–", **dataframe_args)
+    if pages > 1:
+        st.pagination(pages, key=f"{key}_page")
+        st.caption(f"Rows {start + 1:,}–{start + len(shown):,} of {len(frame):,}")
+    return event, shown
+
+
+def selected_row(event, shown: pd.DataFrame) -> pd.Series | None:
+    rows = getattr(getattr(event, "selection", None), "rows", None) or []
+    return shown.iloc[rows[0]] if rows else None
+
+
+def open_profile(kind: str, entity_id: str) -> None:
+    """Go to the profile page of a person, or of a location when kind is 'locations'."""
+    key = "location" if kind == "locations" else "person"
+    st.switch_page("views/profile.py", query_params=shared_params(**{key: entity_id}))
+
+
+def empty(message: str) -> None:
+    st.info(message, icon=":material/info:")

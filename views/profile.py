@@ -1,0 +1,168 @@
+"""The profile of one person (?person=) or location (?location=): who or what it is, counts
+by period, the timeline with linked people and, for a place, its neighbours' demand."""
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from demand import dashboard, ui_state
+from demand.errors import UsageError
+
+v = ui.view()
+person_id = st.query_params.get("person")
+location_id = None if person_id else st.query_params.get("location")
+
+if not person_id and not location_id:
+    st.title("Profile")
+    ui.empty(
+        "No person or location chosen. Open one from the Ward page or the Repeat lists, "
+        "or type a reference below."
+    )
+    typed = st.text_input("Person (P...) or location (L...) reference", key="profile_ref").strip()
+    if typed:
+        st.query_params["location" if typed.upper().startswith("L") else "person"] = typed
+        st.rerun()
+    st.page_link(
+        "views/repeats.py",
+        label="Repeat lists",
+        icon=":material/format_list_numbered:",
+        query_params=ui.shared_params(),
+    )
+    st.stop()
+
+try:
+    if person_id:
+        entity = ui.call("person", person_id=person_id)
+        timeline = ui.call("timeline", person=person_id)
+    else:
+        entity = ui.call("location", location_id=location_id)
+        timeline = ui.call("timeline", location=location_id)
+except UsageError as error:
+    st.title("Profile")
+    st.error(f"{error}. The link may be old, or the reference mistyped.", icon=":material/search_off:")
+    st.stop()
+
+# --- who or what ------------------------------------------------------------------------------------
+if person_id:
+    shown_name = entity["name"] if dashboard.show_names() and entity["name"] else person_id
+    st.title(shown_name)
+    facts = [f"Reference {person_id}"]
+    if pd.notna(entity["birth_year"]):
+        facts.append(f"born {int(entity['birth_year'])}")
+    if entity["gender"]:
+        facts.append(str(entity["gender"]))
+    st.caption(" · ".join(facts) + ". Every call made, crime linked (with the role) and missing episode.")
+else:
+    st.title(entity["address"] or location_id)
+    st.caption(
+        " · ".join(
+            str(x)
+            for x in (
+                f"Reference {location_id}",
+                entity["location_type"],
+                f"{entity['ward_name']} ward, {entity['district']}"
+                if entity["ward_name"]
+                else "no ward recorded",
+                f"geocoded to {entity['precision']}" if entity["precision"] else "not geocoded",
+            )
+            if x
+        )
+    )
+    if entity["precision"] == "street":
+        st.warning(
+            "This location was defaulted to a street: events here may belong to several addresses on it.",
+            icon=":material/wrong_location:",
+        )
+
+# --- counts by period ----------------------------------------------------------------------------------
+if timeline.empty:
+    ui.empty("No calls, crimes or missing episodes are recorded for this reference.")
+    st.stop()
+periods = dashboard.counts_by_window(timeline, v.as_of)
+columns = st.columns(len(periods))
+for column, row in zip(columns, periods.itertuples()):
+    column.metric(
+        f"Last {ui_state.WINDOW_LABELS[row.window]}",
+        f"{row.count:,}",
+        delta=int(row.count - row.previous_count),
+        delta_color="off",
+        delta_description=f"on {row.previous_count:,} before",
+        border=True,
+    )
+first, last = pd.to_datetime(timeline["at"]).min(), pd.to_datetime(timeline["at"]).max()
+st.caption(
+    f"{len(timeline):,} events in all, {first:%d %b %Y} to {last:%d %b %Y}; periods end "
+    f"{v.as_of:%d %b %Y} (the sidebar's as-of date)."
+)
+monthly = dashboard.counts_by_month(timeline)
+gaps = ui.call("coverage_gaps", first=first.date(), last=last.date())
+gaps = gaps[gaps["table_name"].map(dashboard.SOURCE_OF_TABLE).isin(set(timeline["source"]))]
+st.plotly_chart(dashboard.monthly_figure(monthly, "Events per month", gaps), key="profile_months")
+
+# --- timeline --------------------------------------------------------------------------------------
+st.header("Timeline")
+newest = timeline.sort_values("at", ascending=False)
+newest = newest.assign(source=newest["source"].map(dashboard.SOURCE_NAMES).fillna(newest["source"]))
+if not dashboard.show_names():
+    newest = newest.drop(columns=["linked"])
+ui.paged(
+    newest[[c for c in ("at", "source", "what", "role", "address", "linked", "event_id") if c in newest]],
+    key="profile_timeline",
+    column_config={
+        "at": st.column_config.DatetimeColumn("When", format="DD MMM YYYY HH:mm"),
+        "source": "Type",
+        "what": "What",
+        "role": "Role",
+        "address": "Where",
+        "linked": "Linked",
+        "event_id": "Reference",
+    },
+)
+
+# --- around a place -----------------------------------------------------------------------------------
+if location_id:
+    st.header("Demand within 200 m")
+    near = ui.call(
+        "location_neighbours", location_id=location_id, radius_m=200, window=v.window, as_of=v.as_of
+    )
+    if near.empty:
+        ui.empty(
+            "No other location within 200 m had an event in this period"
+            + (" (this location has no coordinates)." if pd.isna(entity["lat"]) else ".")
+        )
+    else:
+        st.caption(
+            f"Near-repeat demand: places within 200 m with events in the "
+            f"{ui.window_caption().split(',')[0]}. Select one to open its profile."
+        )
+        event = st.dataframe(
+            near[
+                [
+                    "address",
+                    "location_type",
+                    "distance_m",
+                    "events",
+                    "crimes",
+                    "calls",
+                    "missing",
+                    "location_id",
+                ]
+            ],
+            hide_index=True,
+            key="profile_near",
+            on_select="rerun",
+            selection_mode="single-row",
+            column_config={
+                "address": "Address",
+                "location_type": "Type",
+                "distance_m": st.column_config.NumberColumn("Distance (m)", format="%.0f"),
+                "events": "Events",
+                "crimes": "Crimes",
+                "calls": "Calls",
+                "missing": "Missing",
+                "location_id": "Reference",
+            },
+        )
+        chosen = ui.selected_row(event, near)
+        if chosen is not None:
+            ui.open_profile("locations", chosen["location_id"])

@@ -1,0 +1,124 @@
+"""Repeat lists: a tab per kind, with filters; every row opens its profile."""
+
+import streamlit as st
+
+import ui
+from demand import dashboard
+from demand.schema import CRIME_CATEGORIES
+
+KIND_LABELS = {
+    "victims": "Victims",
+    "offenders": "Offenders",
+    "callers": "Callers",
+    "missing": "Missing persons",
+    "locations": "Locations",
+}
+CRIME_KINDS = ("victims", "offenders", "locations")
+
+v = ui.view()
+st.title(f"Repeat lists: {ui.area_label()}")
+st.caption(
+    ui.window_caption().split(",")[0] + ". Ranked by events in the period; "
+    "'Before' is the previous period. Select a row to open its profile."
+)
+
+with st.container(horizontal=True):
+    min_count = st.number_input(
+        "At least this many events", min_value=1, max_value=500, value=2, step=1, key="rep_min", width=200
+    )
+    category = st.selectbox(
+        "Crime category",
+        [""] + list(CRIME_CATEGORIES),
+        key="rep_category",
+        format_func=lambda c: c or "All categories",
+        width=260,
+        help="Victims, offenders and locations only",
+    )
+    weapon_only = st.checkbox("Weapon crimes only", key="rep_weapon")
+    domestic_only = st.checkbox("Domestic only", key="rep_domestic")
+
+names = dashboard.show_names()
+tabs = st.tabs(list(KIND_LABELS.values()), key="rep_kind", on_change="rerun")
+for tab, kind in zip(tabs, KIND_LABELS):
+    if not tab.open:
+        continue
+    with tab:
+        crime_filters = kind in CRIME_KINDS
+        ranked = ui.call(
+            "rank",
+            area=v.area,
+            kind=kind,
+            window=v.window,
+            as_of=v.as_of,
+            min_count=int(min_count),
+            category=(category or None) if crime_filters else None,
+            weapon_only=weapon_only and crime_filters,
+            domestic_only=domestic_only and crime_filters,
+        )
+        if not crime_filters and (category or weapon_only or domestic_only):
+            st.caption("The crime filters do not apply to this list.")
+        if ranked.attrs.get("months_missing"):
+            st.warning(
+                f"This period lacks {ranked.attrs['months_missing']}: counts may be low.",
+                icon=":material/event_busy:",
+            )
+        if ranked.empty:
+            ui.empty(
+                f"No {KIND_LABELS[kind].lower()} with {int(min_count)} or more events in this period "
+                f"in {ui.area_label()}"
+                + (" with these filters." if category or weapon_only or domestic_only else ".")
+            )
+            continue
+        st.markdown(
+            f"**{len(ranked):,} {KIND_LABELS[kind].lower()}** with {int(min_count)} or more events, "
+            f"{int(ranked['count'].sum()):,} events between them."
+        )
+        columns = [
+            "rank",
+            "name",
+            "count",
+            "previous_count",
+            "change",
+            "first_at",
+            "last_at",
+            "main_categories",
+            "harm",
+            "flags",
+        ]
+        if kind == "locations":
+            columns += ["location_type", "crimes", "calls", "missing"]
+        else:
+            columns.insert(2, "birth_year")
+            if not names:
+                columns[1] = "id"
+        event, shown = ui.paged(
+            ranked[columns],
+            key=f"rep_{kind}",
+            on_select="rerun",
+            selection_mode="single-row",
+            column_config={
+                "rank": st.column_config.NumberColumn("#", width="small"),
+                "name": "Address" if kind == "locations" else "Name",
+                "id": "Person",
+                "birth_year": st.column_config.NumberColumn("Born", format="%d"),
+                "count": "Events",
+                "previous_count": st.column_config.NumberColumn(
+                    "Before", help="Blank: the previous period lacks a month of data"
+                ),
+                "change": st.column_config.NumberColumn("Change", format="%+d"),
+                "first_at": st.column_config.DatetimeColumn("First", format="DD MMM YY"),
+                "last_at": st.column_config.DatetimeColumn("Latest", format="DD MMM YY"),
+                "main_categories": "Mostly",
+                "harm": st.column_config.NumberColumn(
+                    "Harm", format="%.0f", help="Indicative crime harm (days), summed"
+                ),
+                "flags": "Flags",
+                "location_type": "Type",
+                "crimes": "Crimes",
+                "calls": "Calls",
+                "missing": "Missing",
+            },
+        )
+        chosen = ui.selected_row(event, ranked.loc[shown.index])
+        if chosen is not None:
+            ui.open_profile(kind, chosen["id"])
