@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import re
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
 
+from benchmarks.analytics import median_ms
 from demand.schema import TABLES
 from demand.store import Store, table_files
 
@@ -72,14 +72,10 @@ def params_for(con) -> dict:
     return {"end": end, "ward": ward, "wards": district_wards, "person": person}
 
 
-def median_seconds(con, sql: str, params: dict, repeat: int) -> float:
+def timed(con, sql: str, params: dict, repeat: int) -> float:
+    """Median milliseconds of ``sql`` with the parameters it names."""
     wanted = {k: v for k, v in params.items() if re.search(rf"\${k}\b", sql)}
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        con.execute(sql, wanted).fetchall()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+    return median_ms(lambda: con.execute(sql, wanted).fetchall(), repeat)
 
 
 def main() -> None:
@@ -96,8 +92,8 @@ def main() -> None:
         params = params_for(layouts["snapshot"])
         print(f"{'query':38} {'parquet':>10} {'snapshot':>10}")
         for name, sql in QUERIES.items():
-            row = [median_seconds(con, sql, params, args.repeat) for con in layouts.values()]
-            print(f"{name:38} {row[0] * 1000:>8.0f}ms {row[1] * 1000:>8.0f}ms")
+            row = [timed(con, sql, params, args.repeat) for con in layouts.values()]
+            print(f"{name:38} {row[0]:>8.0f}ms {row[1]:>8.0f}ms")
 
 
 if __name__ == "__main__":
