@@ -183,7 +183,8 @@ def screenshot(page, name: str) -> Path:
     for chart, drawn in (("stPlotlyChart", ".main-svg"), ("stDeckGlJsonChart", "canvas")):
         for number in range(page.locator(f'[data-testid="{chart}"]').count()):
             page.locator(f'[data-testid="{chart}"]').nth(number).locator(drawn).first.wait_for(timeout=30_000)
-    page.wait_for_load_state("networkidle")
+    # Not "networkidle": Streamlit's connection keeps the network busy, so on a loaded
+    # machine that wait can time out although everything has drawn.
     page.wait_for_timeout(1500)
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
