@@ -216,8 +216,11 @@ def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of
     day = resolve_as_of(store, as_of)
     current = make_window(window, day)
     base = previous(current)
+    # SQL returns at most `limit` rows; head() below keeps pandas' meaning of 0 or a negative
+    # limit (and the column types a non-empty result has).
+    sql_limit = int(limit) if limit is not None and limit > 0 else None
     params = {**_window_params(current, base), "category": category, "weapon_only": bool(weapon_only),
-              "domestic_only": bool(domestic_only), "min_count": int(min_count)}
+              "domestic_only": bool(domestic_only), "min_count": int(min_count), "limit": sql_limit}
     if kind in CRIME_ROLES:
         frame = store.query("rank_crime_people", scope, roles=CRIME_ROLES[kind], harm=harm.param(), **params)
     elif kind == "locations":
@@ -226,7 +229,8 @@ def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of
         frame = store.query(f"rank_{kind}", scope, **params)
 
     if kind != "locations":
-        flags = store.query("person_flags", scope, start=current.start_ts, end=current.end_ts)
+        flags = store.query("person_flags", scope, start=current.start_ts, end=current.end_ts,
+                            ids=frame["id"].astype(str).tolist())
         frame = frame.merge(flags.rename(columns={"person_id": "id"}), on="id", how="left")
     frame["flags"] = _flags_text(frame)
 
@@ -318,8 +322,15 @@ def concentration(store: Store, scope: Scope, kind: str, window: str | int = "12
     computed over those entities (entities with no event are not counted); lorenz runs from
     (0, 0) to (1, 1), entities in ascending order of events.
     """
-    ranked = rank(store, scope, kind, window=window, as_of=as_of, min_count=1)
-    return concentration_of(ranked["count"].astype("int64").to_numpy())
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
+    current = make_window(window, resolve_as_of(store, as_of))
+    params = {"start": current.start_ts, "end": current.end_ts}
+    if kind in CRIME_ROLES:
+        counts = store.query("concentration_crime_people", scope, roles=CRIME_ROLES[kind], **params)
+    else:
+        counts = store.query(f"concentration_{kind}", scope, **params)
+    return concentration_of(counts["count"].astype("int64").to_numpy())
 
 
 def concentration_of(counts) -> dict:

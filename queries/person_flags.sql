@@ -1,26 +1,32 @@
 -- name: person_flags
--- returns: one row per person with any event in [$start, $end) in the area, saying whether
+-- returns: one row per person of $ids (a list of person ids) with any event in [$start, $end)
+--   in the area, saying whether
 --   any of their events carries a flag: person_id, mental_health (a call they made with the
 --   mental health qualifier), domestic (a domestic call they made or domestic crime they are
 --   linked to in any role), weapon (a weapon crime they are linked to), high_risk (a
 --   high-risk missing episode)
--- params: $wards, $include_unwarded, $start, $end
-WITH flagged AS (
+-- params: $wards, $include_unwarded, $start, $end, $ids
+WITH wanted AS (
+    SELECT unnest($ids) AS person_id
+),
+flagged AS (
     SELECT caller_id AS person_id, coalesce(mental_health, false) AS mental_health,
            coalesce(domestic, false) AS domestic, false AS weapon, false AS high_risk
     FROM calls c
-    WHERE caller_id IS NOT NULL AND received_at >= $start AND received_at < $end
+    WHERE caller_id IN (SELECT person_id FROM wanted) AND received_at >= $start AND received_at < $end
       AND (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
     UNION ALL
     SELECT p.person_id, false, coalesce(c.domestic, false), coalesce(c.weapon, false), false
     FROM crime_people p
     JOIN crimes c USING (crime_id)
-    WHERE c.recorded_at >= $start AND c.recorded_at < $end
+    WHERE p.person_id IN (SELECT person_id FROM wanted)
+      AND c.recorded_at >= $start AND c.recorded_at < $end
       AND (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
     UNION ALL
     SELECT person_id, false, false, false, risk = 'high'
     FROM missing_episodes m
-    WHERE reported_at >= $start AND reported_at < $end
+    WHERE person_id IN (SELECT person_id FROM wanted)
+      AND reported_at >= $start AND reported_at < $end
       AND (list_contains($wards, m.ward_code) OR (m.ward_code IS NULL AND $include_unwarded))
 )
 SELECT person_id, bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,

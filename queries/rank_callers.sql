@@ -4,10 +4,12 @@
 --   count, previous_count (calls in [$prev_start, $prev_end)), first_at, last_at, harm (0:
 --   calls carry no crime harm), main_categories (top 3 incident types as "Mental health (3)"),
 --   mental_health_calls. Optional filters: $category (an incident type; NULL = any),
---   $domestic_only; $weapon_only leaves no calls (calls carry no weapon flag).
--- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count
+--   $domestic_only; $weapon_only leaves no calls (calls carry no weapon flag). At most $limit
+--   rows (NULL = all).
+-- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $limit
 WITH chosen AS (
-    SELECT DISTINCT caller_id AS person_id, incident_id, received_at, incident_type,
+    -- no DISTINCT: incident_id is the key of calls, so each row is one call
+    SELECT caller_id AS person_id, incident_id, received_at, incident_type,
            coalesce(mental_health, false) AS mental_health,
            received_at >= $start AND received_at < $end AS in_current
     FROM calls c
@@ -26,15 +28,19 @@ totals AS (
     WHERE in_current
     GROUP BY person_id
     HAVING count(*) >= $min_count
+    ORDER BY count DESC, last_at DESC, person_id
+    LIMIT $limit
 ),
 previous AS (
-    SELECT person_id, count(*) AS previous_count FROM chosen WHERE NOT in_current GROUP BY person_id
+    SELECT person_id, count(*) AS previous_count FROM chosen
+    WHERE NOT in_current AND person_id IN (SELECT person_id FROM totals)
+    GROUP BY person_id
 ),
 by_type AS (
     SELECT person_id, coalesce(incident_type, '(no type)') AS incident_type, count(*) AS n,
            row_number() OVER (PARTITION BY person_id ORDER BY count(*) DESC, coalesce(incident_type, '')) AS position
     FROM chosen
-    WHERE in_current
+    WHERE in_current AND person_id IN (SELECT person_id FROM totals)
     GROUP BY person_id, incident_type
 ),
 types AS (

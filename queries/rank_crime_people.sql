@@ -4,8 +4,8 @@
 --   id, name, birth_year, count, previous_count (distinct crimes in [$prev_start, $prev_end)),
 --   first_at, last_at, harm (sum of the crimes' weights from $harm), main_categories (top 3
 --   categories as "Burglary (3), Robbery (1)"). Optional filters: $category (NULL = any),
---   $weapon_only, $domestic_only.
--- params: $wards, $include_unwarded, $roles, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm
+--   $weapon_only, $domestic_only. At most $limit rows (NULL = all).
+-- params: $wards, $include_unwarded, $roles, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm, $limit
 WITH weights AS (
     SELECT unnest($harm, recursive := true)
 ),
@@ -36,14 +36,19 @@ totals AS (
     FROM current_crimes
     GROUP BY person_id
     HAVING count(*) >= $min_count
+    ORDER BY count DESC, harm DESC, last_at DESC, person_id
+    LIMIT $limit
 ),
 previous AS (
-    SELECT person_id, count(*) AS previous_count FROM linked WHERE NOT in_current GROUP BY person_id
+    SELECT person_id, count(*) AS previous_count FROM linked
+    WHERE NOT in_current AND person_id IN (SELECT person_id FROM totals)
+    GROUP BY person_id
 ),
 by_category AS (
     SELECT person_id, coalesce(category, '(no category)') AS category, count(*) AS n,
            row_number() OVER (PARTITION BY person_id ORDER BY count(*) DESC, coalesce(category, '')) AS position
     FROM current_crimes
+    WHERE person_id IN (SELECT person_id FROM totals)
     GROUP BY person_id, category
 ),
 categories AS (

@@ -7,8 +7,8 @@
 --   main_categories (top 3 of crime category / incident type / 'Missing person'), and flags
 --   mental_health, domestic, weapon, high_risk (any such event in the window). Optional
 --   filters: $category (matched against what), $weapon_only (weapon crimes only),
---   $domestic_only (domestic crimes and calls only).
--- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm
+--   $domestic_only (domestic crimes and calls only). At most $limit rows (NULL = all).
+-- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm, $limit
 WITH weights AS (
     SELECT unnest($harm, recursive := true)
 ),
@@ -79,4 +79,5 @@ FROM totals t
 LEFT JOIN locations l USING (location_id)
 LEFT JOIN previous pr USING (location_id)
 LEFT JOIN whats w USING (location_id)
-ORDER BY t.count DESC, t.harm DESC, t.last_at DESC, t.location_id;
+ORDER BY t.count DESC, t.harm DESC, t.last_at DESC, t.location_id
+LIMIT $limit;

@@ -4,9 +4,11 @@
 --   count, previous_count (episodes in [$prev_start, $prev_end)), first_at, last_at, harm (0),
 --   main_categories (risk gradings as "high (2), medium (1)"), high_risk_episodes.
 --   $category other than NULL or 'Missing person', $weapon_only or $domestic_only leave none.
--- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count
+--   At most $limit rows (NULL = all).
+-- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $limit
 WITH chosen AS (
-    SELECT DISTINCT person_id, episode_id, reported_at, risk,
+    -- no DISTINCT: episode_id is the key of missing_episodes, so each row is one episode
+    SELECT person_id, episode_id, reported_at, risk,
            reported_at >= $start AND reported_at < $end AS in_current
     FROM missing_episodes m
     WHERE (list_contains($wards, m.ward_code) OR (m.ward_code IS NULL AND $include_unwarded))
@@ -23,15 +25,19 @@ totals AS (
     WHERE in_current
     GROUP BY person_id
     HAVING count(*) >= $min_count
+    ORDER BY count DESC, last_at DESC, person_id
+    LIMIT $limit
 ),
 previous AS (
-    SELECT person_id, count(*) AS previous_count FROM chosen WHERE NOT in_current GROUP BY person_id
+    SELECT person_id, count(*) AS previous_count FROM chosen
+    WHERE NOT in_current AND person_id IN (SELECT person_id FROM totals)
+    GROUP BY person_id
 ),
 by_risk AS (
     SELECT person_id, coalesce(risk, 'not graded') AS risk, count(*) AS n,
            row_number() OVER (PARTITION BY person_id ORDER BY count(*) DESC, coalesce(risk, '')) AS position
     FROM chosen
-    WHERE in_current
+    WHERE in_current AND person_id IN (SELECT person_id FROM totals)
     GROUP BY person_id, risk
 ),
 risks AS (

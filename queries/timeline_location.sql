@@ -5,26 +5,28 @@
 --   "victim: P3 ...", "missing: P9 ...")
 -- params: $location_id, $wards, $include_unwarded
 WITH here AS (
+    -- person_id: the caller or the missing person (crimes take theirs from crime_people)
     SELECT received_at AS "at", 'call' AS source, incident_id AS event_id, incident_type AS what,
-           ward_code, location_id
+           ward_code, location_id, caller_id AS person_id
     FROM calls WHERE location_id = $location_id
     UNION ALL
-    SELECT recorded_at, 'crime', crime_id, category, ward_code, location_id
+    SELECT recorded_at, 'crime', crime_id, category, ward_code, location_id, NULL
     FROM crimes WHERE location_id = $location_id
     UNION ALL
     SELECT reported_at, 'missing', episode_id, 'Missing person (' || coalesce(risk, 'not graded') || ' risk)',
-           ward_code, from_location_id
+           ward_code, from_location_id, person_id
     FROM missing_episodes WHERE from_location_id = $location_id
 ),
 people AS (
-    SELECT DISTINCT 'call' AS source, incident_id AS event_id, 'caller' AS role, caller_id AS person_id
-    FROM calls WHERE location_id = $location_id AND caller_id IS NOT NULL
+    -- calls and episodes are keyed by their ids, so only crime links need DISTINCT
+    SELECT source, event_id, 'caller' AS role, person_id
+    FROM here WHERE source = 'call' AND person_id IS NOT NULL
+    UNION ALL
+    SELECT source, event_id, 'missing', person_id
+    FROM here WHERE source = 'missing'
     UNION ALL
     SELECT DISTINCT 'crime', p.crime_id, p.role, p.person_id
-    FROM crime_people p JOIN crimes c USING (crime_id) WHERE c.location_id = $location_id
-    UNION ALL
-    SELECT DISTINCT 'missing', episode_id, 'missing', person_id
-    FROM missing_episodes WHERE from_location_id = $location_id
+    FROM crime_people p WHERE p.crime_id IN (SELECT event_id FROM here WHERE source = 'crime')
 ),
 linked AS (
     SELECT p.source, p.event_id,

@@ -1,0 +1,10 @@
+-- name: concentration_callers
+-- returns: one row per caller of a call received in [$start, $end) in the area: count
+--   (calls), as rank_callers counts them
+-- params: $wards, $include_unwarded, $start, $end
+SELECT caller_id AS person_id, count(*) AS count
+FROM calls c
+WHERE caller_id IS NOT NULL
+  AND (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
+  AND received_at >= $start AND received_at < $end
+GROUP BY caller_id;

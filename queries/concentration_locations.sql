@@ -1,0 +1,17 @@
+-- name: concentration_locations
+-- returns: one row per location with an event (crime, call or missing episode reported from
+--   it) in [$start, $end) in the area: count (events), as rank_locations counts them
+-- params: $wards, $include_unwarded, $start, $end
+WITH events AS (
+    SELECT location_id, ward_code, recorded_at AS "at" FROM crimes
+    UNION ALL
+    SELECT location_id, ward_code, received_at FROM calls
+    UNION ALL
+    SELECT from_location_id, ward_code, reported_at FROM missing_episodes
+)
+SELECT location_id, count(*) AS count
+FROM events e
+WHERE location_id IS NOT NULL
+  AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
+  AND "at" >= $start AND "at" < $end
+GROUP BY location_id;
