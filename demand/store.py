@@ -142,7 +142,7 @@ def check_table(con: duckdb.DuckDBPyConnection, data_dir: Path, table: Table) ->
                                     column=column.name))
     if problems:
         return problems
-    return problems + _check_values(con, files, table, found)
+    return _check_values(con, files, table, found) + _check_key(con, files, table)
 
 
 def _check_values(con, files: list[Path], table: Table, found: dict[str, str]) -> list[Problem]:
@@ -174,6 +174,23 @@ def _check_values(con, files: list[Path], table: Table, found: dict[str, str]) -
             problems.append(Problem(table.name, message.format(value=bad["v"]), column=column.name,
                                     file=bad["f"], row=bad["r"]))
     return problems
+
+
+def _check_key(con, files: list[Path], table: Table) -> list[Problem]:
+    """A key that repeats would count one event twice: name its second row."""
+    if table.key is None:
+        return []
+    source = _read(files, filename="true", file_row_number="true")
+    repeat = con.execute(
+        f'SELECT "{table.key}"::VARCHAR, filename, file_row_number FROM ('
+        f'  SELECT *, row_number() OVER (PARTITION BY "{table.key}" ORDER BY filename, file_row_number) AS nth'
+        f"  FROM {source}) WHERE nth = 2 LIMIT 1"
+    ).fetchone()
+    if repeat is None:
+        return []
+    value, file, row = repeat
+    return [Problem(table.name, f"value {value!r} appears more than once; each row needs its own",
+                    column=table.key, file=file, row=row)]
 
 
 def check_extracts(data_dir: Path) -> list[Problem]:

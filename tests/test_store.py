@@ -135,6 +135,18 @@ def test_null_key_names_row(extracts):
     assert "column crime_id, row 3" in problem and "is empty" in problem
 
 
+def test_repeated_key_names_its_second_row(extracts):
+    rewrite(extracts / "crimes.parquet",
+            "SELECT * REPLACE (CASE WHEN crime_id = 'R3' THEN 'R1' ELSE crime_id END AS crime_id) FROM src")
+    [problem] = problems_for(extracts)
+    assert "column crime_id, row 3" in problem and "'R1' appears more than once" in problem
+
+
+def test_repeated_links_are_allowed(extracts):
+    assert TABLES["crime_people"].key is None  # one crime may link the same person twice
+    assert problems_for(extracts) == []
+
+
 def test_missing_data_directory(tmp_path):
     with pytest.raises(ExtractError, match="does not exist"):
         Store(tmp_path / "nowhere", cache=tmp_path / "c")
