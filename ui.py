@@ -263,10 +263,27 @@ def selected_row(event, shown: pd.DataFrame) -> pd.Series | None:
     return shown.iloc[rows[0]] if rows else None
 
 
+def profile_params(v: View, kind: str, entity_id: str) -> dict[str, str]:
+    """The URL parameters of the profile of a person, or of a location when kind is
+    'locations', keeping the view's area, window and as-of date."""
+    key = "location" if kind == "locations" else "person"
+    return {**ui_state.to_params(v), key: str(entity_id)}
+
+
 def open_profile(kind: str, entity_id: str) -> None:
     """Go to the profile page of a person, or of a location when kind is 'locations'."""
-    key = "location" if kind == "locations" else "person"
-    st.switch_page("views/profile.py", query_params=shared_params(**{key: entity_id}))
+    st.switch_page("views/profile.py", query_params=profile_params(view(), kind, entity_id))
+
+
+def open_record_location(record: pd.Series | None) -> None:
+    """For a records table: open the location profile of the selected record (a row with a
+    ``location_id``), or say that the record has no location."""
+    if record is None:
+        return
+    if pd.isna(record.get("location_id")):
+        st.caption(f"Record {record.get('event_id', '')} has no location to open.")
+        return
+    open_profile("locations", record["location_id"])
 
 
 def empty(message: str) -> None:

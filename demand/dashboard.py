@@ -100,8 +100,12 @@ def window_records(
     as_of: date,
     what: str | None = None,
     limit: int = 50,
+    risk: str | None = None,
+    location_type: str | None = None,
 ) -> pd.DataFrame:
-    """The events behind a headline count (newest first, at most ``limit``)."""
+    """The events behind a headline count (newest first, at most ``limit``). ``what`` keeps
+    one incident type or crime category, ``risk`` missing episodes of one risk grade and
+    ``location_type`` records whose location is of that type (each None for all)."""
     if measure not in MEASURE_LABELS:
         raise ValueError(f"unknown measure {measure!r}: one of {', '.join(MEASURE_LABELS)}")
     span = make_window(window, as_of)
@@ -112,8 +116,21 @@ def window_records(
         end=span.end_ts,
         measure=measure,
         what=what,
+        risk=risk,
+        location_type=location_type,
         limit=int(limit),
     )
+
+
+# The groups of analytics.compare(by="missing") (queries/compare_missing.sql) as the filters
+# of window_records(measure="missing_episodes") that list their records. 'people' counts
+# distinct persons, so its records are all the episodes, as for 'episodes'.
+MISSING_GROUP_RECORDS = {
+    "episodes": {},
+    "people": {},
+    "high-risk episodes": {"risk": "high"},
+    "from care homes": {"location_type": "care home"},
+}
 
 
 def map_points(store: Store, scope: Scope, window: str, as_of: date, limit: int) -> tuple[pd.DataFrame, int]:

@@ -3,8 +3,10 @@
 --   'missing'), event_id, what (incident type, crime category or 'Missing person'), detail
 --   (grade, offence or risk), ward_code, ward_name, location_id, address. $measure is one of
 --   crimes, calls, asb_calls, missing_episodes; $what (NULL for all) keeps one incident type
---   or crime category; at most $limit rows.
--- params: $wards, $include_unwarded, $start, $end, $measure, $what, $limit
+--   or crime category; $risk (NULL for any) keeps missing episodes of that risk (it leaves
+--   calls and crimes out); $location_type (NULL for any) keeps records whose location is of
+--   that type; at most $limit rows.
+-- params: $wards, $include_unwarded, $start, $end, $measure, $what, $risk, $location_type, $limit
 WITH picked AS (
     SELECT received_at AS at, 'call' AS source, incident_id AS event_id, incident_type AS what,
            grade AS detail, ward_code, location_id
@@ -30,6 +32,8 @@ SELECT p.at, p.source, p.event_id, p.what, p.detail, p.ward_code, w.ward_name, p
 FROM picked p
 LEFT JOIN wards w USING (ward_code)
 LEFT JOIN locations l ON l.location_id = p.location_id
-WHERE $what IS NULL OR p.what = $what
+WHERE ($what IS NULL OR p.what = $what)
+  AND ($risk IS NULL OR (p.source = 'missing' AND p.detail = $risk))
+  AND ($location_type IS NULL OR l.location_type = $location_type)
 ORDER BY p.at DESC, p.event_id
 LIMIT $limit;

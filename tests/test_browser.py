@@ -231,3 +231,24 @@ def test_a_repeat_list_row_opens_its_profile(server, browser, expected):
         page.get_by_role("heading", name="Timeline").wait_for(timeout=30_000)
     finally:
         page.close()
+
+
+def test_a_last_7_days_row_opens_its_location(server, browser, expected, small_store):
+    path, heading, _ = expected["ward"]
+    ward = path.split("ward=")[1].split("&")[0]
+    recent = analytics.recent_events(small_store, areas.resolve(small_store, ward), 7)
+    if recent.empty or recent["location_id"].isna().iloc[0]:
+        pytest.skip("the ward's newest event of the last 7 days has no location")
+    page = open_page(browser, server, path, heading)
+    try:
+        table = page.locator(".st-key-ward_recent").first
+        table.wait_for()
+        table.scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)  # the grid draws its rows on a canvas after it appears
+        box = table.bounding_box()
+        page.mouse.click(box["x"] + 14, box["y"] + 35 + 18)  # the first data row's checkbox
+        page.wait_for_url(f"**/profile?**location={recent['location_id'].iloc[0]}**", timeout=30_000)
+        assert f"ward={ward}" in page.url and "window=90d" in page.url
+        page.get_by_role("heading", name="Timeline").wait_for(timeout=30_000)
+    finally:
+        page.close()

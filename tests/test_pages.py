@@ -358,3 +358,30 @@ def test_headline_numbers_lead_to_their_records(monkeypatch, crafted):
     test.segmented_control(key="ward_measure").set_value("asb_calls")
     run(test)
     assert len(test.expander[0].dataframe[0].value) == int(metric(test, "ASB calls")) == 3
+
+
+def test_record_rows_open_the_location_profile_keeping_the_view():
+    import ui
+    from demand.ui_state import View
+
+    view = View(district=NORTH, ward=ABBEY, window="28d", as_of=AS_OF)
+    assert ui.profile_params(view, "locations", "L1") == {
+        "ward": ABBEY,
+        "window": "28d",
+        "as_of": "2026-06-30",
+        "location": "L1",
+    }
+    assert ui.profile_params(View(district=NORTH), "victims", "P1") == {
+        "district": NORTH,
+        "window": "90d",
+        "person": "P1",
+    }
+
+
+def test_compare_missing_episodes_invite_a_row_choice(monkeypatch, crafted):
+    test = run(app(monkeypatch, crafted, ward=ABBEY, window="28d", as_of=AS_OF.isoformat()), None)
+    run(test, "views/compare.py")
+    test.segmented_control(key="cmp_by").set_value("missing")
+    run(test)
+    assert test.dataframe[0].value["group"].tolist()[0] == "episodes"
+    assert "Select a row to see its records." in texts(test)

@@ -41,15 +41,19 @@ def counts_config(group_label: str) -> dict:
     }
 
 
-def records(title: str, area: str, measure: str, what: str) -> None:
+def records(title: str, area: str, measure: str, key: str, **filters) -> None:
+    """The latest records behind a selected row (``filters`` as dashboard.window_records takes
+    them); selecting one opens its location's profile."""
     rows = ui.call(
-        "window_records", area=area, measure=measure, what=what, window=v.window, as_of=v.as_of, limit=200
+        "window_records", area=area, measure=measure, window=v.window, as_of=v.as_of, limit=200, **filters
     )
-    st.markdown(f"**{title}**: the latest {len(rows):,} records")
-    st.dataframe(
+    st.markdown(f"**{title}**: the latest {len(rows):,} records. Select one to open its location.")
+    event = st.dataframe(
         rows[["at", "event_id", "what", "detail", "ward_name", "address"]],
         hide_index=True,
-        key=f"cmp_records_{measure}",
+        key=f"{key}_{title}",  # a new table (and no stale selection) for each row chosen
+        on_select="rerun",
+        selection_mode="single-row",
         column_config={
             "at": st.column_config.DatetimeColumn("When", format="DD MMM YYYY HH:mm"),
             "event_id": "Reference",
@@ -59,6 +63,7 @@ def records(title: str, area: str, measure: str, what: str) -> None:
             "address": "Address",
         },
     )
+    ui.open_record_location(ui.selected_row(event, rows))
 
 
 v = ui.view()
@@ -133,10 +138,24 @@ else:
         column_config=counts_config(BY[by]),
     )
     chosen = ui.selected_row(event, table)
-    if chosen is not None and by in MEASURE_OF:
-        records(f"{chosen['group']} in {ui.area_label()}", v.area, MEASURE_OF[by], chosen["group"])
-    elif by in MEASURE_OF:
+    if chosen is None:
         st.caption("Select a row to see its records.")
+    elif by == "missing":
+        records(
+            f"Missing episodes ({chosen['group']}) in {ui.area_label()}",
+            v.area,
+            "missing_episodes",
+            "cmp_group_records",
+            **dashboard.MISSING_GROUP_RECORDS[chosen["group"]],
+        )
+    else:
+        records(
+            f"{chosen['group']} in {ui.area_label()}",
+            v.area,
+            MEASURE_OF[by],
+            "cmp_group_records",
+            what=chosen["group"],
+        )
 
 # --- wards x categories -----------------------------------------------------------------------------
 st.header("Wards × crime categories")
@@ -202,7 +221,8 @@ else:
                 f"{chosen['category']} in {chosen['ward_name']}",
                 chosen["ward_code"],
                 "crimes",
-                chosen["category"],
+                "cmp_matrix_records",
+                what=chosen["category"],
             )
 
 # --- map ----------------------------------------------------------------------------------------------

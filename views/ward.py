@@ -67,10 +67,12 @@ if records.open:
         if rows.empty:
             ui.empty(f"No {MEASURE_LABELS[measure].lower()} in this period in {ui.area_label()}.")
         else:
-            st.dataframe(
+            event = st.dataframe(
                 rows.drop(columns=["source", "ward_code"]),
                 hide_index=True,
-                key="ward_records",
+                key=f"ward_records_{measure}",
+                on_select="rerun",
+                selection_mode="single-row",
                 column_config={
                     "at": st.column_config.DatetimeColumn("When", format="DD MMM YYYY HH:mm"),
                     "event_id": "Reference",
@@ -81,8 +83,12 @@ if records.open:
                     "address": "Address",
                 },
             )
+            ui.open_record_location(ui.selected_row(event, rows))
             shown = f"Showing the latest {len(rows):,}"
-            st.caption(f"{shown} of {fmt_count(total)}." if pd.notna(total) else f"{shown}.")
+            st.caption(
+                (f"{shown} of {fmt_count(total)}." if pd.notna(total) else f"{shown}.")
+                + " Select a row to open its location."
+            )
             if pd.notna(total) and len(rows) < total and st.button("Show more", key="ward_more"):
                 st.session_state["ward_records_limit"] = limit + 200
                 st.rerun()
@@ -96,13 +102,16 @@ else:
     crimes = int((recent["source"] == "crime").sum())
     calls = int((recent["source"] == "call").sum())
     st.markdown(
-        f"**{crimes:,} crimes** and **{calls:,} calls** in the 7 days to {v.as_of:%d %b %Y}, newest first."
+        f"**{crimes:,} crimes** and **{calls:,} calls** in the 7 days to {v.as_of:%d %b %Y}, newest first. "
+        "Select a row to open its location."
     )
-    ui.paged(
+    event, shown = ui.paged(
         recent.assign(source=recent["source"].map(dashboard.SOURCE_NAMES))[
             ["at", "source", "what", "address", "event_id"]
         ],
         key="ward_recent",
+        on_select="rerun",
+        selection_mode="single-row",
         column_config={
             "at": st.column_config.DatetimeColumn("When", format="ddd DD MMM HH:mm"),
             "source": "Type",
@@ -111,6 +120,7 @@ else:
             "event_id": "Reference",
         },
     )
+    ui.open_record_location(ui.selected_row(event, recent.loc[shown.index]))
 
 # --- repeat people and places ----------------------------------------------------------------------
 st.header("Who and where keeps coming back")

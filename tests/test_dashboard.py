@@ -1,0 +1,139 @@
+"""demand.dashboard's records behind a number, worked out by hand on crafted extracts.
+
+As of 2026-06-30 over 28 days: the window is 2026-06-03 .. 06-30.
+"""
+
+from datetime import date
+
+import pytest
+
+from demand import analytics, areas, dashboard
+from demand.fixtures import ABBEY, BEACON, CASTLE, write_extracts
+
+AS_OF = date(2026, 6, 30)
+
+
+def place(location_id, location_type, ward=ABBEY):
+    return {
+        "location_id": location_id,
+        "address": f"{location_id} Test Street",
+        "street": "Test Street",
+        "location_type": location_type,
+        "ward_code": ward,
+        "lat": 52.63,
+        "lon": -1.13,
+        "precision": "address",
+    }
+
+
+LOCATIONS = [
+    place("L1", "care home"),
+    place("L2", "dwelling"),
+    place("L3", "care home", BEACON),
+    place("L9", "dwelling", CASTLE),
+]
+# Abbey in the 28 days: M1..M4 (M1, M3 high risk; M1, M4 from the care home L1; P1 twice).
+MISSING = [
+    {
+        "episode_id": "M1",
+        "person_id": "P1",
+        "reported_at": "2026-06-30 10:00",
+        "risk": "high",
+        "from_location_id": "L1",
+    },
+    {
+        "episode_id": "M2",
+        "person_id": "P1",
+        "reported_at": "2026-06-25 10:00",
+        "risk": "medium",
+        "from_location_id": "L2",
+    },
+    {
+        "episode_id": "M3",
+        "person_id": "P2",
+        "reported_at": "2026-06-20 10:00",
+        "risk": "high",
+        "from_location_id": "L2",
+    },
+    {
+        "episode_id": "M4",
+        "person_id": "P3",
+        "reported_at": "2026-06-10 10:00",
+        "risk": "low",
+        "from_location_id": "L1",
+    },
+    # before the window, another ward, and an old one so the data covers every month
+    {
+        "episode_id": "M5",
+        "person_id": "P2",
+        "reported_at": "2026-05-20 10:00",
+        "risk": "high",
+        "from_location_id": "L1",
+    },
+    {
+        "episode_id": "M6",
+        "person_id": "P5",
+        "reported_at": "2026-06-27 10:00",
+        "risk": "high",
+        "from_location_id": "L3",
+        "ward_code": BEACON,
+    },
+    {
+        "episode_id": "M7",
+        "person_id": "P6",
+        "reported_at": "2025-01-15 10:00",
+        "risk": "high",
+        "from_location_id": "L9",
+        "ward_code": CASTLE,
+    },
+]
+# A crime and a call at the care home must never appear among missing episodes.
+CRIMES = [{"crime_id": "R1", "recorded_at": "2026-06-28 09:00", "location_id": "L1"}]
+CALLS = [{"incident_id": "C1", "received_at": "2026-06-28 09:00", "location_id": "L1", "grade": "emergency"}]
+
+EXPECTED = {
+    "episodes": ["M1", "M2", "M3", "M4"],
+    "people": ["M1", "M2", "M3", "M4"],  # 3 people, whose episodes are all four
+    "high-risk episodes": ["M1", "M3"],
+    "from care homes": ["M1", "M4"],
+}
+
+
+@pytest.fixture
+def store(tmp_path, open_store):
+    return open_store(
+        write_extracts(
+            tmp_path / "x", locations=LOCATIONS, missing_episodes=MISSING, crimes=CRIMES, calls=CALLS
+        )
+    )
+
+
+@pytest.mark.parametrize("group", list(EXPECTED))
+def test_each_missing_group_lists_its_episodes(store, group):
+    scope = areas.resolve(store, ABBEY)
+    rows = dashboard.window_records(
+        store, scope, "missing_episodes", "28d", AS_OF, limit=200, **dashboard.MISSING_GROUP_RECORDS[group]
+    )
+    assert rows["event_id"].tolist() == EXPECTED[group]  # newest first
+    assert set(rows["source"]) == {"missing"}
+    assert rows["location_id"].notna().all()
+
+
+def test_missing_groups_match_the_compare_table(store):
+    """Every group compare(by='missing') can show has a records filter, and the records add up
+    to its count (distinct people for 'people')."""
+    scope = areas.resolve(store, ABBEY)
+    compared = analytics.compare(store, scope, "28d", by="missing", as_of=AS_OF).set_index("group")
+    assert set(compared.index) == set(dashboard.MISSING_GROUP_RECORDS)
+    assert compared.loc["people", "count"] == 3
+    for group in ("episodes", "high-risk episodes", "from care homes"):
+        assert compared.loc[group, "count"] == len(EXPECTED[group])
+
+
+def test_unfiltered_records_are_unchanged(store):
+    scope = areas.resolve(store, ABBEY)
+    assert dashboard.window_records(store, scope, "crimes", "28d", AS_OF)["event_id"].tolist() == ["R1"]
+    assert dashboard.window_records(store, scope, "calls", "28d", AS_OF)["event_id"].tolist() == ["C1"]
+    # a location-type filter applies to any measure
+    at_dwellings = dashboard.window_records(store, scope, "crimes", "28d", AS_OF, location_type="dwelling")
+    assert at_dwellings.empty
