@@ -891,7 +891,8 @@ def generate(out_dir: Path, scale: str = "small", seed: int = 1, end: date = DEF
 
     by_time = np.argsort(np.concatenate([p["t"] for p in call_parts]), kind="stable")  # ids follow time order
     cl = {k: np.concatenate([p[k] for p in call_parts])[by_time] for k in call_parts[0]}
-    del call_parts, by_time, bc, b_day, b_call_caller  # the largest temporaries, freed early
+    call_parts.clear()  # the largest temporaries, freed early
+    del by_time, bc, b_day, b_call_caller
     n_calls = len(cl["t"])
     # Keep background callers below the planted ones: anyone averaging more than 40 calls
     # a year outside the stories has the excess handed to other (one-off) callers.
