@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from demand import analytics, areas
 
@@ -217,16 +218,31 @@ def test_ward_page_at_phone_width(server, browser, expected):
         page.close()
 
 
+def click_first_row(page, grid, url_glob: str) -> None:
+    """Tick the first data row of a dataframe (drawn on a canvas, so by position) and wait
+    for the page it opens. Charts and maps above the grid can still be laying out, moving
+    it: click only once its position has held still, and click again if nothing opened."""
+    grid.wait_for()
+    grid.scroll_into_view_if_needed()
+    for attempt in range(3):
+        box, settled = None, grid.bounding_box()
+        while box != settled:
+            page.wait_for_timeout(500)
+            box, settled = settled, grid.bounding_box()
+        page.mouse.click(box["x"] + 14, box["y"] + 35 + 18)  # the first data row's checkbox
+        try:
+            page.wait_for_url(url_glob, timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+
+
 def test_a_repeat_list_row_opens_its_profile(server, browser, expected):
     path, heading, _ = expected["repeats"]
     page = open_page(browser, server, path, heading)
     try:
-        first_row_box = page.locator('[data-testid="stDataFrame"]').first
-        first_row_box.wait_for()
-        box = first_row_box.bounding_box()
-        # The row-selection checkbox of the first data row (the grid is drawn on a canvas).
-        page.mouse.click(box["x"] + 14, box["y"] + 35 + 18)
-        page.wait_for_url("**/profile?**person=**", timeout=30_000)
+        click_first_row(page, page.locator('[data-testid="stDataFrame"]').first, "**/profile?**person=**")
         assert "ward=" in page.url and "window=90d" in page.url
         page.get_by_role("heading", name="Timeline").wait_for(timeout=30_000)
     finally:
@@ -241,13 +257,8 @@ def test_a_last_7_days_row_opens_its_location(server, browser, expected, small_s
         pytest.skip("the ward's newest event of the last 7 days has no location")
     page = open_page(browser, server, path, heading)
     try:
-        table = page.locator(".st-key-ward_recent").first
-        table.wait_for()
-        table.scroll_into_view_if_needed()
-        page.wait_for_timeout(1500)  # the grid draws its rows on a canvas after it appears
-        box = table.bounding_box()
-        page.mouse.click(box["x"] + 14, box["y"] + 35 + 18)  # the first data row's checkbox
-        page.wait_for_url(f"**/profile?**location={recent['location_id'].iloc[0]}**", timeout=30_000)
+        click_first_row(page, page.locator(".st-key-ward_recent").first,
+                        f"**/profile?**location={recent['location_id'].iloc[0]}**")
         assert f"ward={ward}" in page.url and "window=90d" in page.url
         page.get_by_role("heading", name="Timeline").wait_for(timeout=30_000)
     finally:
