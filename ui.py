@@ -286,5 +286,30 @@ def open_record_location(record: pd.Series | None) -> None:
     open_profile("locations", record["location_id"])
 
 
+RECORD_COLUMNS = {
+    "at": st.column_config.DatetimeColumn("When", format="DD MMM YYYY HH:mm"),
+    "event_id": "Reference",
+    "what": "What",
+    "detail": "Detail",
+    "ward_name": "Ward",
+    "location_id": "Location",
+    "address": "Address",
+}
+
+
+def records_table(rows: pd.DataFrame, key: str, columns=tuple(RECORD_COLUMNS)) -> None:
+    """Records behind a number (dashboard.window_records); selecting one opens its
+    location's profile."""
+    event = st.dataframe(
+        rows[list(columns)],
+        hide_index=True,
+        key=key,
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={c: RECORD_COLUMNS[c] for c in columns},
+    )
+    open_record_location(selected_row(event, rows))
+
+
 def empty(message: str) -> None:
     st.info(message, icon=":material/info:")

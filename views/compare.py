@@ -48,22 +48,8 @@ def records(title: str, area: str, measure: str, key: str, **filters) -> None:
         "window_records", area=area, measure=measure, window=v.window, as_of=v.as_of, limit=200, **filters
     )
     st.markdown(f"**{title}**: the latest {len(rows):,} records. Select one to open its location.")
-    event = st.dataframe(
-        rows[["at", "event_id", "what", "detail", "ward_name", "address"]],
-        hide_index=True,
-        key=f"{key}_{title}",  # a new table (and no stale selection) for each row chosen
-        on_select="rerun",
-        selection_mode="single-row",
-        column_config={
-            "at": st.column_config.DatetimeColumn("When", format="DD MMM YYYY HH:mm"),
-            "event_id": "Reference",
-            "what": "What",
-            "detail": "Detail",
-            "ward_name": "Ward",
-            "address": "Address",
-        },
-    )
-    ui.open_record_location(ui.selected_row(event, rows))
+    # A new table (and no stale selection) for each row chosen.
+    ui.records_table(rows, key=f"{key}_{title}", columns=("at", "event_id", "what", "detail", "ward_name", "address"))
 
 
 v = ui.view()

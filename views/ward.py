@@ -67,23 +67,7 @@ if records.open:
         if rows.empty:
             ui.empty(f"No {MEASURE_LABELS[measure].lower()} in this period in {ui.area_label()}.")
         else:
-            event = st.dataframe(
-                rows.drop(columns=["source", "ward_code"]),
-                hide_index=True,
-                key=f"ward_records_{measure}",
-                on_select="rerun",
-                selection_mode="single-row",
-                column_config={
-                    "at": st.column_config.DatetimeColumn("When", format="DD MMM YYYY HH:mm"),
-                    "event_id": "Reference",
-                    "what": "What",
-                    "detail": "Detail",
-                    "ward_name": "Ward",
-                    "location_id": "Location",
-                    "address": "Address",
-                },
-            )
-            ui.open_record_location(ui.selected_row(event, rows))
+            ui.records_table(rows, key=f"ward_records_{measure}")
             shown = f"Showing the latest {len(rows):,}"
             st.caption(
                 (f"{shown} of {fmt_count(total)}." if pd.notna(total) else f"{shown}.")
