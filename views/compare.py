@@ -168,20 +168,9 @@ else:
             else f"Not compared: the data lacks {matrix['months_missing'].iloc[0]}."
         )
     else:
-        cells = shown[
-            [
-                "ward_name",
-                "category",
-                "previous_count",
-                "count",
-                "change",
-                "pct_change",
-                "z",
-                "verdict",
-                "significance",
-                "ward_code",
-            ]
-        ]
+        shown_columns = ["ward_name", "category", "previous_count", "count", "change", "pct_change", "z", "verdict"]
+        # significance drives the colours and ward_code the records; neither is shown.
+        cells = shown[shown_columns + ["significance", "ward_code"]]
         event = st.dataframe(
             coloured(cells),
             hide_index=True,
@@ -190,16 +179,7 @@ else:
             on_select="rerun",
             selection_mode="single-row",
             column_config=counts_config("Category"),
-            column_order=[
-                "ward_name",
-                "category",
-                "previous_count",
-                "count",
-                "change",
-                "pct_change",
-                "z",
-                "verdict",
-            ],
+            column_order=shown_columns,
         )
         chosen = ui.selected_row(event, cells)
         if chosen is not None:
