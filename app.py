@@ -36,6 +36,8 @@ if store.last_error is not None:
         icon=":material/warning:",
     )
 
+ui.data_status()
+
 try:
     dates = ui.call("data_range")
 except UsageError as error:

@@ -6,13 +6,14 @@ Logic lives in ``demand``; this module only decides how it reaches the screen.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from demand import analytics, areas, config, dashboard, ui_state
-from demand.store import Store
+from demand.store import Snapshot, Store
 from demand.ui_state import View
 
 PAGES = {
@@ -76,13 +77,22 @@ def _refreshed(data_dir: str) -> str:
 
 
 def store() -> Store:
-    """The Store for DEMAND_DATA, refreshed when its extracts changed. A broken extract
-    raises ExtractError on the first open; after that the old data keeps serving and
+    """The Store for DEMAND_DATA, refreshed when its extracts changed, with the snapshot
+    serving now pinned for this page run (app.py calls this first in every run). A broken
+    extract raises ExtractError on the first open; after that the old data keeps serving and
     ``last_error`` says why."""
     data_dir = str(config.data_dir())
     opened = _open_store(data_dir)
     _refreshed(data_dir)
+    st.session_state["pinned_snapshot"] = opened.pin()
     return opened
+
+
+def snapshot() -> Snapshot:
+    """The snapshot this page run reads: every call in one run sees the same data, even when
+    a refresh lands in the middle of it (the next run reads the new data)."""
+    pinned = st.session_state.get("pinned_snapshot")
+    return pinned if pinned is not None else store().pin()
 
 
 # --- cached calls into demand ----------------------------------------------------------------
@@ -111,17 +121,56 @@ FUNCTIONS = {
 
 
 @st.cache_data(ttl=3600, max_entries=500, show_spinner=False)
-def _cached(name: str, data_dir: str, version: str, area: str | None, kwargs: tuple) -> Any:
-    store = _open_store(data_dir)
-    scope = {"scope": areas.resolve(store, area)} if area is not None else {}
-    return FUNCTIONS[name](store, **scope, **dict(kwargs))
+def _cached(name: str, data_dir: str, version: str, area: str | None, kwargs: tuple, _snapshot: Snapshot) -> Any:
+    # Keyed on the version; _snapshot (not hashed) is the snapshot of that version.
+    scope = {"scope": areas.resolve(_snapshot, area)} if area is not None else {}
+    return FUNCTIONS[name](_snapshot, **scope, **dict(kwargs))
 
 
 def call(name: str, area: str | None = None, **kwargs) -> Any:
-    """``FUNCTIONS[name](store, scope=<area>, **kwargs)``, cached on plain values and the
-    store's version (so a refresh is never served stale results)."""
-    current = store()
-    return _cached(name, str(current.data_dir), current.version, area, tuple(sorted(kwargs.items())))
+    """``FUNCTIONS[name](snapshot, scope=<area>, **kwargs)`` on this run's snapshot, cached on
+    plain values and the snapshot's version (so a refresh is never served stale results)."""
+    pinned = snapshot()
+    return _cached(name, str(pinned.data_dir), pinned.version, area, tuple(sorted(kwargs.items())), pinned)
+
+
+# --- what data is serving ----------------------------------------------------------------------
+
+PERSON_KINDS = ("victims", "offenders", "callers", "missing", "person")
+
+
+def person_data_missing(kind: str = "person") -> bool:
+    """For a person list or profile: when the data holds no person-level records (public
+    data), say so plainly on the page and return True so the page shows nothing more."""
+    if kind not in PERSON_KINDS or snapshot().person_level:
+        return False
+    st.info(
+        "**Person-level data is not loaded.** This data (public data, such as data.police.uk) "
+        "holds places and crime types but no people, so there are no victims, offenders, "
+        "callers or missing persons to list. Locations, comparisons, concentration and maps "
+        "work; load the force's own extracts to see people.",
+        icon=":material/person_off:",
+    )
+    return True
+
+
+def data_status() -> None:
+    """In the frame: when the data was last refreshed, whether it is public data only, and a
+    warning when it is older than the configured age."""
+    pinned = snapshot()
+    refreshed = pinned.refreshed_at
+    st.sidebar.caption(f"Data refreshed {refreshed:%d %b %Y %H:%M}")
+    if not pinned.person_level:
+        st.sidebar.caption("Public data only: places and crime types, dated by month; no people.")
+    age_days = (datetime.now() - refreshed).total_seconds() / 86_400
+    limit = config.max_age_days()
+    if age_days > limit:
+        st.warning(
+            f"The data was last refreshed on {refreshed:%d %b %Y at %H:%M}, {age_days:.0f} days ago: "
+            f"older than the {limit:g} days it should be. Check the daily refresh (the Data page "
+            "shows the last import).",
+            icon=":material/update:",
+        )
 
 
 # --- the shared view (sidebar) ---------------------------------------------------------------

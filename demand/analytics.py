@@ -14,6 +14,10 @@ Conventions, shared by every function here:
   ``significance`` 'missing_data', and ``months_missing`` lists the months of either window
   ("crimes: 2025-03, 2025-04"). A month with no coverage row counts as lacking, so a window
   reaching back before the data began is missing data too, not a fall from zero.
+* A source the data does not hold at all (no rows and no coverage row: missing episodes in
+  data.police.uk data) is not missing months, it is absent: an analysis of that source alone
+  gets NULL counts and ``months_missing`` "missing_episodes: not held"; an analysis of several
+  sources (locations) simply leaves it out.
 * ``pct_change`` is a percentage (16 -> 25 is 56.25), NaN when the previous count is 0.
 * ``z`` is Wheeler's Poisson test, 2(sqrt(count) - sqrt(previous_count)); ``significance``
   is 'rise' where z >= 1.96, 'fall' where z <= -1.96, else 'no_change'.
@@ -47,6 +51,7 @@ __all__ = [
     "event_points",
     "headline",
     "location_neighbours",
+    "missing_months",
     "rank",
     "recent_events",
     "resolve_as_of",
@@ -116,11 +121,28 @@ def _window_params(current: Window, base: Window) -> dict:
             "prev_start": base.start_ts, "prev_end": base.end_ts}
 
 
+NOT_HELD = "not held"
+
+
 def _gaps(store: Store, w: Window, sources) -> list[tuple[str, str]]:
-    """(source, 'YYYY-MM') for each month in ``w`` that one of ``sources`` lacks."""
+    """(source, 'YYYY-MM') for each month in ``w`` that one of ``sources`` lacks; sources the
+    data does not hold are left out, unless none is held: then (source, NOT_HELD) each."""
+    held = [s for s in sources if s in store.held_sources]
+    if not held:
+        return [(s, NOT_HELD) for s in sources]
     gaps = store.query("coverage_gaps", start=w.start, end=w.end)
     return [(t, f"{pd.Timestamp(m):%Y-%m}") for t, m in zip(gaps["table_name"], gaps["month"])
-            if t in sources]
+            if t in held]
+
+
+def missing_months(store: Store) -> dict[str, list[str] | None]:
+    """Per source, the months it lacks between the data's first and last day ('YYYY-MM'),
+    or None for a source the data does not hold."""
+    first, last = data_range(store)
+    gaps = store.query("coverage_gaps", start=first, end=last)
+    return {source: ([f"{pd.Timestamp(m):%Y-%m}" for m in gaps.loc[gaps["table_name"] == source, "month"]]
+                     if source in store.held_sources else None)
+            for source in SOURCES}
 
 
 def months_missing_text(*gap_lists: list[tuple[str, str]]) -> str:

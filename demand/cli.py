@@ -15,7 +15,8 @@ import pandas as pd
 
 from demand import analytics, areas, config, windows
 from demand.areas import AreaError
-from demand.errors import UsageError
+from demand.errors import ImportFailure, UsageError
+from demand.ingest import commands as ingest_commands
 from demand.store import ExtractError, Store
 
 FORMATS = ("table", "csv", "json")
@@ -42,11 +43,28 @@ def open_store(args: argparse.Namespace) -> Store:
 
 def cmd_info(args: argparse.Namespace) -> int:
     store = open_store(args)
-    print(f"data: {store.data_dir}")
-    info = store.table_info()
+    snapshot = store.pin()  # one command, one snapshot
+    info = snapshot.table_info()
     for column in ("first_at", "last_at"):
         info[column] = info[column].dt.strftime("%Y-%m-%d %H:%M").fillna("")
+    if args.format != "table":
+        emit(info, args.format)
+        return 0
+    print(f"data: {store.data_dir}" + (f" (release {snapshot.source.name})" if snapshot.source != store.data_dir else ""))
     emit(info, args.format)
+    print("missing months (shown as missing, never as zero):")
+    for source, months in analytics.missing_months(snapshot).items():
+        print(f"  {source}: " + ("not held in this data" if months is None else ", ".join(months) or "none"))
+    print("person-level data: " + ("loaded" if snapshot.person_level else
+                                   "not loaded (public data: places and crime types, no people)"))
+    print(f"refreshed: {snapshot.refreshed_at:%Y-%m-%d %H:%M}")
+    report = snapshot.import_report
+    if report:
+        totals = report.get("totals", {})
+        print(f"last import: {report['source']}, published {report.get('published_at')}, "
+              f"{len(report.get('files', []))} files, {totals.get('read', 0):,} rows read, "
+              f"{totals.get('loaded', 0):,} loaded, {totals.get('rejected', 0):,} rejected, "
+              f"{totals.get('duplicates', 0):,} duplicates (quarantine.csv)")
     return 0
 
 
@@ -93,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     synth.set_defaults(run=cmd_synth)
 
     add_analysis_commands(commands)
+    ingest_commands.add_commands(commands)
     return parser
 
 
@@ -196,6 +215,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ExtractError, AreaError, UsageError) as error:
+    except (ExtractError, AreaError, UsageError, ImportFailure) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

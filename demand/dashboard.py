@@ -73,6 +73,27 @@ def significance_colour(significance: str | None) -> str:
     return SIGNIFICANCE.get(significance or "missing_data", SIGNIFICANCE["missing_data"])[2]
 
 
+def not_held(months_missing) -> bool:
+    """Whether an analysis's source is absent from the data altogether (see analytics)."""
+    return bool(months_missing) and str(months_missing).endswith(analytics.NOT_HELD)
+
+
+def missing_caption(months_missing: str) -> str:
+    """Under a number that was not compared: why."""
+    if not_held(months_missing):
+        return "Not held in this data (public data has no such records)."
+    return f"Not compared: no data for {months_missing}."
+
+
+def headline_text(measure: str, row) -> str:
+    """'**Crimes: 120** against 98 before, ▲ significant rise (z = +2.1)' for one headline row."""
+    label = MEASURE_LABELS[measure]
+    if not_held(row["months_missing"]):
+        return f"**{label}: not held** in this data"
+    return (f"**{label}: {fmt_count(row['count'])}** against {fmt_count(row['previous_count'])} before, "
+            f"{significance_text(row['significance'], row['z'])}")
+
+
 def change_text(count, previous) -> str:
     """'+12 on previous 90 (+13%)' style delta; 'no previous figure' when it is missing."""
     if previous is None or pd.isna(previous):
@@ -82,8 +103,11 @@ def change_text(count, previous) -> str:
     return f"{change:+,} on {int(previous):,} before{pct}"
 
 
-def fmt_count(value) -> str:
-    """A count, or 'missing' for a period the source does not cover (never 0)."""
+def fmt_count(value, months_missing: str = "") -> str:
+    """A count, or 'missing' for a period the source does not cover (never 0), or 'not held'
+    for a source the data does not hold at all (``months_missing`` of analytics)."""
+    if not_held(months_missing):
+        return "not held"
     if value is None or pd.isna(value):
         return "missing"
     return f"{int(value):,}"
@@ -158,8 +182,26 @@ def snapshot_meta(store: Store) -> dict:
 
 
 def coverage_gaps(store: Store, first: date, last: date) -> pd.DataFrame:
-    """Months between ``first`` and ``last`` that a source lacks: table_name, month."""
-    return store.query("coverage_gaps", start=first, end=last)
+    """Months between ``first`` and ``last`` that a source lacks: table_name, month. Sources
+    the data does not hold at all are not listed (``store.held_sources``)."""
+    gaps = store.query("coverage_gaps", start=first, end=last)
+    return gaps[gaps["table_name"].isin(store.held_sources)].reset_index(drop=True)
+
+
+def import_files(report: dict) -> pd.DataFrame:
+    """The per-file table of an import report: file, kind, read, loaded, rejected,
+    duplicates, note (refused and unused files say why)."""
+    columns = ["file", "kind", "read", "loaded", "rejected", "duplicates", "note"]
+    return pd.DataFrame([{c: f.get(c) for c in columns} for f in report.get("files", [])], columns=columns)
+
+
+def import_routes(report: dict) -> pd.DataFrame:
+    """How the rows of an import were placed in wards: route, rows, placed (bool)."""
+    from demand.ingest.wards import ROUTES, UNPLACED
+
+    rows = [{"route": {**ROUTES, **UNPLACED}.get(k, k), "rows": v, "placed": k in ROUTES}
+            for k, v in report.get("routes", {}).items() if v]
+    return pd.DataFrame(rows, columns=["route", "rows", "placed"])
 
 
 def counts_by_window(timeline: pd.DataFrame, as_of: date) -> pd.DataFrame:
@@ -357,9 +399,10 @@ def _rgb(hex_colour: str, alpha: int = 255) -> list[int]:
 
 
 def ward_boundaries(ward_codes) -> dict:
-    """The boundaries of these wards that exist (only the Leicestershire wards have one)."""
+    """The boundaries of these wards that exist (the project holds the Leicestershire force
+    area's and the City of London's)."""
     wanted = set(ward_codes)
-    collection = geography.load_ward_boundaries()
+    collection = geography.load_ward_boundaries(geography.held_districts())
     collection["features"] = [f for f in collection["features"] if f["properties"]["ward_code"] in wanted]
     return collection
 

@@ -128,3 +128,112 @@ def coverage_rows(first_month: str, last_month: str, tables=("calls", "crimes", 
         {"table_name": t, "month": m.date(), "covered": f"{m:%Y-%m}" not in uncovered.get(t, [])}
         for t in tables for m in months
     ]
+
+
+# --- a force's own exports, for the extracts importer -------------------------------------------
+
+EXAMPLE_MAPPING = Path(__file__).resolve().parent.parent / "deploy" / "mapping.example.toml"
+
+STORM_HEADER = ["Incident Number", "Date/Time Received", "Opening Code", "Grade", "Closing Code", "Beat",
+                "Location", "Latitude", "Longitude", "Caller Nominal", "ASB", "MH", "DA"]
+# January's command-and-control export, as the system writes it (Windows-1252, UK dates). In
+# the comments, what the importer must make of each line: 9 rows read, 4 loaded, 4 rejected,
+# 1 duplicate; blank lines are not rows.
+STORM_JANUARY = [
+    STORM_HEADER,
+    ["C25-0001", "03/01/2025 08:15", "ASB1", "G2", "Advice", "NA01", "12 High St, Northtown", "52.6301", "-1.1302",
+     "N1", "Y", "N", "N"],                                    # row 2: loaded
+    ["C25-0002", "05/01/2025 23:59", "SUS", "G1", "Arrest", "NA02", "St Mary’s Walk", "52.6402", "-1.1201",
+     "", "N", "N", "N"],                                      # row 3: loaded (’ is Windows-1252 0x92)
+    [],                                                       # row 4: blank, not a row
+    STORM_HEADER,                                             # row 5: a repeated header, rejected
+    ["C25-0003", "31/01/2025 23:59", "CFW", "G3", "Referred", "SV01", "Oak House Care Home", "52.5803", "-1.0904",
+     "N2", "N", "Y", "N"],                                    # row 6: loaded
+    ["C25-0004", "32/01/2025 10:00", "SUS", "G2", "Advice", "NA01", "Market Sq", "", "", "", "N", "N", "N"],
+    #                                                           row 7: rejected, no 32 January
+    ["C25-0005", "10/01/2025 10:00", "DOM", "G9", "Advice", "NA01", "12 High St, Northtown", "52.6301", "-1.1302",
+     "N1", "N", "N", "Y"],                                    # row 8: rejected, grade G9 not mapped
+    ["C25-0002", "05/01/2025 23:59", "SUS", "G1", "Arrest", "NA02", "St Mary’s Walk", "52.6402", "-1.1201",
+     "", "N", "N", "N"],                                      # row 9: a duplicate of row 3
+    ["C25-0006", "15/01/2025 02:30", "ASB1", "G4", "NFA", "ZZ99", "Unknown Lane", "", "", "", "Y", "N", "N"],
+    #                                                           row 10: loaded, beat ZZ99 unknown: no ward
+    [],                                                       # row 11: blank
+    ["Total incidents: 8", "", "", "", "", "", "", "", "", "", "", "", ""],  # row 12: a total row, rejected
+]
+BEATS = [
+    ["Beat Code", "Beat Name", "Sector", "Residents"],
+    ["NA01", "Abbey & Riverside", "Northtown", "10200"],
+    ["NA02", "St Mary’s", "Northtown", "8100"],
+    ["SV01", "Castle Hill", "Southvale", ""],
+]
+CRIMES_HEADER = ["Crime Reference", "Recorded Date", "HO Offence", "Category", "Beat", "Address", "Outcome",
+                 "DA Flag", "Weapon Flag"]
+NICHE_CRIMES = [  # 4 rows read, 3 loaded, 1 rejected (FRAUD is not a police.uk category the mapping knows)
+    CRIMES_HEADER,
+    ["R25/001", "02/01/2025 14:00", "Burglary - residential", "BURG", "NA01", "12 High St, Northtown",
+     "Under investigation", "N", "N"],
+    ["R25/002", "20/01/2025 02:10", "Assault occasioning actual bodily harm", "VIOL", "NA02", "Café Nero, Market Sq",
+     "", "Y", "N"],
+    ["R25/003", "11/02/2025 11:00", "Theft from shop", "SHOP", "SV01", "Castle Retail Park", "Local resolution",
+     "N", "N"],
+    ["R25/004", "12/02/2025 09:00", "Fraud by false representation", "FRAUD", "SV01", "Castle Retail Park", "",
+     "N", "N"],
+]
+
+
+def write_force_exports(directory: Path) -> Path:
+    """The exports the example mapping (deploy/mapping.example.toml) reads: a beats table and
+    two months of command-and-control incidents (CSV and XLSX), crimes, nominals and their
+    links (parquet), and missing episodes (XLSX)."""
+    import csv
+    from datetime import datetime
+
+    import openpyxl
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    directory = Path(directory)
+    for folder in ("storm", "niche", "missing"):
+        (directory / folder).mkdir(parents=True, exist_ok=True)
+
+    def write_csv(path: Path, rows: list[list[str]]) -> None:
+        with path.open("w", encoding="cp1252", newline="") as out:
+            csv.writer(out, lineterminator="\r\n").writerows(rows)
+
+    write_csv(directory / "beats.csv", BEATS)
+    write_csv(directory / "storm" / "incidents_2025-01.csv", STORM_JANUARY)
+    write_csv(directory / "niche" / "crimes.csv", NICHE_CRIMES)
+
+    def write_xlsx(path: Path, rows: list[list]) -> None:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+
+    # February: dates as real spreadsheet dates, one typed as text; 4 rows read, 2 loaded,
+    # 2 rejected (an empty incident number, a total row).
+    write_xlsx(directory / "storm" / "incidents_2025-02.xlsx", [
+        STORM_HEADER,
+        ["C25-0101", datetime(2025, 2, 3, 9, 0), "ASB1", "G2", "Advice", "NA01", "12 High St, Northtown", 52.6301,
+         -1.1302, "N1", "Y", "N", "N"],
+        ["C25-0102", "14/02/2025 17:30", "SUS", "G3", "NFA", "NA02", "St Mary’s Walk", 52.6402, -1.1201, None,
+         "N", "N", "N"],
+        [None, datetime(2025, 2, 20, 12, 0), "SUS", "G3", "NFA", "NA02", "Market Sq", None, None, None, "N", "N", "N"],
+        [None] * len(STORM_HEADER),
+        ["Total", None, None, None, None, None, None, None, None, None, None, None, 3],
+    ])
+    write_xlsx(directory / "missing" / "episodes.xlsx", [
+        ["Report Number", "Nominal ID", "Reported", "Found", "Risk", "Beat", "Missing From"],
+        ["M25/01", "N3", datetime(2025, 1, 10, 22, 0), datetime(2025, 1, 11, 8, 0), "H", "SV01", "Oak House Care Home"],
+        ["M25/02", "N3", "28/02/2025 21:15", None, "M", "SV01", "Oak House Care Home"],
+    ])
+    pq.write_table(pa.table({
+        "Nominal ID": ["N1", "N2", "N3"], "Name": ["Ann Example", "Bob Sample", "Cara Test"],
+        "Year of Birth": [1980, 1975, 2009], "Gender": ["F", "M", "F"]}), directory / "niche" / "nominals.parquet")
+    # 5 links read, 4 loaded, 1 rejected (involvement X is not mapped).
+    pq.write_table(pa.table({
+        "Crime Reference": ["R25/001", "R25/002", "R25/002", "R25/003", "R25/003"],
+        "Nominal ID": ["N1", "N2", "N1", "N2", "N9"],
+        "Involvement": ["V", "S", "V", "O", "X"]}), directory / "niche" / "crime_nominals.parquet")
+    return directory

@@ -65,14 +65,7 @@ st.caption(
 head = ui.call("headline", area=v.area, window=v.window, as_of=v.as_of, baseline=baseline).set_index(
     "measure"
 )
-st.markdown(
-    "  \n".join(
-        f"**{dashboard.MEASURE_LABELS[m]}: {dashboard.fmt_count(head.loc[m, 'count'])}** against "
-        f"{dashboard.fmt_count(head.loc[m, 'previous_count'])} before, "
-        f"{dashboard.significance_text(head.loc[m, 'significance'], head.loc[m, 'z'])}"
-        for m in dashboard.MEASURE_LABELS
-    )
-)
+st.markdown("  \n".join(dashboard.headline_text(m, head.loc[m]) for m in dashboard.MEASURE_LABELS))
 
 # --- what is increasing -----------------------------------------------------------------------------
 st.header("What is increasing?")

@@ -30,6 +30,8 @@ if not person_id and not location_id:
     )
     st.stop()
 
+if person_id and ui.person_data_missing():
+    st.stop()
 try:
     if person_id:
         entity = ui.call("person", person_id=person_id)

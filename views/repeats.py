@@ -43,6 +43,8 @@ for tab, kind in zip(tabs, KIND_LABELS):
     if not tab.open:
         continue
     with tab:
+        if ui.person_data_missing(kind):
+            continue
         crime_filters = kind in CRIME_KINDS
         ranked = ui.call(
             "rank",

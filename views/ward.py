@@ -36,15 +36,16 @@ for column, measure in zip(columns, MEASURE_LABELS):
     with column.container(border=True):
         st.metric(
             MEASURE_LABELS[measure],
-            fmt_count(row["count"]),
+            fmt_count(row["count"], row["months_missing"]),
             delta=int(row["change"]) if known else None,
             delta_description=f"on {fmt_count(row['previous_count'])} before" if known else None,
             delta_color={"rise": "red", "fall": "blue"}.get(row["significance"], "gray"),
             help="Change tested with Wheeler's Poisson z: |z| ≥ 1.96 is significant at 5%.",
         )
-        ui.significance_badge(row["significance"], row["z"])
+        if not dashboard.not_held(row["months_missing"]):
+            ui.significance_badge(row["significance"], row["z"])
         if row["months_missing"]:
-            st.caption(f"Not compared: no data for {row['months_missing']}.")
+            st.caption(dashboard.missing_caption(row["months_missing"]))
 
 records = st.expander(
     "The records behind these numbers", key="ward_records_open", on_change="rerun", icon=":material/list:"
@@ -117,6 +118,8 @@ for tab, kind in zip(tabs, KIND_LABELS):
     if not tab.open:
         continue
     with tab:
+        if ui.person_data_missing(kind):
+            continue
         top = ui.call("rank", kind=kind, area=v.area, window=v.window, as_of=v.as_of, limit=5)
         if top.empty:
             ui.empty(f"No repeat {KIND_LABELS[kind].lower()} (2 or more events) in this period.")
