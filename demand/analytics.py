@@ -325,8 +325,11 @@ def headline(store: Store, scope: Scope, window: str = "28d", as_of=None,
     rows = []
     for _, row in frame.iterrows():
         table = HEADLINE_SOURCES[row["measure"]]
-        mine_now = [g for g in current_gaps if g[0] == table]
-        mine_before = [g for g in base_gaps if g[0] == table]
+        if table in store.held_sources:
+            mine_now = [g for g in current_gaps if g[0] == table]
+            mine_before = [g for g in base_gaps if g[0] == table]
+        else:
+            mine_now = mine_before = [(table, NOT_HELD)]
         rows.append(_mask_gaps(row.to_frame().T, mine_now, mine_before))
     return pd.concat(rows, ignore_index=True)
 

@@ -154,10 +154,15 @@ def read_file(tm: TableMapping, file: InputFile, number: int, quarantine: Quaran
               ) -> tuple[pd.DataFrame, FileTally]:
     """The rows of one file as contract columns (plus file_no, row, and the location and
     LSOA columns the mapping names); bad rows go to quarantine."""
-    spec = TABLES[tm.table]
     tally = FileTally(file.display, tm.table)
     options = tm.options
-    rows = sources.read_any(file, options.encoding, options.delimiter, options.sheet, options.skip_rows)
+    with sources.read_any(file, options.encoding, options.delimiter, options.sheet, options.skip_rows) as rows:
+        return _read_rows(tm, rows, file, number, quarantine, where, tally)
+
+
+def _read_rows(tm: TableMapping, rows: sources.Rows, file: InputFile, number: int, quarantine: Quarantine,
+               where: str, tally: FileTally) -> tuple[pd.DataFrame, FileTally]:
+    spec = TABLES[tm.table]
     header = rows.header
     columns = ({c: c for c in spec.column_names if c in header} if tm.by_name else dict(tm.columns))
     needed = list(dict.fromkeys([*columns.values(), *tm.location.values()]))

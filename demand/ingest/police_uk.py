@@ -101,7 +101,8 @@ def classify(found: list[InputFile], given: str) -> list[_File]:
 def _peek_header(file: InputFile) -> list[str]:
     if file.size == 0:
         raise InputError(file.display, "is empty (0 bytes)")
-    return sources.read_text(file).header
+    with sources.read_text(file) as rows:
+        return rows.header
 
 
 # --- reading one file -----------------------------------------------------------------------
@@ -111,23 +112,24 @@ def read_street(entry: _File, number: int, quarantine: Quarantine) -> tuple[pd.D
     """The rows of a street file that pass its row rules; the others go to quarantine."""
     file = entry.input
     tally = FileTally(file.display, "street")
-    rows = sources.read_any(file)
-    _check_header(rows.header, STREET, file, "street")
     month = entry.month
     good: list[list] = []
-    for row, values in rows.records:
-        if not any(v.strip() for v in values):
-            continue  # a blank line is not a row
-        tally.read += 1
-        if len(values) != len(STREET):
-            quarantine.reject(tally, row, "(row)", ",".join(values), f"has {len(values)} fields, expected {len(STREET)}")
-            continue
-        month = month or values[1]
-        problem = _street_problem(values, month)
-        if problem:
-            quarantine.reject(tally, row, *problem)
-            continue
-        good.append([number, row, *values])
+    with sources.read_any(file) as rows:
+        _check_header(rows.header, STREET, file, "street")
+        for row, values in rows.records:
+            if not any(v.strip() for v in values):
+                continue  # a blank line is not a row
+            tally.read += 1
+            if len(values) != len(STREET):
+                quarantine.reject(tally, row, "(row)", ",".join(values),
+                                  f"has {len(values)} fields, expected {len(STREET)}")
+                continue
+            month = month or values[1]
+            problem = _street_problem(values, month)
+            if problem:
+                quarantine.reject(tally, row, *problem)
+                continue
+            good.append([number, row, *values])
     if tally.read == 0:
         raise InputError(file.display, "has a header but no rows: data.police.uk never publishes an empty month")
     tally.months = [month]
@@ -164,26 +166,27 @@ def _street_problem(values: list[str], month: str) -> tuple[str, str, str] | Non
 def read_outcomes(entry: _File, number: int, quarantine: Quarantine) -> tuple[pd.DataFrame, FileTally]:
     file = entry.input
     tally = FileTally(file.display, "outcomes")
-    rows = sources.read_any(file)
-    _check_header(rows.header, OUTCOMES, file, "outcomes")
     month = entry.month
     good = []
-    for row, values in rows.records:
-        if not any(v.strip() for v in values):
-            continue
-        tally.read += 1
-        if len(values) != len(OUTCOMES):
-            quarantine.reject(tally, row, "(row)", ",".join(values), f"has {len(values)} fields, expected {len(OUTCOMES)}")
-            continue
-        month = month or values[1]
-        if values[1] != month:
-            quarantine.reject(tally, row, "Month", values[1], f"a row of {values[1]} in the file of {month}")
-        elif not values[0].strip():
-            quarantine.reject(tally, row, "Crime ID", "", "an outcome with no Crime ID")
-        elif not values[9].strip():
-            quarantine.reject(tally, row, "Outcome type", "", "no outcome")
-        else:
-            good.append([number, row, values[0], values[1], values[9]])
+    with sources.read_any(file) as rows:
+        _check_header(rows.header, OUTCOMES, file, "outcomes")
+        for row, values in rows.records:
+            if not any(v.strip() for v in values):
+                continue
+            tally.read += 1
+            if len(values) != len(OUTCOMES):
+                quarantine.reject(tally, row, "(row)", ",".join(values),
+                                  f"has {len(values)} fields, expected {len(OUTCOMES)}")
+                continue
+            month = month or values[1]
+            if values[1] != month:
+                quarantine.reject(tally, row, "Month", values[1], f"a row of {values[1]} in the file of {month}")
+            elif not values[0].strip():
+                quarantine.reject(tally, row, "Crime ID", "", "an outcome with no Crime ID")
+            elif not values[9].strip():
+                quarantine.reject(tally, row, "Outcome type", "", "no outcome")
+            else:
+                good.append([number, row, values[0], values[1], values[9]])
     tally.months = [month] if month else []
     return pd.DataFrame(good, columns=["file_no", "row", "crime_id", "month", "outcome"]), tally
 
@@ -410,7 +413,8 @@ def _entries(paths: list[Path], allow_partial: bool, tallies: list[FileTally]) -
     entries: list[_File] = []
     for path in paths:
         try:
-            entries += classify(sources.expand([Path(path)], (".csv",)), str(path))
+            found = sources.expand([Path(path)], (".csv",), what="data.police.uk street files")
+            entries += classify(found, str(path))
         except InputError as error:
             if not allow_partial:
                 raise

@@ -65,8 +65,10 @@ def on_disk(path: Path, display: str | None = None) -> InputFile:
 # --- finding files --------------------------------------------------------------------------
 
 
-def expand(paths: list[Path], suffixes: tuple[str, ...] = DATA_SUFFIXES) -> list[InputFile]:
-    """Every data file under the given folders, zips and files, in a stable order."""
+def expand(paths: list[Path], suffixes: tuple[str, ...] = DATA_SUFFIXES, what: str = "data files"
+           ) -> list[InputFile]:
+    """Every data file under the given folders, zips and files, in a stable order. A zip
+    holding none (``what`` names them in the error) is refused: it is not what it claims."""
     found: list[InputFile] = []
     for given in paths:
         path = Path(given).expanduser()
@@ -74,9 +76,9 @@ def expand(paths: list[Path], suffixes: tuple[str, ...] = DATA_SUFFIXES) -> list
             raise InputError(str(path), "does not exist")
         if path.is_dir():
             for file in walk(path):
-                found += _expand_file(file, suffixes)
+                found += _expand_file(file, suffixes, what=what)
         else:
-            found += _expand_file(path, suffixes, explicit=True)
+            found += _expand_file(path, suffixes, explicit=True, what=what)
     return found
 
 
@@ -103,10 +105,17 @@ def walk(root: Path) -> list[Path]:
     return files
 
 
-def _expand_file(path: Path, suffixes: tuple[str, ...], explicit: bool = False) -> list[InputFile]:
+def _expand_file(path: Path, suffixes: tuple[str, ...], explicit: bool = False, what: str = "data files"
+                 ) -> list[InputFile]:
     suffix = path.suffix.lower()
     if suffix == ".zip":
-        return zip_members(path, suffixes)
+        members = zip_members(path, suffixes)
+        if not members:
+            with zipfile.ZipFile(path) as archive:
+                held = [n for n in archive.namelist() if not n.endswith("/")]
+            raise InputError(str(path), f"holds no {what} (it holds: {', '.join(held[:5]) or 'nothing'}"
+                                        f"{', ...' if len(held) > 5 else ''})")
+        return members
     if suffix in suffixes or explicit:
         return [on_disk(path)]
     return []  # other files in a folder (README, PDFs) are not inputs
@@ -149,10 +158,18 @@ def _member_opener(path: Path, member: str) -> Callable[[], io.BufferedIOBase]:
 
 @dataclass
 class Rows:
-    """A table read from a file: its header and an iterator of (row, values)."""
+    """A table read from a file: its header and an iterator of (row, values). Use it in a
+    ``with`` block so the file is closed however the reading ends."""
 
     header: list[str]
     records: Iterator[tuple[int, list]]
+    close: Callable[[], None] = lambda: None
+
+    def __enter__(self) -> Rows:
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.close()
 
 
 class _Lines:
@@ -167,12 +184,21 @@ class _Lines:
                 self.number += 1
                 self.last = line
                 yield line
+        except UnicodeDecodeError:
+            raise InputError(self.file.display, self._decode_problem()) from None
+
+    def _decode_problem(self) -> str:
+        """Where the first byte that is not this encoding's is: the stream decodes in blocks,
+        so the file is read again from the start to name the line."""
+        with self.file.open() as handle:
+            data = handle.read()
+        try:
+            data.decode(self.stream.encoding)
+            return f"is not {self.encoding} text"
         except UnicodeDecodeError as error:
-            raise InputError(
-                self.file.display,
-                f"is not {self.encoding} text (byte 0x{error.object[error.start]:02x} near line "
-                f"{self.number + 1}); save it as {self.encoding} or name its encoding",
-            ) from None
+            line = data[: error.start].count(b"\n") + 1
+            return (f"is not {self.encoding} text (byte 0x{data[error.start]:02x} on line {line}); "
+                    f"save it as {self.encoding} or name its encoding")
 
 
 def read_text(file: InputFile, encoding: str = "utf-8", delimiter: str = ",", skip_rows: int = 0) -> Rows:
@@ -186,19 +212,23 @@ def read_text(file: InputFile, encoding: str = "utf-8", delimiter: str = ",", sk
     lines = _Lines(stream, file, encoding)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     records = _guarded(reader, lines, file)
-    header = None
-    for row, values in records:
-        if row <= skip_rows:
-            continue
-        header = [str(v).strip() for v in values]
-        break
-    if header is None or not any(header):
-        raise InputError(file.display, "is empty" if lines.number == 0 else "has no header row")
-    if len(header) == 1:
-        for mark, words in OTHER_DELIMITERS.items():
-            if mark in header[0] and mark != delimiter:
-                raise InputError(file.display, f"its columns are separated by {words}, not {_name(delimiter)}")
-    return Rows(header, _check_end(records, lines, file, len(header)))
+    try:
+        header = None
+        for row, values in records:
+            if row <= skip_rows:
+                continue
+            header = [str(v).strip() for v in values]
+            break
+        if header is None or not any(header):
+            raise InputError(file.display, "is empty" if lines.number == 0 else "has no header row")
+        if len(header) == 1:
+            for mark, words in OTHER_DELIMITERS.items():
+                if mark in header[0] and mark != delimiter:
+                    raise InputError(file.display, f"its columns are separated by {words}, not {_name(delimiter)}")
+    except BaseException:
+        stream.close()
+        raise
+    return Rows(header, _check_end(records, lines, file, len(header)), stream.close)
 
 
 def _name(delimiter: str) -> str:
@@ -246,17 +276,20 @@ def read_sheet(file: InputFile, sheet: str | None = None, skip_rows: int = 0) ->
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        data = io.BytesIO(file.open().read())
+        with file.open() as handle:
+            data = io.BytesIO(handle.read())
         book = openpyxl.load_workbook(data, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError) as error:
         raise InputError(file.display, f"is not a readable XLSX workbook ({error or 'truncated?'})") from None
     if sheet is not None and sheet not in book.sheetnames:
+        book.close()
         raise InputError(file.display, f"has no sheet {sheet!r} (it has: {', '.join(book.sheetnames)})")
     rows = enumerate((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True), start=1)
     for number, values in rows:
         if number > skip_rows and values and any(v is not None for v in values):
             header = ["" if v is None else str(v).strip() for v in values]
-            return Rows(header, ((n, list(v)) for n, v in rows))
+            return Rows(header, ((n, list(v)) for n, v in rows), book.close)
+    book.close()
     raise InputError(file.display, "is empty: its sheet has no header row")
 
 
@@ -265,9 +298,11 @@ def read_parquet(file: InputFile, batch_rows: int = 65_536) -> Rows:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    handle = file.open()
     try:
-        parquet = pq.ParquetFile(file.open())
+        parquet = pq.ParquetFile(handle)
     except (pa.ArrowException, OSError) as error:
+        handle.close()
         raise InputError(file.display, f"is not a readable parquet file ({error})") from None
 
     def records():
@@ -281,7 +316,7 @@ def read_parquet(file: InputFile, batch_rows: int = 65_536) -> Rows:
         except (pa.ArrowException, OSError) as error:
             raise InputError(file.display, f"cannot be read past row {number} ({error})") from None
 
-    return Rows(list(parquet.schema_arrow.names), records())
+    return Rows(list(parquet.schema_arrow.names), records(), handle.close)
 
 
 def read_any(file: InputFile, encoding: str = "utf-8", delimiter: str = ",", sheet: str | None = None,

@@ -95,8 +95,8 @@ def place(lsoa, lon, lat) -> pd.DataFrame:
     old = geography.lookup_2011().set_index("LSOA11CD")
     current = _current_wards()
 
-    ward = by_point["ward_code"].to_numpy(dtype=object)
-    district = by_point["district_code"].to_numpy(dtype=object)
+    ward = by_point["ward_code"].to_numpy(dtype=object, copy=True)
+    district = by_point["district_code"].to_numpy(dtype=object, copy=True)
     route = np.where(pd.notna(ward), "boundary", None).astype(object)
 
     todo = pd.isna(route)
