@@ -154,6 +154,63 @@ def person_data_missing(kind: str = "person") -> bool:
     return True
 
 
+def last_import() -> None:
+    """The Data page's account of the import that published the data serving: totals, rows in
+    quarantine, per-file counts and how rows were placed in wards."""
+    pinned = snapshot()
+    report = pinned.import_report
+    st.header("Last import")
+    if report is None:
+        st.caption(
+            "This data was not published by an import (`python -m demand ingest` or `refresh`), so "
+            "there is no import report; its refresh time is that of its newest file."
+        )
+        return
+    totals = report.get("totals", {})
+    st.markdown(
+        f"**{report['source']}** import published **{pd.Timestamp(report['published_at']):%d %b %Y %H:%M}** "
+        f"(release `{report.get('release')}`): {totals.get('read', 0):,} rows read, "
+        f"{totals.get('loaded', 0):,} loaded, {totals.get('rejected', 0):,} rejected, "
+        f"{totals.get('duplicates', 0):,} duplicates."
+    )
+    st.metric(
+        "Rows in quarantine",
+        f"{report.get('quarantined', 0):,}",
+        help=f"Rejected and duplicate rows, each with its file, row, field and reason, in "
+        f"{pinned.source / 'quarantine.csv'}",
+    )
+    reasons = report.get("quarantine_reasons") or {}
+    if reasons:
+        st.dataframe(
+            pd.DataFrame({"reason": list(reasons), "rows": list(reasons.values())}),
+            hide_index=True,
+            key="data_import_reasons",
+            column_config={"reason": "Why rows were not loaded", "rows": "Rows"},
+        )
+    for line in report.get("notes", []):
+        st.caption(line)
+    st.dataframe(
+        dashboard.import_files(report),
+        hide_index=True,
+        key="data_import_files",
+        column_config={"file": "File", "kind": "Kind", "read": "Read", "loaded": "Loaded",
+                       "rejected": "Rejected", "duplicates": "Duplicates", "note": "Note"},
+    )
+    routes = dashboard.import_routes(report)
+    if not routes.empty:
+        st.dataframe(routes, hide_index=True, key="data_import_routes",
+                     column_config={"route": "How rows were placed in a ward", "rows": "Rows", "placed": "Placed"})
+
+
+def not_held_note() -> None:
+    """Name the sources the data does not hold at all (never shown as zero)."""
+    missing = [dashboard.SOURCE_LABELS[dashboard.SOURCE_OF_TABLE[t]].lower()
+               for t in ("calls", "crimes", "missing_episodes") if t not in snapshot().held_sources]
+    if missing:
+        st.info(f"Not held in this data at all (shown as *not held*, never as zero): {', '.join(missing)}.",
+                icon=":material/block:")
+
+
 def data_status() -> None:
     """In the frame: when the data was last refreshed, whether it is public data only, and a
     warning when it is older than the configured age."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import shutil
 import zipfile
 from collections import Counter
@@ -104,7 +105,7 @@ def test_tables_hold_each_row_once(slice_store, direct):
 def test_monthly_counts_per_category_equal_a_direct_count(slice_store, direct):
     force = areas.resolve(slice_store, "force")
     compared = 0
-    for before, month in zip(MONTHS, MONTHS[1:]):
+    for before, month in itertools.pairwise(MONTHS):
         first_day = date.fromisoformat(f"{month}-01")
         # Every row is dated its month's first day: a 28-day window ending on that day holds
         # exactly that month's rows, and the window before it the previous month's (missing
@@ -218,7 +219,7 @@ def test_asb_ids_are_stable_and_identical_rows_stay_two(tmp_path):
           "E01032739,City of London 001F,Anti-social behaviour,,"
     folder = tmp_path / "in" / "2023-01"
     folder.mkdir(parents=True)
-    (folder / "2023-01-city-of-london-street.csv").write_text("\n".join([header, asb, asb, ""]))
+    (folder / "2023-01-city-of-london-street.csv").write_text(f"{header}\n{asb}\n{asb}\n")
     ids = []
     for run in ("a", "b"):
         out = tmp_path / run

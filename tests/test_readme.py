@@ -16,7 +16,7 @@ def test_every_contract_column_is_documented(table):
     section = README.split(f"**`{table.name}`**", 1)
     assert len(section) == 2, f"README has no section for table {table.name}"
     body = section[1].split("**`", 1)[0]
-    documented = re.findall(r"^\| `(\w+)` \| (\w+) \|", body, flags=re.M)
+    documented = re.findall(r"^\| `(\w+)` \| (\w+) \|", body, flags=re.MULTILINE)
     assert documented == [(c.name, c.type) for c in table.columns]
 
 

@@ -5,7 +5,6 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from demand import dashboard
 
 v = ui.view()
 st.title("Data")
@@ -41,51 +40,10 @@ st.dataframe(
     },
 )
 
-report = ui.snapshot().import_report
-st.header("Last import")
-if report is None:
-    st.caption(
-        "This data was not published by an import (`python -m demand ingest` or `refresh`), so "
-        "there is no import report; its refresh time is that of its newest file."
-    )
-else:
-    totals = report.get("totals", {})
-    quarantined = totals.get("rejected", 0) + totals.get("duplicates", 0)
-    st.markdown(
-        f"**{report['source']}** import published **{pd.Timestamp(report['published_at']):%d %b %Y %H:%M}** "
-        f"(release `{report.get('release')}`): {totals.get('read', 0):,} rows read, "
-        f"{totals.get('loaded', 0):,} loaded, {totals.get('rejected', 0):,} rejected, "
-        f"{totals.get('duplicates', 0):,} duplicates."
-    )
-    st.metric(
-        "Rows in quarantine",
-        f"{quarantined:,}",
-        help=f"Rejected and duplicate rows, each with its file, row, field and reason: "
-        f"{ui.snapshot().source / 'quarantine.csv'}",
-    )
-    for line in report.get("notes", []):
-        st.caption(line)
-    st.dataframe(
-        dashboard.import_files(report),
-        hide_index=True,
-        key="data_import_files",
-        column_config={"file": "File", "kind": "Kind", "read": "Read", "loaded": "Loaded",
-                       "rejected": "Rejected", "duplicates": "Duplicates", "note": "Note"},
-    )
-    routes = dashboard.import_routes(report)
-    if not routes.empty:
-        st.dataframe(routes, hide_index=True, key="data_import_routes",
-                     column_config={"route": "How rows were placed in a ward", "rows": "Rows",
-                                    "placed": "Placed"})
+ui.last_import()
 
 st.header("Missing months")
-not_held = [t for t in ("calls", "crimes", "missing_episodes") if t not in ui.snapshot().held_sources]
-if not_held:
-    st.info(
-        "Not held in this data at all (shown as *not held*, never as zero): "
-        + ", ".join(source.replace("_", " ") for source in not_held) + ".",
-        icon=":material/block:",
-    )
+ui.not_held_note()
 gaps = ui.call("coverage_gaps", first=first, last=last)
 if gaps.empty:
     st.success(

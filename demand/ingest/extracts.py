@@ -46,14 +46,14 @@ class Coerced:
 
     def __init__(self, index: pd.Index):
         self.columns: dict[str, pd.Series] = {}
-        self.problem = pd.Series(None, index=index, dtype=object)  # (field, value, reason)
+        self.problem = pd.Series(None, index=index, dtype=object)  # (field, value, reason, rule)
 
-    def flag(self, bad: pd.Series, field: str, raw: pd.Series, reason) -> None:
+    def flag(self, bad: pd.Series, field: str, raw: pd.Series, reason, rule: str | None = None) -> None:
         fresh = bad & self.problem.isna()
         for i in np.flatnonzero(fresh.to_numpy()):
             label = fresh.index[i]
             text = reason(raw.loc[label]) if callable(reason) else reason
-            self.problem.loc[label] = (field, raw.loc[label], text)
+            self.problem.loc[label] = (field, raw.loc[label], text, rule or text)
 
 
 # --- values ------------------------------------------------------------------------------------
@@ -100,7 +100,7 @@ def coerce(series: pd.Series, kind: str, field: str, out: Coerced, options, fmt:
                     attempt[todo] = pd.to_datetime(text[rest][todo], format=pattern, errors="coerce")
             parsed[rest] = attempt
         wanted = f"a date like {_example(fmt)} ({fmt})" if fmt else "a date (YYYY-MM-DD HH:MM)"
-        out.flag(parsed.isna() & ~empty, field, text, f"not {wanted}")
+        out.flag(parsed.isna() & ~empty, field, text, f"not {wanted}", "not a date")
         return parsed.dt.normalize() if kind == "DATE" else parsed
     if kind in ("INTEGER", "DOUBLE"):
         number = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
@@ -118,7 +118,7 @@ def coerce(series: pd.Series, kind: str, field: str, out: Coerced, options, fmt:
         value[series.map(lambda v: v is False)] = False
         value[lowered.isin(options.true_values)] = True
         value[lowered.isin(options.false_values)] = False
-        out.flag(value.isna() & ~empty, field, text,
+        out.flag(value.isna() & ~empty, field, text, rule="not a yes/no value", reason=
                  f"not a yes/no value ({'/'.join(options.true_values[:2])} or {'/'.join(options.false_values[:2])}; "
                  f"set true_values and false_values in {where})")
         return value
@@ -190,7 +190,7 @@ def _read_rows(tm: TableMapping, rows: sources.Rows, file: InputFile, number: in
         tally.read += 1
         if is_text and len(values) != len(header):
             quarantine.reject(tally, row, "(row)", ",".join(map(str, values)),
-                              f"has {len(values)} fields, the header has {len(header)}")
+                              f"has {len(values)} fields, the header has {len(header)}", "the wrong number of fields")
         elif _is_repeated_header(values, header):
             quarantine.reject(tally, row, "(row)", ",".join(map(str, values)), "a repeated header row, not a record")
         elif _is_total_row(values, key_position):
@@ -224,7 +224,8 @@ def _coerce_chunk(tm: TableMapping, columns: dict[str, str], raw: pd.DataFrame, 
         if column.allowed:
             outside = typed.notna() & ~typed.isin(column.allowed)
             out.flag(outside, source or column.name, typed, lambda v, c=column: (
-                f"{v!r} is not one of: {', '.join(c.allowed)} (map it in [{tm.table}.values.{c.name}])"))
+                f"{v!r} is not one of: {', '.join(c.allowed)} (map it in [{tm.table}.values.{c.name}])"),
+                "a value the mapping does not map")
         if not column.nullable:
             out.flag(typed.isna(), source or column.name, raw[source] if source else typed,
                      "is empty, but every row needs it")
@@ -233,7 +234,7 @@ def _coerce_chunk(tm: TableMapping, columns: dict[str, str], raw: pd.DataFrame, 
         typed = coerce(raw[source], LOCATION_TYPES[name], source, out, tm.options, None, where)
         if name == "precision":
             out.flag(typed.notna() & ~typed.isin(GEOCODE_PRECISIONS), source, typed,
-                     lambda v: f"{v!r} is not one of: {', '.join(GEOCODE_PRECISIONS)}")
+                     lambda v: f"{v!r} is not one of: {', '.join(GEOCODE_PRECISIONS)}", "not a precision")
         out.columns[f"loc_{name}"] = typed
     if "lsoa" in columns:
         out.columns["lsoa"] = _text(raw[columns["lsoa"]])
@@ -241,8 +242,8 @@ def _coerce_chunk(tm: TableMapping, columns: dict[str, str], raw: pd.DataFrame, 
     frame["file_no"], frame["row"] = number, numbers
     bad = out.problem.notna()
     for label in np.flatnonzero(bad.to_numpy()):
-        field, value, reason = out.problem.iloc[label]
-        quarantine.reject(tally, numbers[label], field, value, reason)
+        field, value, reason, rule = out.problem.iloc[label]
+        quarantine.reject(tally, numbers[label], field, value, reason, rule)
     return frame[~bad.to_numpy()]
 
 
@@ -346,6 +347,8 @@ def import_folder(src: Path, out_dir: Path, *, mapping: Path | None = None, allo
     out["coverage"] = tables.coverage({t: sorted(m) for t, m in months.items()})
     report.tables = tables.write_all(out_dir, out)
     quarantine.write(out_dir)
+    report.quarantined = quarantine.count()
+    report.quarantine_reasons = quarantine.by_rule()
 
     report.files = tallies
     report.routes = routes

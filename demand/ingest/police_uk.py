@@ -122,12 +122,14 @@ def read_street(entry: _File, number: int, quarantine: Quarantine) -> tuple[pd.D
             tally.read += 1
             if len(values) != len(STREET):
                 quarantine.reject(tally, row, "(row)", ",".join(values),
-                                  f"has {len(values)} fields, expected {len(STREET)}")
+                                  f"has {len(values)} fields, expected {len(STREET)}", "the wrong number of fields")
                 continue
             month = month or values[1]
             problem = _street_problem(values, month)
             if problem:
-                quarantine.reject(tally, row, *problem)
+                field, value, reason = problem
+                quarantine.reject(tally, row, field, value, reason,
+                                  "a row of another month" if reason.startswith("a row of") else None)
                 continue
             good.append([number, row, *values])
     if tally.read == 0:
@@ -176,11 +178,12 @@ def read_outcomes(entry: _File, number: int, quarantine: Quarantine) -> tuple[pd
             tally.read += 1
             if len(values) != len(OUTCOMES):
                 quarantine.reject(tally, row, "(row)", ",".join(values),
-                                  f"has {len(values)} fields, expected {len(OUTCOMES)}")
+                                  f"has {len(values)} fields, expected {len(OUTCOMES)}", "the wrong number of fields")
                 continue
             month = month or values[1]
             if values[1] != month:
-                quarantine.reject(tally, row, "Month", values[1], f"a row of {values[1]} in the file of {month}")
+                quarantine.reject(tally, row, "Month", values[1], f"a row of {values[1]} in the file of {month}",
+                                  "a row of another month")
             elif not values[0].strip():
                 quarantine.reject(tally, row, "Crime ID", "", "an outcome with no Crime ID")
             elif not values[9].strip():
@@ -385,6 +388,8 @@ def import_files(paths: list[Path], out_dir: Path, *, allow_partial: bool = Fals
     frames["coverage"] = tables.coverage({"crimes": covered, "calls": covered})
     report.tables = tables.write_all(out_dir, frames)
     quarantine.write(out_dir)
+    report.quarantined = quarantine.count()
+    report.quarantine_reasons = quarantine.by_rule()
 
     report.files = tallies
     report.routes = facts["routes"]

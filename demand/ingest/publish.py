@@ -3,10 +3,10 @@
 The data directory the app reads (``DEMAND_DATA``, ``--out``) is a symbolic link to one
 release, a directory that is never changed once published::
 
-    data            -> data.releases/20250301T030000-4f2a   (the link the app reads)
+    data            -> data.releases/20250301T030000-123456   (the link the app reads)
     data.releases/
-        20250301T030000-4f2a/   crimes.parquet, ..., import_report.json, quarantine.csv, .snapshots/
-        20250228T030000-91bc/   the previous release, kept for rollback
+        20250301T030000-123456/ crimes.parquet, ..., import_report.json, quarantine.csv, .snapshots/
+        20250228T030000-654321/ the previous release, kept for rollback
         .published              the releases the link has pointed at, one name a line
         .lock                   held while an import runs
 
@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import fcntl
 import os
-import secrets
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from demand.errors import ImportFailure
@@ -104,9 +103,15 @@ def lock(out: Path) -> Iterator[None]:
 
 
 def stage(out: Path) -> Path:
-    """A new, empty directory for the next release, named by time so releases sort."""
-    name = f"{datetime.now():%Y%m%dT%H%M%S}-{secrets.token_hex(2)}{PARTIAL}"
-    path = releases_dir(out) / name
+    """A new, empty directory for the next release, named by time so releases sort in the
+    order they were made (later than every release there, even within one microsecond)."""
+    folder = releases_dir(out)
+    latest = max((p.name.removesuffix(PARTIAL) for p in folder.iterdir() if not p.name.startswith(".")),
+                 default="")
+    moment = datetime.now()
+    while (name := f"{moment:%Y%m%dT%H%M%S-%f}") <= latest:
+        moment += timedelta(microseconds=1)
+    path = folder / f"{name}{PARTIAL}"
     path.mkdir(parents=True)
     return path
 

@@ -46,6 +46,7 @@ class Rejection:
     value: str
     reason: str
     kind: str = "rejected"  # or 'duplicate'
+    rule: str = ""  # the reason without this row's particulars, for counting rows by reason
 
 
 class Quarantine:
@@ -54,13 +55,22 @@ class Quarantine:
     def __init__(self) -> None:
         self.rows: list[Rejection] = []
 
-    def reject(self, tally: FileTally, row: int, field_name: str, value, reason: str) -> None:
+    def reject(self, tally: FileTally, row: int, field_name: str, value, reason: str, rule: str | None = None) -> None:
         tally.rejected += 1
-        self.rows.append(Rejection(tally.file, row, field_name, _text(value), reason))
+        self.rows.append(Rejection(tally.file, row, field_name, _text(value), reason, "rejected",
+                                   f"{field_name}: {rule or reason}"))
 
     def duplicate(self, tally: FileTally, row: int, field_name: str, value, reason: str) -> None:
         tally.duplicates += 1
-        self.rows.append(Rejection(tally.file, row, field_name, _text(value), reason, "duplicate"))
+        self.rows.append(Rejection(tally.file, row, field_name, _text(value), reason, "duplicate",
+                                   f"{field_name}: a duplicate of a row already loaded"))
+
+    def by_rule(self) -> dict[str, int]:
+        """Rows per reason, most first: what the quarantine holds, at a glance."""
+        counts: dict[str, int] = {}
+        for r in self.rows:
+            counts[r.rule] = counts.get(r.rule, 0) + 1
+        return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
     def forget(self, file: str) -> None:
         """Drop the rows of a file that was refused as a whole (its own error says why)."""

@@ -30,6 +30,8 @@ class ImportReport:
     missing: dict[str, list[str]] = field(default_factory=dict)  # source -> months lacking inside the span
     not_held: list[str] = field(default_factory=list)  # sources (and persons) the input does not hold
     person_level: bool = False
+    quarantined: int = 0  # rows written to quarantine.csv (rejected and duplicate rows)
+    quarantine_reasons: dict[str, int] = field(default_factory=dict)  # rows per reason
     notes: list[str] = field(default_factory=list)
 
     # --- totals ---------------------------------------------------------------------------
@@ -106,6 +108,8 @@ class ImportReport:
             lines.append(f"Months of {source}: {span}" + (f"; missing: {', '.join(gaps)}" if gaps else ""))
         if self.not_held:
             lines.append("Not held in this input: " + ", ".join(self.not_held))
+        lines.append(f"Rows in quarantine.csv: {self.quarantined:,}" + "".join(
+            f"\n  {count:>9,}  {reason}" for reason, count in self.quarantine_reasons.items()))
         lines += [f"Note: {note}" for note in self.notes]
         for f in self.refused:
             lines.append(f"REFUSED {f.file}: {f.note}")

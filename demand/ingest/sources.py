@@ -19,6 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Self
 
 from demand.errors import ImportFailure
 
@@ -165,7 +166,7 @@ class Rows:
     records: Iterator[tuple[int, list]]
     close: Callable[[], None] = lambda: None
 
-    def __enter__(self) -> Rows:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_) -> None:
