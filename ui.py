@@ -106,6 +106,7 @@ FUNCTIONS = {
     "timeline": analytics.timeline,
     "recent_events": analytics.recent_events,
     "weekly_trend": analytics.weekly_trend,
+    "monthly_trend": analytics.monthly_trend,
     "location_neighbours": analytics.location_neighbours,
     "data_quality": analytics.data_quality,
     "data_range": analytics.data_range,
@@ -154,6 +155,14 @@ def person_data_missing(kind: str = "person") -> bool:
     return True
 
 
+def recent_span(as_of) -> tuple[int, str, str]:
+    """The ward page's "latest" section: days to read, heading and phrase. Data dated by month
+    only (data.police.uk) has no last 7 days: its latest month up to the as-of date instead."""
+    if snapshot().month_dated:
+        return as_of.day, f"{as_of:%B %Y}", f"in {as_of:%B %Y} (the data gives each record's month only)"
+    return 7, "Last 7 days", f"in the 7 days to {as_of:%d %b %Y}"
+
+
 def last_import() -> None:
     """The Data page's account of the import that published the data serving: totals, rows in
     quarantine, per-file counts and how rows were placed in wards."""
@@ -193,13 +202,16 @@ def last_import() -> None:
         dashboard.import_files(report),
         hide_index=True,
         key="data_import_files",
-        column_config={"file": "File", "kind": "Kind", "read": "Read", "loaded": "Loaded",
-                       "rejected": "Rejected", "duplicates": "Duplicates", "note": "Note"},
+        column_config={"file": "File", "kind": "Kind", "note": "Note", **{
+            c: st.column_config.NumberColumn(c.capitalize(), format="localized")
+            for c in ("read", "loaded", "rejected", "duplicates")}},
     )
     routes = dashboard.import_routes(report)
     if not routes.empty:
         st.dataframe(routes, hide_index=True, key="data_import_routes",
-                     column_config={"route": "How rows were placed in a ward", "rows": "Rows", "placed": "Placed"})
+                     column_config={"route": "How rows were placed in a ward",
+                                    "rows": st.column_config.NumberColumn("Rows", format="localized"),
+                                    "placed": "Placed"})
 
 
 def not_held_note() -> None:
@@ -209,6 +221,13 @@ def not_held_note() -> None:
     if missing:
         st.info(f"Not held in this data at all (shown as *not held*, never as zero): {', '.join(missing)}.",
                 icon=":material/block:")
+
+
+def open_locations_first(tab_key: str) -> None:
+    """Public-data mode: a page of repeat lists opens on its Locations tab, the one with
+    something to show (a user may still choose another)."""
+    if not snapshot().person_level:
+        st.session_state.setdefault(tab_key, "Locations")
 
 
 def data_status() -> None:

@@ -52,6 +52,7 @@ __all__ = [
     "headline",
     "location_neighbours",
     "missing_months",
+    "monthly_trend",
     "rank",
     "recent_events",
     "resolve_as_of",
@@ -407,14 +408,27 @@ def recent_events(store: Store, scope: Scope, days: int = 7, as_of=None) -> pd.D
 
 def weekly_trend(store: Store, scope: Scope, as_of=None, weeks: int = 52) -> pd.DataFrame:
     """Events per week (Monday dates) and source for the ``weeks`` weeks up to the week holding
-    as_of (that week counted up to as_of). A week touching a month the source lacks is <NA>."""
+    as_of (that week counted up to as_of). A week touching a month the source lacks is <NA>;
+    a source the data does not hold has no rows."""
     day = resolve_as_of(store, as_of)
     monday = day - timedelta(days=day.weekday())
     first = monday - timedelta(weeks=weeks - 1)
     frame = store.query("weekly_counts", scope, first_week=first, as_of=day)
     frame["week"] = pd.to_datetime(frame["week"]).dt.date
     frame["count"] = frame["count"].astype("Int64")
-    return frame
+    return frame[frame["source"].isin(store.held_sources)].reset_index(drop=True)
+
+
+def monthly_trend(store: Store, scope: Scope, as_of=None, months: int = 24) -> pd.DataFrame:
+    """Events per calendar month and source for the ``months`` months up to the one holding
+    as_of: for data dated by month (data.police.uk), where a weekly line would be spikes. A
+    month the source lacks is <NA>; a source the data does not hold has no rows."""
+    day = resolve_as_of(store, as_of)
+    first = (pd.Timestamp(day).to_period("M") - (months - 1)).to_timestamp().date()
+    frame = store.query("monthly_counts", scope, first_month=first, as_of=day)
+    frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    frame["count"] = frame["count"].astype("Int64")
+    return frame[frame["source"].isin(store.held_sources)].reset_index(drop=True)
 
 
 def event_points(store: Store, scope: Scope, window: str | int = "90d", as_of=None) -> pd.DataFrame:

@@ -245,26 +245,26 @@ def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
     return fig
 
 
-def weekly_trend_figure(weekly: pd.DataFrame, title: str) -> go.Figure:
-    """Lines of events per week by source; a week the source does not cover is a gap."""
+def weekly_trend_figure(trend: pd.DataFrame, title: str, period: str = "week") -> go.Figure:
+    """Lines of events per week (or per ``period`` 'month', the frame's column of that name)
+    by source; a week or month the source does not cover is a gap."""
     fig = go.Figure()
-    weekly = weekly.assign(
-        source=weekly["source"].replace(SOURCE_OF_TABLE), count=weekly["count"].astype("float64")
-    )
+    trend = trend.assign(source=trend["source"].replace(SOURCE_OF_TABLE), count=trend["count"].astype("float64"))
+    when = "Week of %{x|%d %b %Y}" if period == "week" else "%{x|%b %Y}"
     for source, label in SOURCE_LABELS.items():
-        part = weekly[weekly["source"] == source].sort_values("week")
+        part = trend[trend["source"] == source].sort_values(period)
         if part.empty:
             continue
         fig.add_scatter(
-            x=part["week"],
+            x=part[period],
             y=part["count"],
             name=label,
-            mode="lines",
+            mode="lines" if period == "week" else "lines+markers",
             line={"color": SOURCE_COLOURS[source], "width": 2},
             connectgaps=False,
-            hovertemplate="Week of %{x|%d %b %Y}: %{y:,} " + label.lower() + "<extra></extra>",
+            hovertemplate=when + ": %{y:,} " + label.lower() + "<extra></extra>",
         )
-    fig = _layout(fig, title, "Week starting", "Events per week")
+    fig = _layout(fig, title, "Week starting" if period == "week" else "Month", f"Events per {period}")
     fig.update_yaxes(rangemode="tozero")
     return fig
 

@@ -328,6 +328,12 @@ class Snapshot:
         (missing episodes in police.uk data) is not held, which is not the same as zero."""
         return tuple(t for t in ("calls", "crimes", "missing_episodes") if self._facts[f"{t}_held"])
 
+    @property
+    def month_dated(self) -> bool:
+        """Whether events carry their month only (data.police.uk): every one at midnight on
+        the first of its month. Pages then speak of months, not days and weeks."""
+        return bool(self._facts["month_dated"])
+
     @cached_property
     def import_report(self) -> dict | None:
         """The report of the import that published this data, when an import did."""

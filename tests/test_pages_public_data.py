@@ -32,13 +32,13 @@ def test_every_page_renders_over_public_data(monkeypatch, published_slice, page)
 
 def test_person_lists_say_person_level_data_is_not_loaded(monkeypatch, published_slice):
     test = run(app(monkeypatch, published_slice, window="90d"), None)
-    run(test, "views/repeats.py")  # the Victims tab first
-    assert "Person-level data is not loaded" in test.info[0].value
-    assert not test.dataframe  # not an empty table
-    test.session_state["rep_kind"] = "Locations"
-    run(test)
+    run(test, "views/repeats.py")  # opens on Locations, the list public data has
     assert not test.info and len(test.dataframe[0].value) > 0
     assert test.dataframe[0].value["name"].str.startswith("On or near").all()
+    test.session_state["rep_kind"] = "Victims"
+    run(test)
+    assert "Person-level data is not loaded" in test.info[0].value
+    assert not test.dataframe  # not an empty table
 
 
 def test_a_person_profile_says_so_too(monkeypatch, published_slice):
@@ -53,7 +53,14 @@ def test_the_ward_page_shows_missing_episodes_as_not_held(monkeypatch, published
     assert metric(test, "Missing episodes") == "not held"
     assert metric(test, "Crimes") != "missing"
     assert "Not held in this data" in texts(test)
-    assert "Person-level data is not loaded" in test.info[-1].value  # the Victims tab
+    assert test.dataframe  # the Locations tab, open first
+    test.session_state["ward_kind"] = "Offenders"
+    run(test)
+    assert "Person-level data is not loaded" in test.info[-1].value
+    # The files give months only: the latest month, not "the last 7 days"; a monthly trend.
+    assert "February 2023" in [h.value for h in test.header]
+    assert "calls** in February 2023 (the data gives each record's month only)" in texts(test)
+    assert "Events per month" in test.get("plotly_chart")[0].proto.spec
 
 
 def test_the_data_page_shows_the_last_import(monkeypatch, published_slice):

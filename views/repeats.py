@@ -38,6 +38,7 @@ with st.container(horizontal=True):
     domestic_only = st.checkbox("Domestic only", key="rep_domestic")
 
 names = dashboard.show_names()
+ui.open_locations_first("rep_kind")
 tabs = st.tabs(list(KIND_LABELS.values()), key="rep_kind", on_change="rerun")
 for tab, kind in zip(tabs, KIND_LABELS):
     if not tab.open:

@@ -79,16 +79,16 @@ if records.open:
                 st.rerun()
 
 # --- the last 7 days -------------------------------------------------------------------------------
-st.header("Last 7 days")
-recent = ui.call("recent_events", area=v.area, days=7, as_of=v.as_of)
+days, heading, span = ui.recent_span(v.as_of)  # the last 7 days, or the month for month-dated data
+st.header(heading)
+recent = ui.call("recent_events", area=v.area, days=days, as_of=v.as_of)
 if recent.empty:
-    ui.empty(f"No crimes or calls in the 7 days to {v.as_of:%d %b %Y} in {ui.area_label()}.")
+    ui.empty(f"No crimes or calls {span} in {ui.area_label()}.")
 else:
     crimes = int((recent["source"] == "crime").sum())
     calls = int((recent["source"] == "call").sum())
     st.markdown(
-        f"**{crimes:,} crimes** and **{calls:,} calls** in the 7 days to {v.as_of:%d %b %Y}, newest first. "
-        "Select a row to open its location."
+        f"**{crimes:,} crimes** and **{calls:,} calls** {span}, newest first. Select a row to open its location."
     )
     event, shown = ui.paged(
         recent.assign(source=recent["source"].map(dashboard.SOURCE_NAMES))[
@@ -113,6 +113,7 @@ st.caption(
     f"The top five of each kind with at least 2 events in the {ui.window_caption().split(',')[0]}. "
     "Select a row to open its profile."
 )
+ui.open_locations_first("ward_kind")
 tabs = st.tabs(list(KIND_LABELS.values()), key="ward_kind", on_change="rerun")
 for tab, kind in zip(tabs, KIND_LABELS):
     if not tab.open:
@@ -184,10 +185,12 @@ else:
     )
 
 # --- trend ---------------------------------------------------------------------------------------
-weekly = ui.call("weekly_trend", area=v.area, as_of=v.as_of, weeks=52)
-st.plotly_chart(
-    dashboard.weekly_trend_figure(weekly, f"Events per week, 52 weeks to {v.as_of:%d %b %Y}"),
-    key="ward_trend",
-)
-if weekly["count"].isna().any():
-    st.caption("Gaps in a line are weeks the source holds no data for; they are not zero.")
+if ui.snapshot().month_dated:  # a weekly line of monthly data would be spikes
+    trend = ui.call("monthly_trend", area=v.area, as_of=v.as_of, months=24)
+    figure = dashboard.weekly_trend_figure(trend, f"Events per month, 24 months to {v.as_of:%b %Y}", "month")
+else:
+    trend = ui.call("weekly_trend", area=v.area, as_of=v.as_of, weeks=52)
+    figure = dashboard.weekly_trend_figure(trend, f"Events per week, 52 weeks to {v.as_of:%d %b %Y}")
+st.plotly_chart(figure, key="ward_trend")
+if trend["count"].isna().any():
+    st.caption("Gaps in a line are weeks or months the source holds no data for; they are not zero.")

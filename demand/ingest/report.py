@@ -94,9 +94,10 @@ class ImportReport:
         if self.tables:
             lines.append("Tables written: " + ", ".join(f"{t} {n:,}" for t, n in self.tables.items()))
         if self.routes:
-            placed = {k: v for k, v in self.routes.items() if k in ROUTES}
+            placed = {k: v for k, v in self.routes.items() if k in ROUTES and v}
             unplaced = {k: v for k, v in self.routes.items() if k in UNPLACED and v}
-            lines.append("Rows placed in a ward: " + ", ".join(f"{ROUTES[k]}: {v:,}" for k, v in placed.items()))
+            lines.append("Rows placed in a ward: " + (", ".join(f"{ROUTES[k]}: {v:,}" for k, v in placed.items())
+                                                      or "none"))
             lines.append("Rows with no ward (counted for the force only): "
                          + (", ".join(f"{UNPLACED[k]}: {v:,}" for k, v in unplaced.items()) or "none"))
         if self.districts:
