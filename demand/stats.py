@@ -244,8 +244,12 @@ def compare_table(frame: pd.DataFrame, fdr: bool = True) -> pd.DataFrame:
         out["pct_change"] = np.where(before > 0, (now / expected - 1) * 100, np.nan)
     p = np.full(len(out), np.nan)
     p[known.to_numpy()] = 1.0
-    pairs = zip(now[tested], before[tested], exposure[tested], before_exposure[tested])
-    p[tested.to_numpy()] = [e_test(int(a), int(b), x, y) for a, b, x, y in pairs]
+    # A long ranking repeats the same few (count, previous) pairs: test each pair once.
+    cases = pd.DataFrame({"a": now, "b": before, "x": exposure, "y": before_exposure})[tested.to_numpy()]
+    unique = cases.drop_duplicates()
+    unique_p = pd.Series([e_test(int(a), int(b), x, y) for a, b, x, y in unique.itertuples(index=False)],
+                         index=pd.MultiIndex.from_frame(unique), dtype="float64")
+    p[tested.to_numpy()] = unique_p.reindex(pd.MultiIndex.from_frame(cases)).to_numpy()
     out["p"] = p
     untested_known = known & ~tested
     adjusted = false_discovery(np.where(tested, p, np.nan)) if fdr else np.where(tested, p, np.nan)

@@ -31,7 +31,7 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 2
+SNAPSHOT_FORMAT = 3  # 3: the in_covered_month macro
 # How many snapshot files to keep: the one serving and the one before it.
 SNAPSHOTS_KEPT = 2
 

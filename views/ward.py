@@ -37,14 +37,18 @@ for column, measure in zip(columns, MEASURE_LABELS):
         st.metric(
             MEASURE_LABELS[measure],
             fmt_count(row["count"]),
-            delta=int(row["change"]) if known else None,
+            delta=round(row["change"]) if known else None,
             delta_description=f"on {fmt_count(row['previous_count'])} before" if known else None,
-            delta_color={"rise": "red", "fall": "blue"}.get(row["significance"], "gray"),
-            help="Change tested with Wheeler's Poisson z: |z| ≥ 1.96 is significant at 5%.",
+            # the verdict's colour is the badge's, from the one definition of verdict colours
+            delta_color="off",
+            help="Change in count at the same number of covered days, tested with the E-test: "
+            "a rise or fall is significant when p < 0.05.",
         )
-        ui.significance_badge(row["significance"], row["z"])
-        if row["months_missing"]:
-            st.caption(f"Not compared: no data for {row['months_missing']}.")
+        ui.significance_badge(row["significance"], row["p"])
+        notes = [row["coverage"], row["previous_coverage"] and f"before: {row['previous_coverage']}"]
+        if any(notes):
+            text = "; ".join(n for n in notes if n)
+            st.caption(f"Counted over covered days: {text}.")
 
 records = st.expander(
     "The records behind these numbers", key="ward_records_open", on_change="rerun", icon=":material/list:"
