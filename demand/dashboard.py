@@ -32,6 +32,7 @@ SOURCE_NAMES = {"crime": "Crime", "call": "Call", "missing": "Missing"}  # one e
 # weekly_trend names sources by table; events and timelines by the singular.
 SOURCE_OF_TABLE = {"crimes": "crime", "calls": "call", "missing_episodes": "missing"}
 SOURCE_COLOURS = {"crime": OKABE_ITO["vermillion"], "call": OKABE_ITO["blue"], "missing": OKABE_ITO["green"]}
+REPEAT_SPOT_COLOUR = OKABE_ITO["orange"]  # the circles of the top repeat locations on the area map
 MEASURE_LABELS = {
     "crimes": "Crimes",
     "calls": "Calls for service",
@@ -444,7 +445,7 @@ def area_map(boundaries: dict, points: pd.DataFrame, repeats: pd.DataFrame) -> p
                 spots[["lat", "lon", "radius", "tip"]],
                 get_position=["lon", "lat"],
                 get_radius="radius",
-                get_fill_color=_rgb(OKABE_ITO["orange"], 140),
+                get_fill_color=_rgb(REPEAT_SPOT_COLOUR, 140),
                 get_line_color=_rgb(OKABE_ITO["black"], 230),
                 stroked=True,
                 line_width_min_pixels=1.5,
@@ -465,13 +466,13 @@ def change_map(boundaries: dict, by_ward: pd.DataFrame) -> pdk.Deck:
         props = feature["properties"]
         if props["ward_code"] in rows.index:
             row = rows.loc[props["ward_code"]]
-            props["fill"] = _rgb(verdict_colour(row["significance"]), 190)
+            props["fill"] = _rgb(verdict_colour(row["significance"]))  # opaque: exactly the legend's colour
             props["tip"] = (
                 f"{props['ward_name']}: {fmt_count(row['previous_count'])} → "
                 f"{fmt_count(row['count'])}, {_verdict_of(row)}"
             )
         else:
-            props["fill"] = _rgb(verdict_colour(stats.NO_DATA), 190)
+            props["fill"] = _rgb(verdict_colour(stats.NO_DATA))
             props["tip"] = f"{props['ward_name']}: no figures"
     view = _view(_bounds(boundaries, [], []))
     return pdk.Deck(

@@ -213,6 +213,7 @@ def test_compare_page_toggle_and_baseline(monkeypatch, crafted):
     test = run(app(monkeypatch, crafted, district=NORTH, window="90d", as_of=AS_OF.isoformat()), None)
     run(test, "views/compare.py")
     assert "**Crimes: 10** against 3 before" in texts(test)  # Abbey's 9 and Beacon's 1
+    assert "changes tested; 5% false discovery rate" in texts(test)
     before = [c.value for c in test.caption if "ward–category pairs" in c.value]
     test.toggle(key="cmp_only_significant").set_value(False)
     run(test)
@@ -336,8 +337,10 @@ def test_compare_headline_states_the_covered_days(monkeypatch, gap_data):
     test = run(app(monkeypatch, gap_data, ward=ABBEY, window="90d", as_of=AS_OF.isoformat()), None)
     run(test, "views/compare.py")
     shown = texts(test)
-    assert "**Crimes: 3** against 3 before, no significant change (p = " in shown
-    assert "(59 of 90 days; no crime data for May 2026)" in shown
+    # 3 in 59 covered days against 3 in 90: at 59 days the 3 before are 1.97, so +1
+    assert ('**Crimes: 3** (59 of 90 days; no crime data for May 2026) against 3 before: +1 at equal '
+            'covered days <span data-significance="no_change"') in shown
+    assert ">no significant change (p = " in shown
     assert "this period: 59 of 90 days; no crime data for May 2026" in shown  # beside the tables
 
 

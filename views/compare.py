@@ -23,13 +23,18 @@ def with_words(frame: pd.DataFrame) -> pd.DataFrame:
         verdict=[wording.significance_text(s) for s in ordered["significance"]],
         ratio=[wording.ratio_text(r, lo, hi) for r, lo, hi in
                zip(ordered["rate_ratio"], ordered["ci_low"], ordered["ci_high"])],
+        # 'p < 0.001' < 'p = 0.012' < 'p = 0.200' as text too, so the column sorts by evidence
+        evidence=[wording.p_text(p) or "–" for p in ordered["p_adjusted"]],
     )
 
 
 def coloured(frame: pd.DataFrame):
-    """Colour the verdict column by significance (words and arrows carry it too)."""
-    colours = [wording.verdict_colour(s) if s in SIGNIFICANT else "inherit" for s in frame["significance"]]
-    return frame.style.apply(lambda _: [f"color: {c}; font-weight: 600" for c in colours], subset=["verdict"])
+    """Colour a rise's or fall's verdict in its colour (words and arrows carry it too)."""
+    styles = [
+        f"color: {wording.verdict_colour(s)}; font-weight: 600" if s in SIGNIFICANT else ""
+        for s in frame["significance"]
+    ]
+    return frame.style.apply(lambda _: styles, subset=["verdict"])
 
 
 def counts_config(group_label: str) -> dict:
@@ -45,9 +50,8 @@ def counts_config(group_label: str) -> dict:
         "ratio": st.column_config.TextColumn(
             "Rate ratio (95% CI)", help="Rate per covered day now ÷ before, with its exact 95% interval"
         ),
-        "p_adjusted": st.column_config.NumberColumn(
+        "evidence": st.column_config.TextColumn(
             "Adjusted p",
-            format="%.3f",
             help="E-test p adjusted for the number of changes tested (Benjamini–Hochberg): below 0.05 "
             "is a significant change with the false discovery rate held at 5%. Smallest first.",
         ),
@@ -96,13 +100,18 @@ head = ui.call("headline", area=v.area, window=v.window, as_of=v.as_of, baseline
 lines = []
 for m in dashboard.MEASURE_LABELS:
     row = head.loc[m]
-    line = (
-        f"**{dashboard.MEASURE_LABELS[m]}: {wording.fmt_count(row['count'])}** against "
-        f"{wording.fmt_count(row['previous_count'])} before, {wording.significance_text(row['significance'], row['p'])}"
+    now_note = f" ({row['coverage']})" if row["coverage"] else ""
+    before_note = f" ({row['previous_coverage']})" if row["previous_coverage"] else ""
+    change = ""
+    if pd.notna(row["change"]):
+        unequal = row["exposure_days"] != row["previous_exposure_days"]
+        change = f": {row['change']:+,.0f}" + (" at equal covered days" if unequal else "")
+    lines.append(
+        f"**{dashboard.MEASURE_LABELS[m]}: {wording.fmt_count(row['count'])}**{now_note} against "
+        f"{wording.fmt_count(row['previous_count'])} before{before_note}{change} "
+        + wording.badge_html(row["significance"], row["p"])
     )
-    notes = [n for n in (row["coverage"], row["previous_coverage"] and f"before: {row['previous_coverage']}") if n]
-    lines.append(line + (f" ({'; '.join(notes)})" if notes else ""))
-st.markdown("  \n".join(lines))
+st.markdown("  \n".join(lines), unsafe_allow_html=True)
 
 # --- what is increasing -----------------------------------------------------------------------------
 st.header("What is increasing?")
@@ -140,7 +149,7 @@ else:
             key="cmp_bar",
         )
         ui.verdict_legend()
-    shown_columns = ["group", "previous_count", "count", "change", "ratio", "p_adjusted", "verdict"]
+    shown_columns = ["group", "previous_count", "count", "change", "ratio", "evidence", "verdict"]
     table = table[[*shown_columns, "significance"]]
     event = st.dataframe(
         coloured(table),
@@ -202,7 +211,7 @@ else:
             else "Not compared: a period has no day of crime data."
         )
     else:
-        shown_columns = ["ward_name", "category", "previous_count", "count", "change", "ratio", "p_adjusted", "verdict"]
+        shown_columns = ["ward_name", "category", "previous_count", "count", "change", "ratio", "evidence", "verdict"]
         # significance drives the colours and ward_code the records; neither is shown.
         cells = shown[shown_columns + ["significance", "ward_code"]]
         event = st.dataframe(
@@ -245,11 +254,11 @@ else:
     st.caption(f"{wording.tested_text(by_ward.attrs.get('tested', 0))}. Hover a ward for its figures.")
 with st.expander("Figures per ward"):
     st.dataframe(
-        coloured(with_words(by_ward)[["ward_name", "previous_count", "count", "change", "ratio", "p_adjusted",
+        coloured(with_words(by_ward)[["ward_name", "previous_count", "count", "change", "ratio", "evidence",
                                       "verdict", "significance"]]),
         hide_index=True,
         key="cmp_wards",
         placeholder="–",
-        column_order=["ward_name", "previous_count", "count", "change", "ratio", "p_adjusted", "verdict"],
+        column_order=["ward_name", "previous_count", "count", "change", "ratio", "evidence", "verdict"],
         column_config=counts_config("Ward"),
     )

@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from demand import dashboard
 from demand.dashboard import MEASURE_LABELS, fmt_count
+from demand.present import wording
 
 KIND_LABELS = {
     "victims": "Victims",
@@ -176,12 +177,18 @@ if points.empty and not boundaries["features"]:
     ui.empty("Nothing to map: no events with coordinates in this period and no ward boundary.")
 else:
     st.pydeck_chart(dashboard.area_map(boundaries, points, spots), height=460, key="ward_map")
-    legend = " · ".join(
-        f":{c}[●] {label}" for c, label in (("red", "crime"), ("blue", "call"), ("green", "missing episode"))
+    # Drawn from the colours the map uses, so the legend cannot disagree with it.
+    dots = wording.legend_html(
+        [(dashboard.SOURCE_COLOURS[s], label) for s, label in (("crime", "crime"), ("call", "call"),
+                                                                 ("missing", "missing episode"))],
+        shape="dot",
     )
-    st.caption(
-        f"{legend} · :orange[◯] top repeat locations, sized by events. "
+    ring = wording.legend_html([(dashboard.REPEAT_SPOT_COLOUR, "top repeat locations, sized by events")], shape="circle")
+    st.markdown(
+        f'<span style="font-size:0.875rem">{dots} · {ring}. '
         + ("" if boundaries["features"] else "No boundary is held for this area's wards.")
+        + "</span>",
+        unsafe_allow_html=True,
     )
 
 # --- trend ---------------------------------------------------------------------------------------

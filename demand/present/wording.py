@@ -161,12 +161,14 @@ def tested_text(tested: int, fdr: bool = True) -> str:
 
 
 def _swatch(colour: str, shape: str = "square") -> str:
-    radius = {"square": "2px", "dot": "50%", "ring": "50%"}[shape]
-    fill = "transparent" if shape == "ring" else colour
-    border = colour if shape == "ring" else OUTLINE
+    """A legend mark: 'square' (a filled area), 'dot' (a small point) or 'circle' (a
+    filled, outlined circle like the repeat-location marks)."""
+    size, radius, border = {"square": ("0.85em", "2px", f"1px solid {OUTLINE}"),
+                            "dot": ("0.6em", "50%", "none"),
+                            "circle": ("0.95em", "50%", "1.5px solid #000000")}[shape]
     return (
-        f'<span data-swatch="{colour}" style="display:inline-block;width:0.85em;height:0.85em;'
-        f"background:{fill};border:{2 if shape == 'ring' else 1}px solid {border};border-radius:{radius};"
+        f'<span data-swatch="{colour}" style="display:inline-block;width:{size};height:{size};'
+        f"background:{colour};border:{border};border-radius:{radius};"
         f'vertical-align:-0.1em;margin-right:0.3em"></span>'
     )
 
@@ -187,6 +189,7 @@ def badge_html(significance: str | None, p=None) -> str:
     return (
         f'<span data-significance="{html.escape(significance or NO_DATA)}" style="background:{entry.colour};'
         f"color:{entry.ink};border:1px solid {OUTLINE if entry.colour == NO_DATA_FILL else entry.colour};"
-        f'border-radius:0.5rem;padding:0.1em 0.55em;font-size:0.85rem;font-weight:600">'
+        f'border-radius:0.5rem;padding:0.1em 0.55em;font-size:0.85rem;font-weight:600;display:inline-block;'
+        f'line-height:1.4">'
         f"{html.escape(significance_text(significance, p))}</span>"
     )
