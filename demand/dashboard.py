@@ -17,6 +17,7 @@ import pydeck as pdk
 from demand import analytics, geography, stats
 from demand.present.wording import (
     OKABE_ITO,
+    SOURCE_WORDS,
     coverage_note,
     fmt_count,
     significance_text,
@@ -233,7 +234,7 @@ def monthly_figure(monthly: pd.DataFrame, title: str, gaps: pd.DataFrame | None 
                 fillcolor=OKABE_ITO["grey"],
                 opacity=0.25,
                 line_width=0,
-                annotation_text=f"no {table.replace('_', ' ')} data",
+                annotation_text=f"no {SOURCE_WORDS.get(table, table)} data",
                 annotation_position="top left",
                 annotation_font_size=11,
             )

@@ -319,7 +319,7 @@ def test_ward_page_counts_a_window_with_a_missing_month_over_its_covered_days(mo
     test = run(app(monkeypatch, gap_data, ward=ABBEY, window="90d", as_of=AS_OF.isoformat()), None)
     run(test, "views/ward.py")
     assert metric(test, "Crimes") == "3"
-    assert "Counted over covered days: 59 of 90 days; no crime data for May 2026." in texts(test)
+    assert "Counted over the days covered (this period: 59 of 90 days; no crime data for May 2026)." in texts(test)
     # change at equal covered days: 3 - 3 x 59/90 = +1
     assert next(m for m in test.metric if m.label == "Crimes").delta == "1"
 
@@ -356,7 +356,7 @@ def test_profile_never_counts_a_missing_month_as_zero(monkeypatch, gap_data):
     shown = texts(test)
     assert "59 of 90 days; no crime data for May 2026" in shown
     assert "no crime data for July to December 2025 and May 2026" in shown
-    assert "before: no crime data for this period" in shown
+    assert "the period before: no crime data for this period" in shown
 
 
 def test_a_broken_extract_shows_table_and_column_not_a_trace(monkeypatch, tmp_path):

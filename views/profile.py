@@ -99,9 +99,10 @@ for column, row in zip(columns, periods.to_dict("records")):
             delta_description=f"on {wording.fmt_count(row['previous_count'])} before" if known else None,
             help="Change at the same number of covered days; a month a source lacks is never counted as zero.",
         )
-        notes = [row["coverage"], row["previous_coverage"] and f"before: {row['previous_coverage']}"]
+        notes = [row["coverage"] and f"this period: {row['coverage']}",
+                 row["previous_coverage"] and f"the period before: {row['previous_coverage']}"]
         if any(notes):
-            st.caption("Counted over covered days: " + "; ".join(n for n in notes if n) + ".")
+            st.caption("Counted over the days covered (" + "; ".join(n for n in notes if n) + ").")
 st.caption(
     f"{len(timeline):,} events in all, {first:%d %b %Y} to {last:%d %b %Y}; periods end "
     f"{v.as_of:%d %b %Y} (the sidebar's as-of date)."

@@ -46,10 +46,10 @@ for column, measure in zip(columns, MEASURE_LABELS):
             "a rise or fall is significant when p < 0.05.",
         )
         ui.significance_badge(row["significance"], row["p"])
-        notes = [row["coverage"], row["previous_coverage"] and f"before: {row['previous_coverage']}"]
+        notes = [row["coverage"] and f"this period: {row['coverage']}",
+                 row["previous_coverage"] and f"the period before: {row['previous_coverage']}"]
         if any(notes):
-            text = "; ".join(n for n in notes if n)
-            st.caption(f"Counted over covered days: {text}.")
+            st.caption("Counted over the days covered (" + "; ".join(n for n in notes if n) + ").")
 
 records = st.expander(
     "The records behind these numbers", key="ward_records_open", on_change="rerun", icon=":material/list:"
