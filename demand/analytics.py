@@ -125,15 +125,24 @@ def _window_params(current: Window, base: Window) -> dict:
             "prev_start": base.start_ts, "prev_end": base.end_ts}
 
 
-def _coverage(store: Store, w: Window, sources) -> tuple[float, list[tuple[str, date]]]:
-    """How many days of ``w`` the sources cover, and the (source, month) pairs they lack in it.
-    For an analysis that counts several sources together (a location's calls, crimes and
-    missing episodes) the covered days are the sources' mean: a day one of three sources
-    lacks counts as two thirds covered."""
+def _gaps(store: Store, w: Window) -> list[tuple[str, date]]:
+    """(source, first day of the month) for each month of ``w`` a source lacks."""
     gaps = store.query("coverage_gaps", start=w.start, end=w.end)
-    lacking = [(t, pd.Timestamp(m).date()) for t, m in zip(gaps["table_name"], gaps["month"]) if t in sources]
+    return [(t, pd.Timestamp(m).date()) for t, m in zip(gaps["table_name"], gaps["month"])]
+
+
+def _exposure(w: Window, gaps: list[tuple[str, date]], sources) -> tuple[float, list[tuple[str, date]]]:
+    """How many days of ``w`` the sources cover, and the gaps of those sources. For an
+    analysis that counts several sources together (a location's calls, crimes and missing
+    episodes) the covered days are the sources' mean: a day one of three sources lacks
+    counts as two thirds covered."""
+    lacking = [(t, m) for t, m in gaps if t in sources]
     days = [stats.exposure_days(w.start, w.end, [m for t, m in lacking if t == s]) for s in sources]
     return sum(days) / len(days), lacking
+
+
+def _coverage(store: Store, w: Window, sources) -> tuple[float, list[tuple[str, date]]]:
+    return _exposure(w, _gaps(store, w), sources)
 
 
 def months_missing_text(*gap_lists: list[tuple[str, date]]) -> str:
@@ -154,14 +163,14 @@ def _baseline(current: Window, baseline: str) -> Window:
 # --- comparison of two windows -------------------------------------------------------------
 
 
-def _compare_windows(frame: pd.DataFrame, store: Store, current: Window, base: Window, sources,
-                     fdr: bool = True) -> pd.DataFrame:
-    """Add exposure and the statistics (demand.stats.compare_table) to rows of count and
-    previous_count of ``sources`` in the two windows; columns as in COMPARE_COLUMNS."""
+def _compare_windows(frame: pd.DataFrame, store: Store, current: Window, base: Window, sources) -> pd.DataFrame:
+    """Add exposure and the statistics (demand.stats.compare_table, the false discovery rate
+    held over the rows) to rows of count and previous_count of ``sources`` in the two windows;
+    columns as in COMPARE_COLUMNS."""
     exposure, gaps_now = _coverage(store, current, sources)
     before, gaps_before = _coverage(store, base, sources)
     frame = frame.assign(exposure_days=exposure, previous_exposure_days=before)
-    compared = stats.compare_table(frame, fdr=fdr)
+    compared = stats.compare_table(frame)
     compared["months_missing"] = months_missing_text(gaps_now, gaps_before)
     compared["coverage"] = wording.coverage_note(sources, current.days, exposure, gaps_now)
     compared["previous_coverage"] = wording.coverage_note(sources, base.days, before, gaps_before)
@@ -295,9 +304,19 @@ def headline(store: Store, scope: Scope, window: str = "28d", as_of=None,
     current = make_window(window, resolve_as_of(store, as_of))
     base = _baseline(current, baseline)
     frame = store.query("headline", scope, **_window_params(current, base))
-    rows = [_compare_windows(frame[frame["measure"] == measure], store, current, base, (table,), fdr=False)
-            for measure, table in HEADLINE_SOURCES.items()]
-    return pd.concat(rows, ignore_index=True)
+    gaps_now, gaps_before = _gaps(store, current), _gaps(store, base)
+    rows = []
+    for measure in frame["measure"]:
+        table = HEADLINE_SOURCES[measure]
+        exposure, mine_now = _exposure(current, gaps_now, (table,))
+        before, mine_before = _exposure(base, gaps_before, (table,))
+        rows.append({"exposure_days": exposure, "previous_exposure_days": before,
+                     "months_missing": months_missing_text(mine_now, mine_before),
+                     "coverage": wording.coverage_note((table,), current.days, exposure, mine_now),
+                     "previous_coverage": wording.coverage_note((table,), base.days, before, mine_before)})
+    frame = pd.concat([frame.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+    compared = stats.compare_table(frame, fdr=False)  # four headline figures, each its own test
+    return compared[["measure", *COMPARE_COLUMNS]]
 
 
 # --- concentration ------------------------------------------------------------------------

@@ -245,11 +245,11 @@ def compare_table(frame: pd.DataFrame, fdr: bool = True) -> pd.DataFrame:
     p = np.full(len(out), np.nan)
     p[known.to_numpy()] = 1.0
     # A long ranking repeats the same few (count, previous) pairs: test each pair once.
-    cases = pd.DataFrame({"a": now, "b": before, "x": exposure, "y": before_exposure})[tested.to_numpy()]
-    unique = cases.drop_duplicates()
-    unique_p = pd.Series([e_test(int(a), int(b), x, y) for a, b, x, y in unique.itertuples(index=False)],
-                         index=pd.MultiIndex.from_frame(unique), dtype="float64")
-    p[tested.to_numpy()] = unique_p.reindex(pd.MultiIndex.from_frame(cases)).to_numpy()
+    mask = tested.to_numpy()
+    cases = list(zip(now.to_numpy()[mask].astype(int), before.to_numpy()[mask].astype(int),
+                     exposure.to_numpy()[mask], before_exposure.to_numpy()[mask]))
+    tests = {case: e_test(*case) for case in set(cases)}
+    p[mask] = [tests[case] for case in cases]
     out["p"] = p
     untested_known = known & ~tested
     adjusted = false_discovery(np.where(tested, p, np.nan)) if fdr else np.where(tested, p, np.nan)

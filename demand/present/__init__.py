@@ -1,1 +1,2 @@
-"""How results reach people: words, colours (and, in time, figures and maps). No data access."""
+"""How results reach people: the words and colours of a verdict (wording) and printable documents
+(document). No data access."""
