@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from demand import analytics, areas, config, dashboard, ui_state
+from demand.present import wording
 from demand.store import Snapshot, Store
 from demand.ui_state import View
 
@@ -358,12 +359,19 @@ def window_caption(v: View | None = None, baseline: str = "previous") -> str:
 # --- widgets drawn the same way everywhere ---------------------------------------------------
 
 
-def significance_badge(significance: str | None, z) -> None:
-    colour = {"rise": "red", "fall": "blue", "no_change": "gray", "missing_data": "orange"}
-    st.badge(
-        dashboard.significance_text(significance, z),
-        color=colour.get(significance or "missing_data", "orange"),
-    )
+def significance_badge(significance: str | None, p=None) -> None:
+    """A verdict as a small label in its colour (demand.present.wording, like every legend)."""
+    st.markdown(wording.badge_html(significance, p), unsafe_allow_html=True)
+
+
+def verdict_legend() -> None:
+    """The legend of every map and chart coloured by significance."""
+    st.markdown(wording.verdict_legend_html(), unsafe_allow_html=True)
+
+
+def tested_caption(frame: pd.DataFrame, fdr: bool = True) -> None:
+    """'260 changes tested; 5% false discovery rate', beside a table of tests."""
+    st.caption(wording.tested_text(frame.attrs.get("tested", 0), fdr=fdr))
 
 
 def paged(frame: pd.DataFrame, key: str, **dataframe_args):

@@ -2,7 +2,7 @@
 
 Each analysis is a query file in ``queries/`` run through the Store for one area (a Scope)
 and one window (``demand.windows``); this module chooses the windows, binds the values and
-adds what SQL says less clearly (significance, coverage, concentration curves).
+adds what SQL says less clearly (coverage, the statistics of demand.stats, concentration curves).
 
 Conventions, shared by every function here:
 
@@ -10,17 +10,24 @@ Conventions, shared by every function here:
 * ``as_of`` defaults to the latest event date in the data; a date outside the data's range
   raises UsageError naming the range.
 * A month the source lacks (the coverage table does not mark it covered) is never shown as
-  zero: a window that shares a day with such a month gets a NULL count (pandas <NA>),
-  ``significance`` 'missing_data', and ``months_missing`` lists the months of either window
-  ("crimes: 2025-03, 2025-04"). A month with no coverage row counts as lacking, so a window
-  reaching back before the data began is missing data too, not a fall from zero.
+  zero. A window is counted over the days its source covers (``exposure_days``), labelled in
+  plain words (``coverage``: "11 of 12 months; no crime data for May 2025"), and compared with
+  the other window as a rate per covered day. A window with no covered day has a NULL count
+  (pandas <NA>) and ``significance`` 'no_data'. A month with no coverage row counts as
+  lacking, so a window reaching back before the data began is not a fall from zero.
+  ``months_missing`` lists the months either window lacks ("crimes: 2025-03, 2025-04").
+  Events dated inside a month the source lacks should not exist; if an extract holds some,
+  they are not counted (queries/snapshot_views.sql: in_covered_month).
+* The statistics are demand.stats': ``change`` is the count minus the previous count at the
+  same covered days, ``pct_change`` the change in rate (%; NaN when the previous count is 0),
+  ``p`` the E-test, ``rate_ratio`` with its 95% interval ``ci_low``..``ci_high``, and
+  ``significance`` 'rise' / 'fall' / 'no_change' / 'no_data'. A table (compare, compare_matrix,
+  rank) holds the false discovery rate at 5% over its rows (``p_adjusted``, Benjamini-Hochberg;
+  ``frame.attrs["tested"]`` rows tested); a headline figure is one test at p < 0.05.
 * A source the data does not hold at all (no rows and no coverage row: missing episodes in
   data.police.uk data) is not missing months, it is absent: an analysis of that source alone
-  gets NULL counts and ``months_missing`` "missing_episodes: not held"; an analysis of several
-  sources (locations) simply leaves it out.
-* ``pct_change`` is a percentage (16 -> 25 is 56.25), NaN when the previous count is 0.
-* ``z`` is Wheeler's Poisson test, 2(sqrt(count) - sqrt(previous_count)); ``significance``
-  is 'rise' where z >= 1.96, 'fall' where z <= -1.96, else 'no_change'.
+  gets NULL counts, ``significance`` 'no_data' and ``months_missing`` "missing_episodes: not
+  held"; an analysis of several sources (locations) leaves it out, exposure included.
 """
 
 from __future__ import annotations
@@ -31,8 +38,9 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from demand import harm
+from demand import harm, stats
 from demand.errors import UsageError
+from demand.present import wording
 from demand.store import Scope, Store
 from demand.windows import Window, parse_date, previous, year_earlier
 from demand.windows import window as make_window
@@ -40,6 +48,7 @@ from demand.windows import window as make_window
 __all__ = [
     "BASELINES",
     "COMPARE_BY",
+    "COMPARE_COLUMNS",
     "KINDS",
     "compare",
     "compare_matrix",
@@ -58,15 +67,15 @@ __all__ = [
     "resolve_as_of",
     "timeline",
     "weekly_trend",
-    "with_stats",
-    "z_score",
 ]
 
 KINDS = ("victims", "offenders", "callers", "missing", "locations")
 COMPARE_BY = ("category", "call_type", "missing", "ward")
 BASELINES = ("previous", "last_year")
 SOURCES = ("crimes", "calls", "missing_episodes")
-SIGNIFICANT_Z = 1.96
+# What every comparison of two windows returns after its grouping columns.
+COMPARE_COLUMNS = ["count", "previous_count", *stats.STAT_COLUMNS, "exposure_days", "previous_exposure_days",
+                   "months_missing", "coverage", "previous_coverage"]
 
 # Which source tables each analysis reads, for the coverage check.
 KIND_SOURCES = {
@@ -87,8 +96,8 @@ KIND_COLUMNS = {
     "locations": ["address", "location_type", "ward_code", "lat", "lon", "precision", "crimes", "calls",
                   "missing"],
 }
-RANK_COLUMNS = ["rank", "id", "name", "count", "previous_count", "change", "first_at", "last_at",
-                "main_categories", "harm", "flags"]
+RANK_COLUMNS = ["rank", "id", "name", "count", "previous_count", "change", "p", "p_adjusted", "significance",
+                "first_at", "last_at", "main_categories", "harm", "flags"]
 
 
 # --- the data's dates ------------------------------------------------------------------
@@ -122,18 +131,23 @@ def _window_params(current: Window, base: Window) -> dict:
             "prev_start": base.start_ts, "prev_end": base.end_ts}
 
 
-NOT_HELD = "not held"
+NOT_HELD = wording.NOT_HELD
 
 
-def _gaps(store: Store, w: Window, sources) -> list[tuple[str, str]]:
-    """(source, 'YYYY-MM') for each month in ``w`` that one of ``sources`` lacks; sources the
-    data does not hold are left out, unless none is held: then (source, NOT_HELD) each."""
-    held = [s for s in sources if s in store.held_sources]
-    if not held:
-        return [(s, NOT_HELD) for s in sources]
+def _gaps(store: Store, w: Window) -> list[tuple[str, date]]:
+    """(source, first day of the month) for each month of ``w`` a source lacks."""
     gaps = store.query("coverage_gaps", start=w.start, end=w.end)
-    return [(t, f"{pd.Timestamp(m):%Y-%m}") for t, m in zip(gaps["table_name"], gaps["month"])
-            if t in held]
+    return [(t, pd.Timestamp(m).date()) for t, m in zip(gaps["table_name"], gaps["month"])]
+
+
+def _held(store: Store, sources) -> tuple[str, ...]:
+    """The sources among ``sources`` that the data holds (see Store.held_sources)."""
+    return tuple(s for s in sources if s in store.held_sources)
+
+
+def not_held_text(sources) -> str:
+    """months_missing for an analysis whose sources the data does not hold at all."""
+    return "; ".join(f"{s}: {NOT_HELD}" for s in sources)
 
 
 def missing_months(store: Store) -> dict[str, list[str] | None]:
@@ -146,12 +160,29 @@ def missing_months(store: Store) -> dict[str, list[str] | None]:
             for source in SOURCES}
 
 
-def months_missing_text(*gap_lists: list[tuple[str, str]]) -> str:
+def _exposure(w: Window, gaps: list[tuple[str, date]], sources, month_dated: bool = False
+              ) -> tuple[float, list[tuple[str, date]]]:
+    """How many days of ``w`` the sources cover, and the gaps of those sources. For an
+    analysis that counts several sources together (a location's calls, crimes and missing
+    episodes) the covered days are the sources' mean: a day one of three sources lacks
+    counts as two thirds covered. Data dated by month only (``month_dated``) covers the
+    whole month of each first day in the window (stats.month_dated_exposure_days)."""
+    lacking = [(t, m) for t, m in gaps if t in sources]
+    covered = stats.month_dated_exposure_days if month_dated else stats.exposure_days
+    days = [covered(w.start, w.end, [m for t, m in lacking if t == s]) for s in sources]
+    return sum(days) / len(days), lacking
+
+
+def _coverage(store: Store, w: Window, sources) -> tuple[float, list[tuple[str, date]]]:
+    return _exposure(w, _gaps(store, w), sources, store.month_dated)
+
+
+def months_missing_text(*gap_lists: list[tuple[str, date]]) -> str:
     """'crimes: 2025-03, 2025-04; calls: 2025-04', or '' when nothing is missing."""
     by_source: dict[str, set[str]] = {}
     for gaps in gap_lists:
         for table, month in gaps:
-            by_source.setdefault(table, set()).add(month)
+            by_source.setdefault(table, set()).add(f"{month:%Y-%m}")
     return "; ".join(f"{t}: {', '.join(sorted(months))}" for t, months in sorted(by_source.items()))
 
 
@@ -161,45 +192,29 @@ def _baseline(current: Window, baseline: str) -> Window:
     return previous(current) if baseline == "previous" else year_earlier(current)
 
 
-# --- significance --------------------------------------------------------------------------
+# --- comparison of two windows -------------------------------------------------------------
 
 
-def z_score(count: float, previous_count: float) -> float:
-    """Wheeler's Poisson z: 2(sqrt(count) - sqrt(previous)); 16 -> 25 gives 2.0."""
-    return 2 * (math.sqrt(count) - math.sqrt(previous_count))
-
-
-def with_stats(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add change, pct_change, z and significance to rows with count and previous_count
-    (either may be <NA> when its window lacks a month of data)."""
-    frame = frame.copy()
-    frame["count"] = frame["count"].astype("Int64")
-    frame["previous_count"] = frame["previous_count"].astype("Int64")
-    current = frame["count"].astype("float64")
-    before = frame["previous_count"].astype("float64")
-    frame["change"] = (frame["count"] - frame["previous_count"]).astype("Int64")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frame["pct_change"] = np.where(before > 0, (current - before) / before * 100, np.nan)
-    frame["z"] = 2 * (np.sqrt(current) - np.sqrt(before))
-    known = current.notna() & before.notna()
-    frame["significance"] = np.select(
-        [~known, frame["z"] >= SIGNIFICANT_Z, frame["z"] <= -SIGNIFICANT_Z],
-        ["missing_data", "rise", "fall"], default="no_change")
-    return frame
-
-
-def _mask_gaps(frame: pd.DataFrame, current_gaps: list, base_gaps: list) -> pd.DataFrame:
-    """Counts of a window that lacks a month become <NA>, never a misleading number."""
-    frame = frame.copy()
-    frame["count"] = frame["count"].astype("Int64")
-    frame["previous_count"] = frame["previous_count"].astype("Int64")
-    if current_gaps:
-        frame["count"] = pd.NA
-    if base_gaps:
-        frame["previous_count"] = pd.NA
-    frame = with_stats(frame)
-    frame["months_missing"] = months_missing_text(current_gaps, base_gaps)
-    return frame
+def _compare_windows(frame: pd.DataFrame, store: Store, current: Window, base: Window, sources) -> pd.DataFrame:
+    """Add exposure and the statistics (demand.stats.compare_table, the false discovery rate
+    held over the rows) to rows of count and previous_count of ``sources`` in the two windows;
+    columns as in COMPARE_COLUMNS."""
+    held = _held(store, sources)
+    if not held:  # the data does not hold the source at all: not held, never zero
+        compared = stats.compare_table(frame.assign(exposure_days=0.0, previous_exposure_days=0.0))
+        compared["months_missing"] = not_held_text(sources)
+        compared["coverage"] = compared["previous_coverage"] = wording.not_held_note(sources)
+        leading = [c for c in frame.columns if c not in COMPARE_COLUMNS]
+        return compared[leading + COMPARE_COLUMNS]
+    exposure, gaps_now = _coverage(store, current, held)  # a source not held is left out
+    before, gaps_before = _coverage(store, base, held)
+    frame = frame.assign(exposure_days=exposure, previous_exposure_days=before)
+    compared = stats.compare_table(frame)
+    compared["months_missing"] = months_missing_text(gaps_now, gaps_before)
+    compared["coverage"] = wording.coverage_note(held, current.days, exposure, gaps_now)
+    compared["previous_coverage"] = wording.coverage_note(held, base.days, before, gaps_before)
+    leading = [c for c in frame.columns if c not in COMPARE_COLUMNS]
+    return compared[leading + COMPARE_COLUMNS]
 
 
 # --- rankings -----------------------------------------------------------------------------
@@ -228,8 +243,13 @@ def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of
     ``window`` is a name from WINDOWS or a number of days, so a rule such as "habitual knife
     carrier: 3 or more weapon crimes in 24 months" is
     ``rank(store, scope, "offenders", window=730, min_count=3, weapon_only=True)``.
-    previous_count is <NA> when the previous window lacks a month of the kind's source; months
-    the current window lacks are listed in ``frame.attrs["months_missing"]``.
+
+    Counts are over the days the kind's sources cover; ``change`` is the count minus
+    previous_count at the same covered days, and ``p``, ``p_adjusted`` and ``significance``
+    test it (demand.stats), the false discovery rate held at 5% over the rows returned.
+    previous_count is <NA> only when the previous window has no covered day. frame.attrs
+    holds window, months_missing, coverage and previous_coverage (plain words, '' when whole),
+    exposure_days, previous_exposure_days and tested.
     """
     if kind not in KINDS:
         raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
@@ -257,21 +277,17 @@ def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of
         frame = frame.merge(flags.rename(columns={"person_id": "id"}), on="id", how="left")
     frame["flags"] = _flags_text(frame)
 
-    sources = KIND_SOURCES[kind]
-    frame["previous_count"] = frame["previous_count"].astype("Int64")
-    if _gaps(store, base, sources):
-        frame["previous_count"] = pd.NA
-    frame["count"] = frame["count"].astype("Int64")
-    frame["change"] = frame["count"] - frame["previous_count"]
     frame["harm"] = frame["harm"].astype(float)
     frame.insert(0, "rank", range(1, len(frame) + 1))
-    frame = frame[RANK_COLUMNS + KIND_COLUMNS[kind]]
     if limit is not None:
         frame = frame.head(limit)
-    frame = frame.reset_index(drop=True)
-    frame.attrs["window"] = current.label()
-    frame.attrs["months_missing"] = months_missing_text(_gaps(store, current, sources))
-    return frame
+    compared = _compare_windows(frame, store, current, base, KIND_SOURCES[kind])
+    ranked = compared[RANK_COLUMNS + KIND_COLUMNS[kind]].reset_index(drop=True)
+    ranked.attrs = {"window": current.label(), **{k: compared[k].iloc[0] if len(compared) else "" for k in (
+        "months_missing", "coverage", "previous_coverage")}, "tested": compared.attrs["tested"],
+        "exposure_days": float(compared["exposure_days"].iloc[0]) if len(compared) else None,
+        "previous_exposure_days": float(compared["previous_exposure_days"].iloc[0]) if len(compared) else None}
+    return ranked
 
 
 # --- period comparison --------------------------------------------------------------------
@@ -285,6 +301,8 @@ def compare(store: Store, scope: Scope, window: str = "90d", by: str = "category
     people, high-risk episodes, from care homes) or 'ward' (one row per ward of the scope,
     zero counts included, of ``source``: 'crimes', 'calls' or 'missing_episodes'; the ward
     code is in ``group``, its name in ``ward_name``). Events with no ward have no ward row.
+    Columns: group (and ward_name), then COMPARE_COLUMNS; the false discovery rate is held
+    at 5% over the rows (``frame.attrs["tested"]`` of them tested), ordered as SQL returns them.
     """
     if by not in COMPARE_BY:
         raise UsageError(f"unknown grouping '{by}': choose one of {', '.join(COMPARE_BY)}")
@@ -299,17 +317,18 @@ def compare(store: Store, scope: Scope, window: str = "90d", by: str = "category
     else:
         frame = store.query(f"compare_{by}", scope, **params)
         table = {"category": "crimes", "call_type": "calls", "missing": "missing_episodes"}[by]
-    return _mask_gaps(frame, _gaps(store, current, [table]), _gaps(store, base, [table]))
+    return _compare_windows(frame, store, current, base, (table,))
 
 
 def compare_matrix(store: Store, scope: Scope, window: str = "90d", as_of=None,
                    baseline: str = "previous") -> pd.DataFrame:
     """Wards x crime categories, long form: one row per (ward, category) with a crime in either
-    window (a missing pair means 0 in both)."""
+    window (a missing pair means 0 in both): ward_code, ward_name, category, then
+    COMPARE_COLUMNS, the false discovery rate held at 5% over all the pairs."""
     current = make_window(window, resolve_as_of(store, as_of))
     base = _baseline(current, baseline)
     frame = store.query("compare_ward_category", wards=list(scope.wards), **_window_params(current, base))
-    return _mask_gaps(frame, _gaps(store, current, ["crimes"]), _gaps(store, base, ["crimes"]))
+    return _compare_windows(frame, store, current, base, ("crimes",))
 
 
 HEADLINE_SOURCES = {"crimes": "crimes", "calls": "calls", "asb_calls": "calls",
@@ -318,21 +337,31 @@ HEADLINE_SOURCES = {"crimes": "crimes", "calls": "calls", "asb_calls": "calls",
 
 def headline(store: Store, scope: Scope, window: str = "28d", as_of=None,
              baseline: str = "previous") -> pd.DataFrame:
-    """Crimes, calls, ASB calls and missing episodes: this window against the baseline."""
+    """Crimes, calls, ASB calls and missing episodes: this window against the baseline. One
+    row per measure (measure, then COMPARE_COLUMNS), each its own headline figure: a rise or
+    fall needs p < 0.05 (p_adjusted is p)."""
     current = make_window(window, resolve_as_of(store, as_of))
     base = _baseline(current, baseline)
     frame = store.query("headline", scope, **_window_params(current, base))
-    current_gaps, base_gaps = _gaps(store, current, SOURCES), _gaps(store, base, SOURCES)
+    gaps_now, gaps_before = _gaps(store, current), _gaps(store, base)
     rows = []
-    for _, row in frame.iterrows():
-        table = HEADLINE_SOURCES[row["measure"]]
-        if table in store.held_sources:
-            mine_now = [g for g in current_gaps if g[0] == table]
-            mine_before = [g for g in base_gaps if g[0] == table]
-        else:
-            mine_now = mine_before = [(table, NOT_HELD)]
-        rows.append(_mask_gaps(row.to_frame().T, mine_now, mine_before))
-    return pd.concat(rows, ignore_index=True)
+    for measure in frame["measure"]:
+        table = HEADLINE_SOURCES[measure]
+        if table not in store.held_sources:  # not in the data at all: not held, never zero
+            rows.append({"exposure_days": 0.0, "previous_exposure_days": 0.0,
+                         "months_missing": not_held_text((table,)),
+                         "coverage": wording.not_held_note((table,)),
+                         "previous_coverage": wording.not_held_note((table,))})
+            continue
+        exposure, mine_now = _exposure(current, gaps_now, (table,), store.month_dated)
+        before, mine_before = _exposure(base, gaps_before, (table,), store.month_dated)
+        rows.append({"exposure_days": exposure, "previous_exposure_days": before,
+                     "months_missing": months_missing_text(mine_now, mine_before),
+                     "coverage": wording.coverage_note((table,), current.days, exposure, mine_now),
+                     "previous_coverage": wording.coverage_note((table,), base.days, before, mine_before)})
+    frame = pd.concat([frame.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
+    compared = stats.compare_table(frame, fdr=False)  # four headline figures, each its own test
+    return compared[["measure", *COMPARE_COLUMNS]]
 
 
 # --- concentration ------------------------------------------------------------------------
@@ -346,7 +375,9 @@ def concentration(store: Store, scope: Scope, kind: str, window: str | int = "12
     share of events from the top ceil(k% of entities) entities (at least one), so with 20
     victims the top 1% and 5% are the single busiest and the top 10% the busiest two. gini is
     computed over those entities (entities with no event are not counted); lorenz runs from
-    (0, 0) to (1, 1), entities in ascending order of events.
+    (0, 0) to (1, 1), entities in ascending order of events. coverage says in plain words
+    when the window's sources lack a month ('' when they cover it all): the shares are of the
+    events of the days covered.
     """
     if kind not in KINDS:
         raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
@@ -356,7 +387,9 @@ def concentration(store: Store, scope: Scope, kind: str, window: str | int = "12
         counts = store.query("concentration_crime_people", scope, roles=CRIME_ROLES[kind], **params)
     else:
         counts = store.query(f"concentration_{kind}", scope, **params)
-    return concentration_of(counts["count"].astype("int64").to_numpy())
+    result = concentration_of(counts["count"].astype("int64").to_numpy())
+    exposure, gaps = _coverage(store, current, KIND_SOURCES[kind])
+    return {**result, "coverage": wording.coverage_note(KIND_SOURCES[kind], current.days, exposure, gaps)}
 
 
 def concentration_of(counts) -> dict:

@@ -9,13 +9,13 @@ figures use the 12 months before the end of the data.
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
 
+from demand import stats
 from demand.schema import TABLES
 
 
@@ -71,8 +71,6 @@ def _gap_shares(con, events_sql: str, days: int) -> tuple[float, float]:
     return observed or 0.0, shuffled or 0.0
 
 
-def _z(cur: float, prev: float) -> float:
-    return 2 * (math.sqrt(cur) - math.sqrt(prev))
 
 
 def measure(data_dir: Path) -> list[Measure]:
@@ -237,9 +235,9 @@ def measure(data_dir: Path) -> list[Measure]:
             GROUP BY 1 ORDER BY cur DESC, location_id""", [last90, last90, h["ward_code"], prev90, stop]).fetchall()
         top = rows[0][0] if rows else None
         mine = next((r for r in rows if r[0] == h["location_id"]), (None, 0, 0))
-        z = _z(mine[1], mine[2])
-        add(f"hotspot {h['location_id']} ({h['ward_code']}): z latest vs previous 90d", z,
-            "top location of its ward, z >= 3", top == h["location_id"] and z >= 3)
+        p = stats.e_test(mine[1], mine[2])
+        add(f"hotspot {h['location_id']} ({h['ward_code']}): E-test p, latest vs previous 90d ({mine[2]} -> {mine[1]})",
+            p, "top location of its ward, p < 0.0001", top == h["location_id"] and p < 1e-4)
     rising = stories.get("rising_category")
     if rising:
         for ward in rising["ward_codes"]:
@@ -247,8 +245,9 @@ def measure(data_dir: Path) -> list[Measure]:
                 SELECT count(*) FILTER (WHERE recorded_at >= ?), count(*) FILTER (WHERE recorded_at < ?)
                 FROM crimes WHERE ward_code = ? AND category = ? AND recorded_at >= ? AND recorded_at < ?""",
                                     [last90, last90, ward, rising["category"], prev90, stop]).fetchone()
-            z = _z(cur, prev)
-            add(f"rising {rising['category']} in {ward}: z ({prev} -> {cur})", z, ">= 3", z >= 3)
+            p = stats.e_test(cur, prev)
+            add(f"rising {rising['category']} in {ward}: E-test p ({prev} -> {cur})", p,
+                "< 0.0001 (stands out among thousands of changes)", p < 1e-4)
     cohort = stories.get("cohort")
     if cohort:
         iv = date.fromisoformat(cohort["intervention_date"])
@@ -277,7 +276,9 @@ def measure(data_dir: Path) -> list[Measure]:
 def format_report(measures: list[Measure]) -> str:
     """A plain aligned table, one measure a line."""
     def fmt(v: float) -> str:
-        return f"{v:.0f}" if float(v).is_integer() else f"{v:.3f}"
+        if float(v).is_integer():
+            return f"{v:.0f}"
+        return f"{v:.1e}" if 0 < abs(v) < 0.001 else f"{v:.3f}"
 
     w_name = max([len(m.name) for m in measures] + [7])
     w_val = max([len(fmt(m.value)) for m in measures] + [5])

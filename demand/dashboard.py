@@ -14,103 +14,36 @@ import pandas as pd
 import plotly.graph_objects as go
 import pydeck as pdk
 
-from demand import analytics, geography
+from demand import analytics, geography, stats
+from demand.present.wording import (
+    OKABE_ITO,
+    SOURCE_WORDS,
+    coverage_note,
+    fmt_count,
+    significance_text,
+    verdict,
+    verdict_colour,
+)
 from demand.store import Scope, Store
 from demand.windows import WINDOWS, previous
 from demand.windows import window as make_window
 
-# Okabe-Ito: distinguishable with the common forms of colour blindness.
-OKABE_ITO = {
-    "orange": "#E69F00",
-    "sky": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-    "grey": "#999999",
-    "black": "#000000",
-}
 SOURCE_LABELS = {"crime": "Crimes", "call": "Calls", "missing": "Missing episodes"}
 SOURCE_NAMES = {"crime": "Crime", "call": "Call", "missing": "Missing"}  # one event's type
 # weekly_trend names sources by table; events and timelines by the singular.
 SOURCE_OF_TABLE = {"crimes": "crime", "calls": "call", "missing_episodes": "missing"}
 SOURCE_COLOURS = {"crime": OKABE_ITO["vermillion"], "call": OKABE_ITO["blue"], "missing": OKABE_ITO["green"]}
+REPEAT_SPOT_COLOUR = OKABE_ITO["orange"]  # the circles of the top repeat locations on the area map
 MEASURE_LABELS = {
     "crimes": "Crimes",
     "calls": "Calls for service",
     "asb_calls": "ASB calls",
     "missing_episodes": "Missing episodes",
 }
-SIGNIFICANCE = {
-    # significance -> (arrow, words, colour)
-    "rise": ("▲", "significant rise", OKABE_ITO["vermillion"]),
-    "fall": ("▼", "significant fall", OKABE_ITO["blue"]),
-    "no_change": ("", "no significant change", OKABE_ITO["grey"]),
-    "missing_data": ("", "months missing: not compared", OKABE_ITO["orange"]),
-}
-
-
 def show_names(user: object | None = None) -> bool:
     """Whether personal names may be shown to this user. The one place that decides; today
     every user of the dashboard is an officer or analyst who may see them."""
     return True
-
-
-# --- words for numbers ---------------------------------------------------------------------
-
-
-def significance_text(significance: str | None, z: float | None) -> str:
-    """'▲ significant rise (z = 2.4)'; a missing comparison says so rather than showing 0."""
-    arrow, words, _ = SIGNIFICANCE.get(significance or "missing_data", SIGNIFICANCE["missing_data"])
-    text = f"{arrow} {words}".strip()
-    if z is not None and not pd.isna(z) and significance != "missing_data":
-        text += f" (z = {z:+.1f})"
-    return text
-
-
-def significance_colour(significance: str | None) -> str:
-    return SIGNIFICANCE.get(significance or "missing_data", SIGNIFICANCE["missing_data"])[2]
-
-
-def not_held(months_missing) -> bool:
-    """Whether an analysis's source is absent from the data altogether (see analytics)."""
-    return bool(months_missing) and str(months_missing).endswith(analytics.NOT_HELD)
-
-
-def missing_caption(months_missing: str) -> str:
-    """Under a number that was not compared: why."""
-    if not_held(months_missing):
-        return "Not held in this data (public data has no such records)."
-    return f"Not compared: no data for {months_missing}."
-
-
-def headline_text(measure: str, row) -> str:
-    """'**Crimes: 120** against 98 before, ▲ significant rise (z = +2.1)' for one headline row."""
-    label = MEASURE_LABELS[measure]
-    if not_held(row["months_missing"]):
-        return f"**{label}: not held** in this data"
-    return (f"**{label}: {fmt_count(row['count'])}** against {fmt_count(row['previous_count'])} before, "
-            f"{significance_text(row['significance'], row['z'])}")
-
-
-def change_text(count, previous) -> str:
-    """'+12 on previous 90 (+13%)' style delta; 'no previous figure' when it is missing."""
-    if previous is None or pd.isna(previous):
-        return "no previous figure (months missing)"
-    change = int(count) - int(previous)
-    pct = f" ({change / previous:+.0%})" if previous else ""
-    return f"{change:+,} on {int(previous):,} before{pct}"
-
-
-def fmt_count(value, months_missing: str = "") -> str:
-    """A count, or 'missing' for a period the source does not cover (never 0), or 'not held'
-    for a source the data does not hold at all (``months_missing`` of analytics)."""
-    if not_held(months_missing):
-        return "not held"
-    if value is None or pd.isna(value):
-        return "missing"
-    return f"{int(value):,}"
 
 
 # --- records and details ---------------------------------------------------------------------
@@ -204,22 +137,47 @@ def import_routes(report: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["route", "rows", "placed"])
 
 
-def counts_by_window(timeline: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    """Events of a timeline in each window ending at ``as_of`` and in the window before it:
-    window, count, previous_count."""
+def counts_by_window(timeline: pd.DataFrame, as_of: date, gaps: pd.DataFrame | None = None,
+                     month_dated: bool = False) -> pd.DataFrame:
+    """Events of a timeline in each window ending at ``as_of`` and in the window before it,
+    counted over the days their sources cover. ``gaps`` (table_name, month) lists the months
+    the sources lack (coverage_gaps over both windows); only the sources the timeline holds
+    count. Returns window, then analytics.COMPARE_COLUMNS less months_missing: a window with
+    no covered day has no count (never 0), one that lacks a month says so in ``coverage``,
+    and each window is compared with the one before as a rate per covered day (one test
+    each, p < 0.05). Events dated in a month their source lacks are not counted. Data dated
+    by month only (``month_dated``) covers each whole month whose first day is in a window."""
+    gaps = gaps if gaps is not None else pd.DataFrame(columns=["table_name", "month"])
+    tables = tuple(t for t, s in SOURCE_OF_TABLE.items() if s in set(timeline["source"])) or ("crimes",)
+    lacking = [(t, pd.Timestamp(m).date()) for t, m in zip(gaps["table_name"], gaps["month"]) if t in tables]
     at = pd.to_datetime(timeline["at"]) if not timeline.empty else pd.Series([], dtype="datetime64[ns]")
+    month = at.dt.to_period("M").dt.to_timestamp().dt.date
+    table = timeline["source"].map({s: t for t, s in SOURCE_OF_TABLE.items()}) if not timeline.empty else at
+    covered = ~pd.Series(list(zip(table, month)), index=at.index, dtype=object).isin(set(lacking))
+
+    def count(w) -> int:
+        return int(((at >= w.start_ts) & (at < w.end_ts) & covered).sum())
+
+    covered_days = stats.month_dated_exposure_days if month_dated else stats.exposure_days
+
+    def exposure(w) -> float:
+        days = [covered_days(w.start, w.end, [m for t, m in lacking if t == s]) for s in tables]
+        return sum(days) / len(days)
+
+    def note(w, days) -> str:
+        inside = [(t, m) for t, m in lacking if m <= w.end and m >= w.start.replace(day=1)]
+        return coverage_note(tables, w.days, days, inside)
+
     rows = []
     for name in WINDOWS:
         now = make_window(name, as_of)
         before = previous(now)
-        rows.append(
-            {
-                "window": name,
-                "count": int(((at >= now.start_ts) & (at < now.end_ts)).sum()),
-                "previous_count": int(((at >= before.start_ts) & (at < before.end_ts)).sum()),
-            }
-        )
-    return pd.DataFrame(rows)
+        rows.append({"window": name, "count": count(now), "previous_count": count(before),
+                     "exposure_days": exposure(now), "previous_exposure_days": exposure(before),
+                     "coverage": note(now, exposure(now)), "previous_coverage": note(before, exposure(before))})
+    frame = pd.DataFrame(rows)
+    compared = stats.compare_table(frame, fdr=False)
+    return compared[["window", *[c for c in analytics.COMPARE_COLUMNS if c != "months_missing"]]]
 
 
 def counts_by_month(timeline: pd.DataFrame) -> pd.DataFrame:
@@ -298,7 +256,7 @@ def monthly_figure(monthly: pd.DataFrame, title: str, gaps: pd.DataFrame | None 
                 fillcolor=OKABE_ITO["grey"],
                 opacity=0.25,
                 line_width=0,
-                annotation_text=f"no {table.replace('_', ' ')} data",
+                annotation_text=f"no {SOURCE_WORDS.get(table, table)} data",
                 annotation_position="top left",
                 annotation_font_size=11,
             )
@@ -334,57 +292,76 @@ def lorenz_figure(curves: dict[str, pd.DataFrame], title: str) -> go.Figure:
     return fig
 
 
+def _verdict_of(row) -> str:
+    """A row's verdict with its (adjusted, in a table) p: '▲ significant rise (p = 0.004)'."""
+    return significance_text(row["significance"], row.get("p_adjusted", row.get("p")))
+
+
 def change_bar_figure(compared: pd.DataFrame, title: str, group_label: str) -> go.Figure:
-    """Horizontal bars of change per group, coloured by significance."""
+    """Horizontal bars of change per group (at equal covered days), coloured by significance."""
     data = compared.dropna(subset=["change"]).sort_values("change")
     fig = go.Figure(
         go.Bar(
             x=data["change"],
             y=data["group"],
             orientation="h",
-            marker_color=[significance_colour(s) for s in data["significance"]],
+            marker_color=[verdict_colour(s) for s in data["significance"]],
+            marker_line={"color": "#555555", "width": 0.5},
             customdata=list(
-                zip(
-                    data["count"],
-                    data["previous_count"],
-                    [significance_text(s, z) for s, z in zip(data["significance"], data["z"])],
-                )
+                zip(data["count"], data["previous_count"], [_verdict_of(row) for _, row in data.iterrows()])
             ),
             hovertemplate="%{y}: %{customdata[1]:,} → %{customdata[0]:,} (%{x:+,})<br>%{customdata[2]}"
             "<extra></extra>",
         )
     )
-    fig = _layout(fig, title, "Change in count (events)", group_label)
+    fig = _layout(fig, title, "Change in count (events, at equal covered days)", group_label)
     fig.update_layout(height=max(300, 28 * len(data) + 120), showlegend=False)
     return fig
 
 
-def z_heatmap_figure(matrix: pd.DataFrame, title: str) -> go.Figure:
-    """Wards x categories coloured by z (blue = fall, orange-red = rise), count in the hover."""
-    z = matrix.pivot_table(index="ward_name", columns="category", values="z", aggfunc="first")
-    counts = matrix.pivot_table(index="ward_name", columns="category", values="count", aggfunc="first")
-    previous = matrix.pivot_table(
-        index="ward_name", columns="category", values="previous_count", aggfunc="first"
-    )
+HEATMAP_ORDER = (stats.NO_DATA, stats.FALL, stats.NO_CHANGE, stats.RISE)
+
+
+def significance_heatmap_figure(matrix: pd.DataFrame, title: str) -> go.Figure:
+    """Wards x categories, each cell filled with its verdict's colour (the colours of the
+    map and its legend), the number of crimes now written in it; a blank cell had no crime
+    in either period. Details in the hover."""
+
+    def grid(values: str):
+        return matrix.pivot_table(index="ward_name", columns="category", values=values, aggfunc="first")
+
+    code = grid("significance").map(lambda s: HEATMAP_ORDER.index(s), na_action="ignore")
+    counts = grid("count").reindex_like(code)
     text = counts.map(lambda v: "" if pd.isna(v) else f"{int(v)}")
+    previous = grid("previous_count").reindex_like(code).map(fmt_count, na_action="ignore")
+    verdicts = matrix.assign(verdict=[_verdict_of(row) for _, row in matrix.iterrows()])
+    words = verdicts.pivot_table(index="ward_name", columns="category", values="verdict", aggfunc="first")
+    words = words.reindex_like(code)
+    # One flat band of colour per verdict code 0..3.
+    scale = []
+    for number, significance in enumerate(HEATMAP_ORDER):
+        colour = verdict(significance).colour
+        scale += [[number / 4, colour], [(number + 1) / 4, colour]]
     fig = go.Figure(
         go.Heatmap(
-            z=z.values.clip(-4, 4),
-            x=list(z.columns),
-            y=list(z.index),
-            zmid=0,
-            zmin=-4,
-            zmax=4,
-            colorscale=[[0, OKABE_ITO["blue"]], [0.5, "#F7F7F7"], [1, OKABE_ITO["vermillion"]]],
+            z=code.values.astype(float),
+            x=list(code.columns),
+            y=list(code.index),
+            zmin=-0.5,
+            zmax=3.5,
+            colorscale=scale,
+            showscale=False,
+            xgap=1,
+            ygap=1,
             text=text.values,
             texttemplate="%{text}",
-            customdata=previous.reindex_like(z).values,
-            colorbar={"title": {"text": "z"}},
-            hovertemplate="%{y}, %{x}<br>%{customdata} before → %{text} now<br>z = %{z:+.1f}<extra></extra>",
+            customdata=[[[p, w] for p, w in zip(prow, wrow)] for prow, wrow in zip(previous.values, words.values)],
+            hovertemplate="%{y}, %{x}<br>%{customdata[0]} before → %{text} now<br>%{customdata[1]}"
+            "<extra></extra>",
         )
     )
     fig = _layout(fig, title, "Crime category", "Ward")
-    fig.update_layout(height=max(360, 26 * len(z.index) + 160))
+    fig.update_layout(height=max(360, 26 * len(code.index) + 160), plot_bgcolor="#F4F4F4")
     fig.update_xaxes(tickangle=-35)
     fig.update_yaxes(autorange="reversed")  # A at the top, as in the tables
     return fig
@@ -492,7 +469,7 @@ def area_map(boundaries: dict, points: pd.DataFrame, repeats: pd.DataFrame) -> p
                 spots[["lat", "lon", "radius", "tip"]],
                 get_position=["lon", "lat"],
                 get_radius="radius",
-                get_fill_color=_rgb(OKABE_ITO["orange"], 140),
+                get_fill_color=_rgb(REPEAT_SPOT_COLOUR, 140),
                 get_line_color=_rgb(OKABE_ITO["black"], 230),
                 stroked=True,
                 line_width_min_pixels=1.5,
@@ -506,20 +483,20 @@ def area_map(boundaries: dict, points: pd.DataFrame, repeats: pd.DataFrame) -> p
 
 
 def change_map(boundaries: dict, by_ward: pd.DataFrame) -> pdk.Deck:
-    """Wards filled by the significance of their change; ``by_ward`` is compare(by='ward')
-    output with group = ward code."""
+    """Wards filled with the colour of their verdict (wording.VERDICTS, the colours of the
+    legend); ``by_ward`` is compare(by='ward') output with group = ward code."""
     rows = by_ward.set_index("group")
     for feature in boundaries["features"]:
         props = feature["properties"]
         if props["ward_code"] in rows.index:
             row = rows.loc[props["ward_code"]]
-            props["fill"] = _rgb(significance_colour(row["significance"]), 170)
+            props["fill"] = _rgb(verdict_colour(row["significance"]))  # opaque: exactly the legend's colour
             props["tip"] = (
                 f"{props['ward_name']}: {fmt_count(row['previous_count'])} → "
-                f"{fmt_count(row['count'])}, {significance_text(row['significance'], row['z'])}"
+                f"{fmt_count(row['count'])}, {_verdict_of(row)}"
             )
         else:
-            props["fill"] = [230, 230, 230, 120]
+            props["fill"] = _rgb(verdict_colour(stats.NO_DATA))
             props["tip"] = f"{props['ward_name']}: no figures"
     view = _view(_bounds(boundaries, [], []))
     return pdk.Deck(

@@ -41,7 +41,7 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 3
+SNAPSHOT_FORMAT = 4  # 3: the in_covered_month macro; 4: the optional context column
 # Written by an import beside the tables it published (demand.ingest.report).
 IMPORT_REPORT = "import_report.json"
 # How many snapshot files to keep: the one serving and the one before it.
@@ -442,6 +442,10 @@ class Store:
     @property
     def held_sources(self) -> tuple[str, ...]:
         return self._snapshot.held_sources
+
+    @property
+    def month_dated(self) -> bool:
+        return self._snapshot.month_dated
 
     @property
     def import_report(self) -> dict | None:

@@ -2,6 +2,7 @@
 -- returns: four rows about missing episodes reported in the area, in this order: group
 --   ('episodes', 'people' (distinct persons missing), 'high-risk episodes', 'from care homes'),
 --   count (in [$start, $end)), previous_count (in [$prev_start, $prev_end))
+--   Events dated in a month the source lacks (see in_covered_month) are not counted.
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end
 WITH chosen AS (
     SELECT m.episode_id, m.person_id, m.risk, l.location_type,
@@ -10,6 +11,7 @@ WITH chosen AS (
     FROM missing_episodes m
     LEFT JOIN locations l ON l.location_id = m.from_location_id
     WHERE (list_contains($wards, m.ward_code) OR (m.ward_code IS NULL AND $include_unwarded))
+      AND in_covered_month('missing_episodes', m.reported_at)
 )
 SELECT "group", count, previous_count
 FROM (

@@ -2,6 +2,7 @@
 -- returns: one row per ward in $wards (zero counts included), ordered by ward name: group
 --   (the ward code), ward_name, count (events of $source in [$start, $end)), previous_count
 --   (in [$prev_start, $prev_end)). $source is 'crimes', 'calls' or 'missing_episodes'.
+--   Events dated in a month the source lacks (see in_covered_month) are not counted.
 -- params: $wards, $source, $start, $end, $prev_start, $prev_end
 WITH chosen AS (
     SELECT ward_code, crime_id AS event_id, recorded_at AS "at" FROM crimes WHERE $source = 'crimes'
@@ -17,6 +18,7 @@ counts AS (
     FROM chosen
     WHERE list_contains($wards, ward_code)
       AND (("at" >= $start AND "at" < $end) OR ("at" >= $prev_start AND "at" < $prev_end))
+      AND in_covered_month($source, "at")
     GROUP BY ward_code
 )
 SELECT w.ward_code AS "group", w.ward_name, coalesce(c.count, 0) AS count,

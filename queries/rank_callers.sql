@@ -6,6 +6,7 @@
 --   mental_health_calls. Optional filters: $category (an incident type; NULL = any),
 --   $domestic_only; $weapon_only leaves no calls (calls carry no weapon flag). At most $limit
 --   rows (NULL = all).
+--   Events dated in a month the source lacks (see in_covered_month) are not counted.
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $limit
 WITH chosen AS (
     -- no DISTINCT: incident_id is the key of calls, so each row is one call
@@ -20,6 +21,7 @@ WITH chosen AS (
       AND ($category IS NULL OR incident_type = $category)
       AND NOT $weapon_only
       AND (NOT $domestic_only OR coalesce(domestic, false))
+      AND in_covered_month('calls', received_at)
 ),
 totals AS (
     SELECT person_id, count(*) AS count, min(received_at) AS first_at, max(received_at) AS last_at,

@@ -5,6 +5,7 @@
 --   first_at, last_at, harm (sum of the crimes' weights from $harm), main_categories (top 3
 --   categories as "Burglary (3), Robbery (1)"). Optional filters: $category (NULL = any),
 --   $weapon_only, $domestic_only. At most $limit rows (NULL = all).
+--   Events dated in a month the source lacks (see in_covered_month) are not counted.
 -- params: $wards, $include_unwarded, $roles, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm, $limit
 WITH weights AS (
     SELECT unnest($harm, recursive := true)
@@ -22,6 +23,7 @@ linked AS (
       AND ($category IS NULL OR c.category = $category)
       AND (NOT $weapon_only OR coalesce(c.weapon, false))
       AND (NOT $domestic_only OR coalesce(c.domestic, false))
+      AND in_covered_month('crimes', c.recorded_at)
 ),
 current_crimes AS (
     SELECT l.*, coalesce(exact.weight, fallback.weight, 0) AS harm

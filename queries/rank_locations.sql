@@ -8,6 +8,7 @@
 --   mental_health, domestic, weapon, high_risk (any such event in the window). Optional
 --   filters: $category (matched against what), $weapon_only (weapon crimes only),
 --   $domestic_only (domestic crimes and calls only). At most $limit rows (NULL = all).
+--   Events dated in a month the source lacks (see in_covered_month) are not counted.
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm, $limit
 WITH weights AS (
     SELECT unnest($harm, recursive := true)
@@ -36,6 +37,8 @@ chosen AS (
       AND ($category IS NULL OR what = $category)
       AND (NOT $weapon_only OR weapon)
       AND (NOT $domestic_only OR domestic)
+      AND in_covered_month(CASE source WHEN 'crime' THEN 'crimes' WHEN 'call' THEN 'calls'
+                                       ELSE 'missing_episodes' END, "at")
 ),
 current_events AS (
     SELECT c.*, CASE WHEN c.source = 'crime' THEN coalesce(exact.weight, fallback.weight, 0) ELSE 0 END AS harm

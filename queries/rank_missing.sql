@@ -5,6 +5,7 @@
 --   main_categories (risk gradings as "high (2), medium (1)"), high_risk_episodes.
 --   $category other than NULL or 'Missing person', $weapon_only or $domestic_only leave none.
 --   At most $limit rows (NULL = all).
+--   Events dated in a month the source lacks (see in_covered_month) are not counted.
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $limit
 WITH chosen AS (
     -- no DISTINCT: episode_id is the key of missing_episodes, so each row is one episode
@@ -17,6 +18,7 @@ WITH chosen AS (
       AND ($category IS NULL OR $category = 'Missing person')
       AND NOT $weapon_only
       AND NOT $domestic_only
+      AND in_covered_month('missing_episodes', reported_at)
 ),
 totals AS (
     SELECT person_id, count(*) AS count, min(reported_at) AS first_at, max(reported_at) AS last_at,

@@ -1,8 +1,10 @@
 -- name: snapshot_views
--- returns: nothing; creates the views every snapshot carries:
+-- returns: nothing; creates the views and macros every snapshot carries:
 --   events: one row per call, crime and missing episode: source ('call' | 'crime' |
 --     'missing'), event_id, at, ward_code, location_id, what (incident type, crime
 --     category or 'Missing person')
+--   in_covered_month(source_table, at): a macro, true when the coverage table marks the
+--     month of `at` covered for that source
 -- params: (none)
 CREATE VIEW events AS
 SELECT 'call' AS source, incident_id AS event_id, received_at AS at, ward_code, location_id,
@@ -14,3 +16,13 @@ FROM crimes
 UNION ALL
 SELECT 'missing', episode_id, reported_at, ward_code, from_location_id, 'Missing person'
 FROM missing_episodes;
+
+-- in_covered_month(source_table, at): whether the coverage table marks the month of `at`
+--   covered for that source ('calls', 'crimes' or 'missing_episodes'). Counts of a window
+--   leave out events dated in a month the source lacks: there should be none, and if an
+--   extract holds some they are not part of what the source covers.
+CREATE MACRO in_covered_month(source_table, "at") AS EXISTS (
+    SELECT 1 FROM coverage g
+    WHERE g.covered AND g.table_name = source_table
+      AND date_trunc('month', g.month) = date_trunc('month', "at")
+);

@@ -220,7 +220,8 @@ def test_limit(store):
 
 @pytest.mark.parametrize("kind", analytics.KINDS)
 def test_every_kind_has_the_common_columns(store, kind):
-    assert list(ranked(store, kind).columns[:11]) == analytics.RANK_COLUMNS
+    columns = list(ranked(store, kind).columns)
+    assert columns[: len(analytics.RANK_COLUMNS)] == analytics.RANK_COLUMNS
 
 
 def test_unknown_kind(store):
@@ -233,16 +234,38 @@ def test_as_of_outside_the_data(store):
         analytics.rank(store, ABBEY_ONLY, "victims", as_of=date(2026, 7, 1))
 
 
-def test_previous_count_is_missing_when_the_previous_window_lacks_a_month(tmp_path, open_store):
+def test_previous_count_is_counted_over_the_covered_days_when_a_month_is_missing(tmp_path, open_store):
+    """February 2026 lacks crime data: the previous 90 days (2026-01-02 .. 04-01) hold 90 - 28 = 62
+    covered days. P1's 1 crime before is 1 at 62 days, so 1 x 90/62 = 1.45 at 90: change 3 - 1.45."""
     directory = write_extracts(
         tmp_path / "x", crimes=CRIMES, crime_people=LINKS, calls=CALLS,
         coverage=coverage_rows("2024-01", "2026-06", uncovered={"crimes": ["2026-02"]}))
     store = open_store(directory)
     victims = analytics.rank(store, ABBEY_ONLY, "victims", as_of=AS_OF)
-    assert victims["previous_count"].isna().all() and victims["change"].isna().all()
-    assert victims["count"].tolist()[0] == 3  # the current window is whole
+    p1 = victims.set_index("id").loc["P1"]
+    assert (p1["count"], p1["previous_count"]) == (3, 1)  # the current window is whole
+    assert p1["change"] == pytest.approx(round(3 - 1 * 90 / 62, 1))
+    assert victims.attrs["previous_coverage"] == "62 of 90 days; no crime data for February 2026"
+    assert victims.attrs["coverage"] == "" and victims.attrs["previous_exposure_days"] == 62
+    assert victims.attrs["tested"] == len(victims)
     callers = analytics.rank(store, ABBEY_ONLY, "callers", as_of=AS_OF)
     assert callers["previous_count"].tolist() == [0, 1]  # calls lack no month
+    assert callers.attrs["previous_coverage"] == ""
+
+
+def test_a_previous_window_with_no_covered_day_has_no_count(tmp_path, open_store):
+    """The 7 days to 2026-03-07 run from 03-01; the 7 days before them (02-22 .. 02-28) lie
+    wholly in February, which lacks crime data: no previous count, not 0, and no verdict."""
+    directory = write_extracts(
+        tmp_path / "x", crimes=[*CRIMES, crime("R40", "2026-03-03 10:00")],
+        crime_people=[*LINKS, link("R40", "P1")], calls=CALLS,
+        coverage=coverage_rows("2024-01", "2026-06", uncovered={"crimes": ["2026-02"]}))
+    store = open_store(directory)
+    victims = analytics.rank(store, ABBEY_ONLY, "victims", "7d", as_of=date(2026, 3, 7), min_count=1)
+    assert victims["id"].tolist() == ["P1"] and victims["count"].tolist() == [1]
+    assert victims["previous_count"].isna().all() and victims["change"].isna().all()
+    assert victims["significance"].tolist() == ["no_data"] and victims.attrs["tested"] == 0
+    assert victims.attrs["previous_coverage"] == "no crime data for this period"
 
 
 def test_district_scope_from_area_name(store):

@@ -263,3 +263,27 @@ def test_a_last_7_days_row_opens_its_location(server, browser, expected, small_s
         page.get_by_role("heading", name="Timeline").wait_for(timeout=30_000)
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("name, path", [
+    ("compare_gap", "/compare?district={district}&window=12m&as_of=2025-12-31"),
+    ("ward_gap", "/ward?ward={ward}&window=12m&as_of=2025-12-31"),
+])
+def test_a_year_with_a_missing_month_is_counted_over_the_months_covered(server, browser, small_store, name, path):
+    """The small force's crime source lacks May 2025: the 12 months to 2025-12-31 are shown
+    over the 11 months covered, said in words, never blanked and never zero-filled."""
+    import json
+
+    gap = json.loads((small_store.data_dir / "synth_manifest.json").read_text())["defects"]["coverage_gap"]
+    assert gap == {"table": "crimes", "month": "2025-05-01"}
+    ward = areas.wards(small_store).iloc[0]
+    url = path.format(district=ward["district"], ward=ward["ward_code"])
+    heading = f"Compare periods: {ward['district']}" if name == "compare_gap" else (
+        f"{ward['ward_name']} ward ({ward['district']})")
+    page = open_page(browser, server, url, heading)
+    try:
+        page.get_by_text("11 of 12 months; no crime data for May 2025", exact=False).first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        screenshot(page, name)
+    finally:
+        page.close()

@@ -7,6 +7,7 @@ import pytest
 
 from demand.cli import main
 from demand.fixtures import ABBEY, write_extracts
+from demand.stats import e_test
 
 CRIMES = [
     {"crime_id": "R1", "recorded_at": "2026-06-30 23:59", "location_id": "L1"},
@@ -55,8 +56,24 @@ def test_rank_days_for_rules(run):
 def test_compare_csv(run):
     code, out, _ = run("compare", "--area", "Northtown", "--window", "12m", "--by", "category", "--format", "csv")
     assert code == 0
-    assert out.splitlines()[0].startswith("group,count,previous_count,change,pct_change,z,significance")
-    assert csv(out)["group"].tolist() == ["Shoplifting"]
+    assert out.splitlines()[0] == (
+        "group,count,previous_count,change,pct_change,p,p_adjusted,rate_ratio,ci_low,ci_high,significance,"
+        "exposure_days,previous_exposure_days,months_missing,coverage,previous_coverage")
+    row = csv(out).iloc[0]
+    assert row["group"] == "Shoplifting" and row["count"] == 3
+    # The data begins in January 2026 (coverage derived from the first to the last event): the
+    # 12 months to 2026-06-30 hold 181 covered days, the 12 before them none, so no number.
+    assert (row["exposure_days"], row["previous_exposure_days"]) == (181, 0)
+    assert pd.isna(row["previous_count"]) and row["significance"] == "no_data"
+    assert row["coverage"] == "6 of 12 months; no crime data for July to December 2025"
+
+
+def test_compare_90d_tests_by_exposure(run):
+    _code, out, _ = run("compare", "--area", ABBEY, "--window", "90d", "--format", "csv")
+    row = csv(out).iloc[0]  # 2 crimes in the 90 days to 2026-06-30 (R1, R2), 1 before (R3)
+    assert (row["count"], row["previous_count"], row["change"]) == (2, 1, 1)
+    assert row["p"] == pytest.approx(e_test(2, 1)) and row["significance"] == "no_change"
+    assert row["rate_ratio"] == 2 and row["ci_low"] < 1 < row["ci_high"]
 
 
 def test_compare_by_ward_json(run):

@@ -5,6 +5,7 @@ As of 2026-06-30 over 28 days: the window is 2026-06-03 .. 06-30.
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from demand import analytics, areas, dashboard
@@ -137,3 +138,26 @@ def test_unfiltered_records_are_unchanged(store):
     # a location-type filter applies to any measure
     at_dwellings = dashboard.window_records(store, scope, "crimes", "28d", AS_OF, location_type="dwelling")
     assert at_dwellings.empty
+
+
+def test_counts_by_window_never_count_a_missing_month_as_zero():
+    """A place's crimes as of 2026-06-30; the crime source lacks May 2026 and everything before
+    2026 (gaps as coverage_gaps returns them). A crime dated in May is not counted.
+    7d (06-24..30): 0, before 1 (20 Jun). 28d (06-03..30): 2, before (05-06..06-02) 0 over the
+    2 covered days. 90d: 3 over 59 days against 3 over 90: +1.0 at equal days. 12m: 6 over
+    150 days, about 5 months (July to December 2025 and May 2026 lacking); the 12 months
+    before: no number."""
+    days = ["2026-06-05", "2026-06-20", "2026-04-10", "2026-03-15", "2026-02-10", "2026-01-20", "2026-05-12"]
+    timeline = pd.DataFrame({"at": pd.to_datetime([f"{d} 12:00" for d in days]), "source": "crime"})
+    lacking = [*pd.date_range("2024-07-01", "2025-12-01", freq="MS").date, date(2026, 5, 1)]
+    gaps = pd.DataFrame({"table_name": "crimes", "month": lacking})
+    rows = dashboard.counts_by_window(timeline, AS_OF, gaps).set_index("window")
+    assert rows["count"].tolist() == [0, 2, 3, 6]
+    assert rows["previous_count"].tolist()[:3] == [1, 0, 3] and pd.isna(rows.loc["12m", "previous_count"])
+    assert rows["exposure_days"].tolist() == [7, 28, 59, 150]
+    assert rows["previous_exposure_days"].tolist() == [7, 2, 90, 0]
+    assert rows.loc["90d", "change"] == pytest.approx(1.0)
+    assert rows.loc["90d", "coverage"] == "59 of 90 days; no crime data for May 2026"
+    assert rows.loc["28d", "previous_coverage"] == "2 of 28 days; no crime data for May 2026"
+    assert rows.loc["12m", "significance"] == "no_data" and pd.isna(rows.loc["12m", "change"])
+    assert rows.loc["12m", "coverage"] == "5 of 12 months; no crime data for July to December 2025 and May 2026"

@@ -108,20 +108,19 @@ def test_monthly_counts_per_category_equal_a_direct_count(slice_store, direct):
     for before, month in itertools.pairwise(MONTHS):
         first_day = date.fromisoformat(f"{month}-01")
         # Every row is dated its month's first day: a 28-day window ending on that day holds
-        # exactly that month's rows, and the window before it the previous month's (missing
-        # for December's: that window touches October, which the slice lacks).
+        # exactly that month's rows, and the window before it the previous month's.
         frame = analytics.compare(slice_store, force, window="28d", as_of=first_day, by="category")
         for column, wanted in (("count", month), ("previous_count", before)):
-            if frame[column].isna().all():
-                assert wanted == "2022-11" and frame["months_missing"].iloc[0] == "crimes: 2022-10"
-                continue
             got = {g: int(c) for g, c in zip(frame["group"], frame[column]) if c > 0}
             expected = Counter(r["Crime type"] for r in direct if r["Month"] == wanted and r["Crime ID"])
             assert got == dict(expected), wanted
             compared += 1
+        # Each window covers its whole month (the data is dated by month): a rate per day of it.
+        days = (date.fromisoformat(f"{month}-01") - date.fromisoformat(f"{before}-01")).days
+        assert frame["previous_exposure_days"].iloc[0] == days
         head = analytics.headline(slice_store, force, "28d", as_of=first_day).set_index("measure")
         assert head.loc["asb_calls", "count"] == sum(1 for r in direct if r["Month"] == month and not r["Crime ID"])
-    assert compared == 5
+    assert compared == 6
 
 
 def test_top_repeat_locations_equal_a_direct_count(slice_store, direct):
@@ -179,8 +178,10 @@ def test_public_data_mode(slice_store):
     assert pd.isna(head.loc["missing_episodes", "count"])
     assert head.loc["missing_episodes", "months_missing"] == "missing_episodes: not held"
     assert head.loc["crimes", "months_missing"] == ""  # a not-held source never blanks the others
-    locations = analytics.rank(slice_store, force, "locations", window="90d")
-    assert not locations.empty and locations.attrs["months_missing"] == ""
+    locations = analytics.rank(slice_store, force, "locations", window="90d", as_of=date(2023, 2, 1))
+    # Missing episodes are left out of a location's exposure: December, January and February.
+    assert not locations.empty and "missing_episodes" not in locations.attrs["months_missing"]
+    assert locations.attrs["exposure_days"] == 31 + 31 + 28
     assert analytics.missing_months(slice_store) == {"crimes": [], "calls": [], "missing_episodes": None}
 
 
@@ -418,10 +419,12 @@ def test_a_gap_month_is_missing_in_info_and_analyses(tmp_path, capsys, police_uk
     info = capsys.readouterr().out
     assert "  crimes: 2022-12" in info and "  calls: 2022-12" in info
     assert "  missing_episodes: not held in this data" in info
+    # January against December, which is missing: no data for the period before, never zero.
     assert main(["--data", str(out), "compare", "--window", "28d", "--as-of", "2023-01-01", "--format", "csv"]) == 0
     compared = pd.read_csv(io.StringIO(capsys.readouterr().out))
-    assert compared["count"].isna().all() and set(compared["significance"]) == {"missing_data"}
+    assert compared["previous_count"].isna().all() and set(compared["significance"]) == {"no_data"}
     assert set(compared["months_missing"]) == {"crimes: 2022-12"}
+    assert compared["count"].sum() > 0 and set(compared["previous_coverage"]) == {"no crime data for this period"}
 
 
 def test_no_street_file_in_a_folder_is_refused(tmp_path, capsys):

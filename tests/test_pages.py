@@ -213,6 +213,7 @@ def test_compare_page_toggle_and_baseline(monkeypatch, crafted):
     test = run(app(monkeypatch, crafted, district=NORTH, window="90d", as_of=AS_OF.isoformat()), None)
     run(test, "views/compare.py")
     assert "**Crimes: 10** against 3 before" in texts(test)  # Abbey's 9 and Beacon's 1
+    assert "changes tested; 5% false discovery rate" in texts(test)
     before = [c.value for c in test.caption if "ward–category pairs" in c.value]
     test.toggle(key="cmp_only_significant").set_value(False)
     run(test)
@@ -293,17 +294,69 @@ def test_ward_page_says_when_a_ward_is_quiet(monkeypatch, crafted):
     assert "No repeat victims (2 or more events) in this period." in shown
 
 
-def test_a_missing_month_is_shown_as_missing_not_zero(monkeypatch, tmp_path):
+# Crimes at L1 only; the crime source lacks May 2026 (coverage Jan to Jun 2026).
+GAP_CRIMES = [
+    {"crime_id": f"G{n}", "recorded_at": f"{day} 12:00", "location_id": "L1"}
+    for n, day in enumerate(["2026-06-05", "2026-06-20", "2026-04-10", "2026-03-15", "2026-02-10", "2026-01-20"])
+]
+
+
+@pytest.fixture(scope="module")
+def gap_data(tmp_path_factory):
     covered = [
         {"table_name": t, "month": f"2026-{m:02d}-01", "covered": not (t == "crimes" and m == 5)}
         for t in ("calls", "crimes", "missing_episodes")
         for m in range(1, 7)
     ]
-    data = write_extracts(tmp_path / "gap", crimes=CRIMES[:5], calls=CALLS[:4], coverage=covered)
-    test = run(app(monkeypatch, data, ward=ABBEY, window="90d", as_of=AS_OF.isoformat()), None)
+    return write_extracts(
+        tmp_path_factory.mktemp("gap"), crimes=GAP_CRIMES, calls=[{"received_at": at(0)}], coverage=covered
+    )
+
+
+def test_ward_page_counts_a_window_with_a_missing_month_over_its_covered_days(monkeypatch, gap_data):
+    """The 90 days to 2026-06-30 hold 59 covered days (May lacks crime data): 3 crimes, said
+    so in words, against 3 in the 90 days before; never a zero for May."""
+    test = run(app(monkeypatch, gap_data, ward=ABBEY, window="90d", as_of=AS_OF.isoformat()), None)
     run(test, "views/ward.py")
-    assert metric(test, "Crimes") == "missing"
-    assert any("months missing" in str(m.value) for m in test.markdown)
+    assert metric(test, "Crimes") == "3"
+    assert "Counted over the days covered (this period: 59 of 90 days; no crime data for May 2026)." in texts(test)
+    # change at equal covered days: 3 - 3 x 59/90 = +1
+    assert next(m for m in test.metric if m.label == "Crimes").delta == "1"
+
+
+def test_ward_page_shows_no_number_for_a_window_inside_a_gap(monkeypatch, gap_data):
+    """The 28 days to 2026-05-31 lie wholly in May."""
+    test = run(app(monkeypatch, gap_data, ward=ABBEY, window="28d", as_of="2026-05-31"), None)
+    run(test, "views/ward.py")
+    assert metric(test, "Crimes") == "no data" and metric(test, "Calls for service") == "0"
+    assert "no crime data for this period" in texts(test)
+    assert 'data-significance="no_data"' in texts(test)
+
+
+def test_compare_headline_states_the_covered_days(monkeypatch, gap_data):
+    test = run(app(monkeypatch, gap_data, ward=ABBEY, window="90d", as_of=AS_OF.isoformat()), None)
+    run(test, "views/compare.py")
+    shown = texts(test)
+    # 3 in 59 covered days against 3 in 90: at 59 days the 3 before are 1.97, so +1
+    assert ('**Crimes: 3** (59 of 90 days; no crime data for May 2026) against 3 before: +1 at equal '
+            'covered days <span data-significance="no_change"') in shown
+    assert ">no significant change (p = " in shown
+    assert "this period: 59 of 90 days; no crime data for May 2026" in shown  # beside the tables
+
+
+def test_profile_never_counts_a_missing_month_as_zero(monkeypatch, gap_data):
+    """L1's crimes by period to 2026-06-30. 90 days: 3 (10 Apr, 5 and 20 Jun) over 59 covered
+    days. 12 months: 6 over 150 covered days (July to December 2025 and May 2026 uncovered);
+    the 12 months before have no covered day, so no change is shown rather than +6 on 0."""
+    test = run(app(monkeypatch, gap_data, ward=ABBEY, window="90d", as_of=AS_OF.isoformat(), location="L1"), None)
+    run(test, "views/profile.py")
+    assert metric(test, "Last 90 days") == "3" and metric(test, "Last 12 months") == "6"
+    year = next(m for m in test.metric if m.label == "Last 12 months")
+    assert year.delta in (None, "")
+    shown = texts(test)
+    assert "59 of 90 days; no crime data for May 2026" in shown
+    assert "no crime data for July to December 2025 and May 2026" in shown
+    assert "the period before: no crime data for this period" in shown
 
 
 def test_a_broken_extract_shows_table_and_column_not_a_trace(monkeypatch, tmp_path):

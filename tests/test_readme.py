@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from demand import config
+from demand import analytics, config
 from demand.schema import TABLES
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
@@ -52,3 +52,15 @@ def test_the_two_commands_are_the_ones_ci_runs():
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text()
     assert "./dev run" in README and "./dev test" in README
     assert "./dev test" in ci
+
+
+
+@pytest.mark.parametrize("command, columns", [
+    ("compare", ["group", *analytics.COMPARE_COLUMNS]),
+    ("rank", analytics.RANK_COLUMNS),
+])
+def test_the_command_line_columns_are_documented(command, columns):
+    after = README.split(f"python -m demand {command} ", 1)[1]
+    comment = re.search(r"# columns: (.*?)(?:\(|\n    [^ #]|\n```)", after, flags=re.DOTALL).group(1)
+    documented = [c.strip() for c in re.sub(r"\n\s*#\s*", "", comment).split(",") if c.strip()]
+    assert documented[: len(columns)] == columns

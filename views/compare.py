@@ -1,28 +1,40 @@
 """A district inspector's page: what rose and fell against the previous period (or the same
-period last year), by crime type, by ward and crime type, and on a map of the wards."""
+period last year), by crime type, by ward and crime type, and on a map of the wards. Every
+verdict comes from demand.stats and is worded and coloured by demand.present.wording."""
 
 import pandas as pd
 import streamlit as st
 
 import ui
 from demand import dashboard
+from demand.present import wording
 
 BASELINES = {"previous": "the previous period", "last_year": "the same period last year"}
 BY = {"category": "Crime categories", "call_type": "Call types", "missing": "Missing episodes"}
 MEASURE_OF = {"category": "crimes", "call_type": "calls"}
 SOURCES = {"crimes": "Crimes", "calls": "Calls", "missing_episodes": "Missing episodes"}
+SIGNIFICANT = ("rise", "fall")
 
 
 def with_words(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(
-        verdict=[dashboard.significance_text(s, z) for s, z in zip(frame["significance"], frame["z"])]
+    """The verdict and the rate ratio in words, strongest evidence first."""
+    ordered = frame.sort_values(["p_adjusted", "change"], ascending=[True, False], na_position="last")
+    return ordered.assign(
+        verdict=[wording.significance_text(s) for s in ordered["significance"]],
+        ratio=[wording.ratio_text(r, lo, hi) for r, lo, hi in
+               zip(ordered["rate_ratio"], ordered["ci_low"], ordered["ci_high"])],
+        # 'p < 0.001' < 'p = 0.012' < 'p = 0.200' as text too, so the column sorts by evidence
+        evidence=[wording.p_text(p) or "–" for p in ordered["p_adjusted"]],
     )
 
 
 def coloured(frame: pd.DataFrame):
-    """Colour the verdict column by significance (words and arrows carry it too)."""
-    colours = frame["significance"].map(dashboard.significance_colour)
-    return frame.style.apply(lambda _: [f"color: {c}; font-weight: 600" for c in colours], subset=["verdict"])
+    """Colour a rise's or fall's verdict in its colour (words and arrows carry it too)."""
+    styles = [
+        f"color: {wording.verdict_colour(s)}; font-weight: 600" if s in SIGNIFICANT else ""
+        for s in frame["significance"]
+    ]
+    return frame.style.apply(lambda _: styles, subset=["verdict"])
 
 
 def counts_config(group_label: str) -> dict:
@@ -30,15 +42,34 @@ def counts_config(group_label: str) -> dict:
         "group": group_label,
         "ward_name": "Ward",
         "category": "Category",
-        "previous_count": st.column_config.NumberColumn("Before", help="Blank: months missing"),
-        "count": st.column_config.NumberColumn("Now", help="Blank: months missing"),
-        "change": st.column_config.NumberColumn("Change", format="%+d"),
-        "pct_change": st.column_config.NumberColumn("Change %", format="%+.0f%%"),
-        "z": st.column_config.NumberColumn(
-            "z", format="%+.1f", help="Wheeler's Poisson z; |z| ≥ 1.96 is significant at 5%"
+        "previous_count": st.column_config.NumberColumn("Before", help="Blank: no covered day in the period"),
+        "count": st.column_config.NumberColumn("Now", help="Blank: no covered day in the period"),
+        "change": st.column_config.NumberColumn(
+            "Change", format="%+.0f", help="Now minus before, at the same number of covered days"
+        ),
+        "ratio": st.column_config.TextColumn(
+            "Rate ratio (95% CI)", help="Rate per covered day now ÷ before, with its exact 95% interval"
+        ),
+        "evidence": st.column_config.TextColumn(
+            "Adjusted p",
+            help="E-test p adjusted for the number of changes tested (Benjamini–Hochberg): below 0.05 "
+            "is a significant change with the false discovery rate held at 5%. Smallest first.",
         ),
         "verdict": "Significance",
     }
+
+
+def coverage_warning(frame: pd.DataFrame) -> None:
+    """Say, in plain words, when a period is counted over fewer days than it has."""
+    now, before = frame["coverage"].iloc[0], frame["previous_coverage"].iloc[0]
+    if now or before:
+        parts = [f"this period: {now}" if now else "", f"the period before: {before}" if before else ""]
+        st.warning(
+            "Counted over the days the source covers, never as zero ("
+            + "; ".join(p for p in parts if p)
+            + "). Changes compare rates per covered day.",
+            icon=":material/event_busy:",
+        )
 
 
 def records(title: str, area: str, measure: str, key: str, **filters) -> None:
@@ -58,14 +89,32 @@ baseline = st.radio(
     "Compare with", list(BASELINES), format_func=BASELINES.get, horizontal=True, key="cmp_baseline"
 )
 st.caption(
-    ui.window_caption(baseline=baseline) + ". Rise and fall are tested with Wheeler's "
-    "Poisson z (|z| ≥ 1.96 is significant at 5%); percentages mislead on small counts."
+    ui.window_caption(baseline=baseline) + ". A change is significant when the E-test (two counts, each "
+    "over the days its source covers) gives p below 0.05 for a headline figure, or, in a table, passes "
+    "with a 5% false discovery rate. Percentages mislead on small counts: 16 → 25 is +56% but p = 0.16."
 )
 
 head = ui.call("headline", area=v.area, window=v.window, as_of=v.as_of, baseline=baseline).set_index(
     "measure"
 )
-st.markdown("  \n".join(dashboard.headline_text(m, head.loc[m]) for m in dashboard.MEASURE_LABELS))
+lines = []
+for m in dashboard.MEASURE_LABELS:
+    row = head.loc[m]
+    if wording.not_held(row["months_missing"]):
+        lines.append(f"**{dashboard.MEASURE_LABELS[m]}: not held** in this data")
+        continue
+    now_note = f" ({row['coverage']})" if row["coverage"] else ""
+    before_note = f" ({row['previous_coverage']})" if row["previous_coverage"] else ""
+    change = ""
+    if pd.notna(row["change"]):
+        unequal = row["exposure_days"] != row["previous_exposure_days"]
+        change = f": {row['change']:+,.0f}" + (" at equal covered days" if unequal else "")
+    lines.append(
+        f"**{dashboard.MEASURE_LABELS[m]}: {wording.fmt_count(row['count'])}**{now_note} against "
+        f"{wording.fmt_count(row['previous_count'])} before{before_note}{change} "
+        + wording.badge_html(row["significance"], row["p"])
+    )
+st.markdown("  \n".join(lines), unsafe_allow_html=True)
 
 # --- what is increasing -----------------------------------------------------------------------------
 st.header("What is increasing?")
@@ -76,24 +125,22 @@ compared = ui.call("compare", area=v.area, window=v.window, as_of=v.as_of, by=by
 if compared.empty:
     ui.empty(f"No {BY[by].lower()} recorded in either period in {ui.area_label()}.")
 else:
-    missing = compared["months_missing"].iloc[0]
-    if missing:
-        st.warning(
-            f"Not compared: the data lacks {missing}. A missing month is never counted as zero; "
-            "choose another period or as-of date.",
-            icon=":material/event_busy:",
-        )
-    rising = compared[compared["significance"] == "rise"].sort_values("z", ascending=False)
+    coverage_warning(compared)
+    table = with_words(compared)
+    rising = table[table["significance"] == "rise"]
     if not rising.empty:
         st.markdown(
-            "**Significant rises:** "
+            "**Significant rises**, strongest evidence first: "
             + "; ".join(
-                f"{g} ({int(p):,} → {int(c):,}, z = {z:+.1f})"
-                for g, p, c, z in zip(rising["group"], rising["previous_count"], rising["count"], rising["z"])
+                f"{g} ({int(p):,} → {int(c):,}, {wording.p_text(q)} adjusted)"
+                for g, p, c, q in zip(rising["group"], rising["previous_count"], rising["count"], rising["p_adjusted"])
             )
         )
-    elif not missing:
+    elif table["significance"].eq("no_data").all():
+        st.markdown("**Not compared:** a period has no day of data.")
+    else:
         st.markdown("**No significant rise** in any group.")
+    ui.tested_caption(compared)
     if compared["change"].notna().any():
         st.plotly_chart(
             dashboard.change_bar_figure(
@@ -104,8 +151,9 @@ else:
             ),
             key="cmp_bar",
         )
-    table = with_words(compared)[["group", "previous_count", "count", "change", "pct_change", "z", "verdict"]]
-    table = table.assign(significance=compared["significance"])
+        ui.verdict_legend()
+    shown_columns = ["group", "previous_count", "count", "change", "ratio", "evidence", "verdict"]
+    table = table[[*shown_columns, "significance"]]
     event = st.dataframe(
         coloured(table),
         hide_index=True,
@@ -113,7 +161,7 @@ else:
         key="cmp_groups",
         on_select="rerun",
         selection_mode="single-row",
-        column_order=list(counts_config(BY[by])),
+        column_order=shown_columns,
         column_config=counts_config(BY[by]),
     )
     chosen = ui.selected_row(event, table)
@@ -142,26 +190,31 @@ matrix = ui.call("compare_matrix", area=v.area, window=v.window, as_of=v.as_of, 
 if matrix.empty:
     ui.empty(f"No crimes recorded in either period in {ui.area_label()}.")
 else:
-    if matrix["z"].notna().any() and matrix["ward_code"].nunique() > 1:
+    coverage_warning(matrix)
+    if matrix["ward_code"].nunique() > 1:
         st.plotly_chart(
-            dashboard.z_heatmap_figure(matrix, "Change by ward and category (z; number = crimes now)"),
+            dashboard.significance_heatmap_figure(
+                matrix, "Change by ward and category (number = crimes now; blank = none in either period)"
+            ),
             key="cmp_heatmap",
         )
+        ui.verdict_legend()
     only = st.toggle("Only significant changes", key="cmp_only_significant", value=True)
-    shown = matrix[matrix["significance"].isin(["rise", "fall"])] if only else matrix
-    shown = with_words(shown.sort_values("z", ascending=False))
+    flagged = int(matrix["significance"].isin(SIGNIFICANT).sum())
+    shown = with_words(matrix[matrix["significance"].isin(SIGNIFICANT)] if only else matrix)
     st.caption(
-        f"{len(shown):,} of {len(matrix):,} ward–category pairs. Sort by any column; "
+        f"{wording.tested_text(matrix.attrs.get('tested', 0))}: {flagged:,} significant. "
+        f"Showing {len(shown):,} of {len(matrix):,} ward–category pairs, strongest evidence first; "
         "select a row to see its records."
     )
     if shown.empty:
         ui.empty(
             "No ward–category pair changed significantly"
-            if not matrix["months_missing"].iloc[0]
-            else f"Not compared: the data lacks {matrix['months_missing'].iloc[0]}."
+            if not matrix["significance"].eq("no_data").all()
+            else "Not compared: a period has no day of crime data."
         )
     else:
-        shown_columns = ["ward_name", "category", "previous_count", "count", "change", "pct_change", "z", "verdict"]
+        shown_columns = ["ward_name", "category", "previous_count", "count", "change", "ratio", "evidence", "verdict"]
         # significance drives the colours and ward_code the records; neither is shown.
         cells = shown[shown_columns + ["significance", "ward_code"]]
         event = st.dataframe(
@@ -192,6 +245,7 @@ source = st.segmented_control(
 by_ward = ui.call(
     "compare", area=v.area, window=v.window, as_of=v.as_of, by="ward", source=source, baseline=baseline
 )
+coverage_warning(by_ward)
 boundaries = dashboard.ward_boundaries(by_ward["group"])
 if not boundaries["features"]:
     ui.empty(
@@ -199,15 +253,15 @@ if not boundaries["features"]:
     )
 else:
     st.pydeck_chart(dashboard.change_map(boundaries, by_ward), height=440, key="cmp_map")
-    st.caption(
-        ":red[■] significant rise · :blue[■] significant fall · :gray[■] no significant change · "
-        ":orange[■] months missing. Hover a ward for its figures."
-    )
+    ui.verdict_legend()
+    st.caption(f"{wording.tested_text(by_ward.attrs.get('tested', 0))}. Hover a ward for its figures.")
 with st.expander("Figures per ward"):
     st.dataframe(
-        with_words(by_ward)[["ward_name", "previous_count", "count", "change", "pct_change", "z", "verdict"]],
+        coloured(with_words(by_ward)[["ward_name", "previous_count", "count", "change", "ratio", "evidence",
+                                      "verdict", "significance"]]),
         hide_index=True,
         key="cmp_wards",
         placeholder="–",
+        column_order=["ward_name", "previous_count", "count", "change", "ratio", "evidence", "verdict"],
         column_config=counts_config("Ward"),
     )

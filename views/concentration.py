@@ -57,6 +57,13 @@ busiest = table.dropna(subset=["top10"]).sort_values("top10", ascending=False)
 if busiest.empty:
     ui.empty(f"No events in this period in {ui.area_label()}, so there is nothing to measure.")
     st.stop()
+notes = sorted({f"{KIND_LABELS[k].lower()}: {r['coverage']}" for k, r in results.items() if r.get("coverage")})
+if notes:
+    st.warning(
+        "Measured on the days the sources cover (" + "; ".join(notes) + "): a month a source lacks "
+        "holds none of the events shared out below.",
+        icon=":material/event_busy:",
+    )
 lead = busiest.iloc[0]
 st.markdown(
     f"The busiest **10% of {lead['kind'].lower()}** account for **{lead['top10']:.0f}%** of "

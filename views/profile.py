@@ -7,6 +7,9 @@ import streamlit as st
 import ui
 from demand import dashboard, ui_state
 from demand.errors import UsageError
+from demand.present import wording
+from demand.windows import previous
+from demand.windows import window as make_window
 
 v = ui.view()
 person_id = st.query_params.get("person")
@@ -80,25 +83,33 @@ else:
 if timeline.empty:
     ui.empty("No calls, crimes or missing episodes are recorded for this reference.")
     st.stop()
-periods = dashboard.counts_by_window(timeline, v.as_of)
-columns = st.columns(len(periods))
-for column, row in zip(columns, periods.itertuples()):
-    column.metric(
-        f"Last {ui_state.WINDOW_LABELS[row.window]}",
-        f"{row.count:,}",
-        delta=int(row.count - row.previous_count),
-        delta_color="off",
-        delta_description=f"on {row.previous_count:,} before",
-        border=True,
-    )
 first, last = pd.to_datetime(timeline["at"]).min(), pd.to_datetime(timeline["at"]).max()
+# Every month the periods below (back to the 12 months before the last 12) or the chart touch.
+earliest = min(first.date(), previous(make_window("12m", v.as_of)).start)
+gaps = ui.call("coverage_gaps", first=earliest, last=max(last.date(), v.as_of))
+gaps = gaps[gaps["table_name"].map(dashboard.SOURCE_OF_TABLE).isin(set(timeline["source"]))]
+periods = dashboard.counts_by_window(timeline, v.as_of, gaps, ui.snapshot().month_dated)
+columns = st.columns(len(periods))
+for column, row in zip(columns, periods.to_dict("records")):
+    known = pd.notna(row["change"])
+    with column.container(border=True):
+        st.metric(
+            f"Last {ui_state.WINDOW_LABELS[row['window']]}",
+            wording.fmt_count(row["count"]),
+            delta=round(row["change"]) if known else None,
+            delta_color="off",
+            delta_description=f"on {wording.fmt_count(row['previous_count'])} before" if known else None,
+            help="Change at the same number of covered days; a month a source lacks is never counted as zero.",
+        )
+        notes = [row["coverage"] and f"this period: {row['coverage']}",
+                 row["previous_coverage"] and f"the period before: {row['previous_coverage']}"]
+        if any(notes):
+            st.caption("Counted over the days covered (" + "; ".join(n for n in notes if n) + ").")
 st.caption(
     f"{len(timeline):,} events in all, {first:%d %b %Y} to {last:%d %b %Y}; periods end "
     f"{v.as_of:%d %b %Y} (the sidebar's as-of date)."
 )
 monthly = dashboard.counts_by_month(timeline)
-gaps = ui.call("coverage_gaps", first=first.date(), last=last.date())
-gaps = gaps[gaps["table_name"].map(dashboard.SOURCE_OF_TABLE).isin(set(timeline["source"]))]
 st.plotly_chart(dashboard.monthly_figure(monthly, "Events per month", gaps), key="profile_months")
 
 # --- timeline --------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import streamlit as st
 
 import ui
 from demand import dashboard
+from demand.present import wording
 from demand.schema import CRIME_CATEGORIES
 
 KIND_LABELS = {
@@ -60,9 +61,12 @@ for tab, kind in zip(tabs, KIND_LABELS):
         )
         if not crime_filters and (category or weapon_only or domestic_only):
             st.caption("The crime filters do not apply to this list.")
-        if ranked.attrs.get("months_missing"):
+        notes = [ranked.attrs.get("coverage"), ranked.attrs.get("previous_coverage")]
+        if any(notes):
             st.warning(
-                f"This period lacks {ranked.attrs['months_missing']}: counts may be low.",
+                "Counted over the days the source covers, never as zero ("
+                + "; ".join(f"{when}: {n}" for when, n in zip(("this period", "the period before"), notes) if n)
+                + "). The change compares rates per covered day.",
                 icon=":material/event_busy:",
             )
         if ranked.empty:
@@ -72,16 +76,21 @@ for tab, kind in zip(tabs, KIND_LABELS):
                 + (" with these filters." if category or weapon_only or domestic_only else ".")
             )
             continue
+        rises = int((ranked["significance"] == "rise").sum())
         st.markdown(
             f"**{len(ranked):,} {KIND_LABELS[kind].lower()}** with {int(min_count)} or more events, "
-            f"{int(ranked['count'].sum()):,} events between them."
+            f"{int(ranked['count'].sum()):,} events between them; "
+            + (f"**{rises:,}** with a significant rise on the period before." if rises else
+               "none with a significant rise on the period before.")
         )
+        ui.tested_caption(ranked)
         columns = [
             "rank",
             "name",
             "count",
             "previous_count",
             "change",
+            "verdict",
             "first_at",
             "last_at",
             "main_categories",
@@ -94,6 +103,9 @@ for tab, kind in zip(tabs, KIND_LABELS):
             columns.insert(2, "birth_year")
             if not names:
                 columns[1] = "id"
+        ranked = ranked.assign(
+            verdict=[wording.significance_text(s) if s in ("rise", "fall") else "" for s in ranked["significance"]]
+        )
         event, shown = ui.paged(
             ranked[columns],
             key=f"rep_{kind}",
@@ -106,9 +118,15 @@ for tab, kind in zip(tabs, KIND_LABELS):
                 "birth_year": st.column_config.NumberColumn("Born", format="%d"),
                 "count": "Events",
                 "previous_count": st.column_config.NumberColumn(
-                    "Before", help="Blank: the previous period lacks a month of data"
+                    "Before", help="Blank: the previous period has no day of data"
                 ),
-                "change": st.column_config.NumberColumn("Change", format="%+d"),
+                "change": st.column_config.NumberColumn(
+                    "Change", format="%+.0f", help="Events now minus before, at the same covered days"
+                ),
+                "verdict": st.column_config.TextColumn(
+                    "Significance",
+                    help="E-test of the change, the false discovery rate held at 5% over the list",
+                ),
                 "first_at": st.column_config.DatetimeColumn("First", format="DD MMM YY"),
                 "last_at": st.column_config.DatetimeColumn("Latest", format="DD MMM YY"),
                 "main_categories": "Mostly",

@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from demand import dashboard
 from demand.dashboard import MEASURE_LABELS, fmt_count
+from demand.present import wording
 
 KIND_LABELS = {
     "victims": "Victims",
@@ -37,15 +38,21 @@ for column, measure in zip(columns, MEASURE_LABELS):
         st.metric(
             MEASURE_LABELS[measure],
             fmt_count(row["count"], row["months_missing"]),
-            delta=int(row["change"]) if known else None,
+            delta=round(row["change"]) if known else None,
             delta_description=f"on {fmt_count(row['previous_count'])} before" if known else None,
-            delta_color={"rise": "red", "fall": "blue"}.get(row["significance"], "gray"),
-            help="Change tested with Wheeler's Poisson z: |z| ≥ 1.96 is significant at 5%.",
+            # the verdict's colour is the badge's, from the one definition of verdict colours
+            delta_color="off",
+            help="Change in count at the same number of covered days, tested with the E-test: "
+            "a rise or fall is significant when p < 0.05.",
         )
-        if not dashboard.not_held(row["months_missing"]):
-            ui.significance_badge(row["significance"], row["z"])
-        if row["months_missing"]:
-            st.caption(dashboard.missing_caption(row["months_missing"]))
+        if wording.not_held(row["months_missing"]):
+            st.caption("Not held in this data (public data has no such records).")
+            continue
+        ui.significance_badge(row["significance"], row["p"])
+        notes = [row["coverage"] and f"this period: {row['coverage']}",
+                 row["previous_coverage"] and f"the period before: {row['previous_coverage']}"]
+        if any(notes):
+            st.caption("Counted over the days covered (" + "; ".join(n for n in notes if n) + ").")
 
 records = st.expander(
     "The records behind these numbers", key="ward_records_open", on_change="rerun", icon=":material/list:"
@@ -176,12 +183,18 @@ if points.empty and not boundaries["features"]:
     ui.empty("Nothing to map: no events with coordinates in this period and no ward boundary.")
 else:
     st.pydeck_chart(dashboard.area_map(boundaries, points, spots), height=460, key="ward_map")
-    legend = " · ".join(
-        f":{c}[●] {label}" for c, label in (("red", "crime"), ("blue", "call"), ("green", "missing episode"))
+    # Drawn from the colours the map uses, so the legend cannot disagree with it.
+    dots = wording.legend_html(
+        [(dashboard.SOURCE_COLOURS[s], label) for s, label in (("crime", "crime"), ("call", "call"),
+                                                                 ("missing", "missing episode"))],
+        shape="dot",
     )
-    st.caption(
-        f"{legend} · :orange[◯] top repeat locations, sized by events. "
+    ring = wording.legend_html([(dashboard.REPEAT_SPOT_COLOUR, "top repeat locations, sized by events")], shape="circle")
+    st.markdown(
+        f'<span style="font-size:0.875rem">{dots} · {ring}. '
         + ("" if boundaries["features"] else "No boundary is held for this area's wards.")
+        + "</span>",
+        unsafe_allow_html=True,
     )
 
 # --- trend ---------------------------------------------------------------------------------------

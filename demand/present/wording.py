@@ -1,0 +1,212 @@
+"""The words and colours every table, badge, chart, map and legend uses for a comparison,
+defined once. A page that shows a verdict takes its arrow, words and colour from VERDICTS;
+a legend is drawn from the same entries, so a legend cannot disagree with its map.
+
+Colours are Okabe-Ito (distinguishable with the common forms of colour blindness). A rise is
+vermillion and a fall blue; "no significant change" is a neutral grey and "no data" white with
+an outline, so a period the source lacks never looks like a rise.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from demand.stats import ALPHA, FALL, NO_CHANGE, NO_DATA, RISE
+
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#999999",
+    "black": "#000000",
+}
+NEUTRAL = "#BBBBBB"  # no significant change: a light grey, quieter than any verdict
+NO_DATA_FILL = "#FFFFFF"  # no data: white, drawn with an outline
+OUTLINE = "#555555"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    arrow: str
+    words: str
+    colour: str  # fill of a map area, heatmap cell, bar, swatch or badge
+    ink: str  # text drawn on that colour
+
+
+VERDICTS = {
+    RISE: Verdict("▲", "significant rise", OKABE_ITO["vermillion"], "#FFFFFF"),
+    FALL: Verdict("▼", "significant fall", OKABE_ITO["blue"], "#FFFFFF"),
+    NO_CHANGE: Verdict("", "no significant change", NEUTRAL, "#222222"),
+    NO_DATA: Verdict("", "no data for a period", NO_DATA_FILL, "#222222"),
+}
+SOURCE_WORDS = {"crimes": "crime", "calls": "call", "missing_episodes": "missing-person"}
+# months_missing of an analysis whose source the data does not hold at all (public data has
+# no missing episodes): "missing_episodes: not held" (demand.analytics).
+NOT_HELD = "not held"
+
+
+def verdict(significance: str | None) -> Verdict:
+    """The entry for a significance value; anything unknown or empty reads as no data."""
+    return VERDICTS.get(significance or NO_DATA, VERDICTS[NO_DATA])
+
+
+def verdict_colour(significance: str | None) -> str:
+    return verdict(significance).colour
+
+
+def p_text(p) -> str:
+    """'p = 0.165', 'p < 0.001', or '' when there is no p."""
+    if p is None or pd.isna(p):
+        return ""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def significance_text(significance: str | None, p=None) -> str:
+    """'▲ significant rise (p = 0.003)'; no data says so rather than showing a number."""
+    entry = verdict(significance)
+    text = f"{entry.arrow} {entry.words}".strip()
+    shown = p_text(p) if significance in (RISE, FALL, NO_CHANGE) else ""
+    return f"{text} ({shown})" if shown else text
+
+
+def not_held(months_missing) -> bool:
+    """Whether an analysis's source is absent from the data altogether (its months_missing)."""
+    return bool(months_missing) and str(months_missing).endswith(NOT_HELD)
+
+
+def fmt_count(value, months_missing: str = "") -> str:
+    """A count, or 'no data' for a period the source does not cover at all (never 0), or
+    'not held' for a source the data does not hold at all (given its ``months_missing``)."""
+    if not_held(months_missing):
+        return NOT_HELD
+    if value is None or pd.isna(value):
+        return "no data"
+    return f"{int(value):,}"
+
+
+def ratio_text(ratio, low, high) -> str:
+    """The rate ratio and its 95% interval: '1.56× (0.80–3.13)'; 'none before' when the
+    previous window had no event; '–' when neither had one."""
+    if ratio is None or pd.isna(ratio):
+        return "–"
+    if ratio == float("inf"):
+        return "none before"
+    top = "∞" if high == float("inf") else f"{high:.2f}"
+    return f"{ratio:.2f}× ({low:.2f}–{top})"
+
+
+def change_text(change, previous, exposure=None, previous_exposure=None) -> str:
+    """'+9 on 16 before'; when the windows cover different numbers of days, the change is
+    counted at equal exposure and says so. 'no previous figure' when a window has no data."""
+    if change is None or pd.isna(change) or previous is None or pd.isna(previous):
+        return "no previous figure (no data for the period before)"
+    text = f"{change:+,.0f} on {int(previous):,} before"
+    if exposure is not None and previous_exposure is not None and exposure != previous_exposure:
+        text += ", per covered day"
+    return text
+
+
+def _months_text(months: list[date]) -> str:
+    """'May 2025', 'April and May 2025', 'July to December 2024', 'March 2024 and May 2025':
+    runs of consecutive months are joined with 'to'."""
+    months = sorted(set(months))
+    runs: list[list[date]] = []
+    for m in months:
+        if runs and (m.year * 12 + m.month) - (runs[-1][-1].year * 12 + runs[-1][-1].month) == 1:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+
+    def run_text(run: list[date]) -> str:
+        first, last = run[0], run[-1]
+        if first == last:
+            return f"{first:%B %Y}"
+        joiner = " and " if len(run) == 2 else " to "
+        return (f"{first:%B}" if first.year == last.year else f"{first:%B %Y}") + joiner + f"{last:%B %Y}"
+
+    parts = [run_text(r) for r in runs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def coverage_note(sources: Iterable[str], days: int, exposure: float, gaps: Iterable[tuple[str, date]]) -> str:
+    """Plain words for a window's coverage: '' when every day is covered; '11 of 12 months;
+    no crime data for May 2025'; 'no crime data for this period' when no day is. ``gaps``
+    are (source table, first day of a month the source lacks) within the window. For a count
+    of several sources (a location's events) only the lacking months are named."""
+    sources = tuple(sources)
+    gaps = [(t, pd.Timestamp(m).date()) for t, m in gaps if t in sources]
+    if not gaps or exposure >= days:
+        return ""
+    lacking = "; ".join(
+        f"no {SOURCE_WORDS.get(t, t)} data for {_months_text([m for s, m in gaps if s == t])}"
+        for t in sorted({t for t, _ in gaps})
+    )
+    if exposure <= 0:
+        return "; ".join(f"no {SOURCE_WORDS.get(t, t)} data for this period" for t in sources)
+    if len(sources) > 1:
+        return lacking
+    if days >= 365:
+        months = 12 * exposure / days
+        held = f"{round(months)}" if abs(months - round(months)) < 0.1 else f"{months:.1f}"
+        return f"{held} of 12 months; {lacking}"
+    return f"{exposure:.0f} of {days} days; {lacking}"
+
+
+def not_held_note(sources: Iterable[str]) -> str:
+    """The coverage words for a source the data does not hold at all (public data has no
+    missing-person episodes): 'no missing-person data held', never a zero."""
+    return "; ".join(f"no {SOURCE_WORDS.get(t, t)} data held" for t in sources)
+
+
+def tested_text(tested: int, fdr: bool = True) -> str:
+    """'260 changes tested; 5% false discovery rate' beside a table of tests."""
+    noun = "change" if tested == 1 else "changes"
+    rule = f"{ALPHA:.0%} false discovery rate" if fdr else f"each at the {ALPHA:.0%} level"
+    return f"{tested:,} {noun} tested; {rule}"
+
+
+# --- HTML pieces (for st.markdown(..., unsafe_allow_html=True); no user text inside) ---------
+
+
+def _swatch(colour: str, shape: str = "square") -> str:
+    """A legend mark: 'square' (a filled area), 'dot' (a small point) or 'circle' (a
+    filled, outlined circle like the repeat-location marks)."""
+    size, radius, border = {"square": ("0.85em", "2px", f"1px solid {OUTLINE}"),
+                            "dot": ("0.6em", "50%", "none"),
+                            "circle": ("0.95em", "50%", "1.5px solid #000000")}[shape]
+    return (
+        f'<span data-swatch="{colour}" style="display:inline-block;width:{size};height:{size};'
+        f"background:{colour};border:{border};border-radius:{radius};"
+        f'vertical-align:-0.1em;margin-right:0.3em"></span>'
+    )
+
+
+def legend_html(items: Iterable[tuple[str, str]], shape: str = "square") -> str:
+    """A one-line legend of (colour, label) swatches."""
+    return " · ".join(f"{_swatch(colour, shape)}{html.escape(label)}" for colour, label in items)
+
+
+def verdict_legend_html(significances: Iterable[str] = (RISE, FALL, NO_CHANGE, NO_DATA)) -> str:
+    """The legend of a map or chart coloured by significance, from VERDICTS."""
+    return legend_html((verdict(s).colour, verdict(s).words) for s in significances)
+
+
+def badge_html(significance: str | None, p=None) -> str:
+    """A verdict as a small coloured label, e.g. under a headline number."""
+    entry = verdict(significance)
+    return (
+        f'<span data-significance="{html.escape(significance or NO_DATA)}" style="background:{entry.colour};'
+        f"color:{entry.ink};border:1px solid {OUTLINE if entry.colour == NO_DATA_FILL else entry.colour};"
+        f'border-radius:0.5rem;padding:0.1em 0.55em;font-size:0.85rem;font-weight:600;display:inline-block;'
+        f'line-height:1.4">'
+        f"{html.escape(significance_text(significance, p))}</span>"
+    )
