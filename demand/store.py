@@ -11,7 +11,13 @@ changed extract is noticed on the next ``refresh()``. A broken extract raises
 ExtractError naming the table, column and row; the snapshot already serving keeps serving.
 
 DuckDB connections are not thread-safe and Streamlit sessions are threads: the Store holds
-one read-only connection per snapshot and every query runs on its own cursor.
+one read-only connection per snapshot and every query runs on its own cursor. That connection
+is locked once open: no file outside the snapshot can be read or written, no extension
+loaded or installed, memory and threads capped by settings, and the configuration frozen.
+
+Reads are the read gate's job (``demand.reader``): ``Store._query`` is private to the
+analyses the gate runs, and refuses a query over events or persons without the Scope the
+gate resolved, or with a parameter that would override it.
 """
 
 from __future__ import annotations
@@ -31,7 +37,7 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 3  # 3: the in_covered_month macro
+SNAPSHOT_FORMAT = 4  # 3: the in_covered_month macro; 4: event_kinds and the data's span in snapshot_meta
 # How many snapshot files to keep: the one serving and the one before it.
 SNAPSHOTS_KEPT = 2
 
@@ -72,6 +78,9 @@ class Scope:
 
     def params(self) -> dict:
         return {"wards": list(self.wards), "include_unwarded": self.include_unwarded}
+
+
+SCOPE_PARAMS = frozenset({"wards", "include_unwarded"})
 
 
 # --- finding and checking the extract files ----------------------------------------
@@ -235,8 +244,10 @@ def build_snapshot(data_dir: Path, target: Path) -> None:
             con.execute(sql.load("derive_coverage").text)
         con.execute(sql.load("snapshot_views").text)
         con.execute(sql.load("snapshot_indexes").text)
+        # The data's span is a fact about the snapshot: reading it never touches the events.
         con.execute(
-            "CREATE TABLE snapshot_meta AS SELECT ?::VARCHAR AS source, ?::TIMESTAMP AS built_at",
+            "CREATE TABLE snapshot_meta AS SELECT ?::VARCHAR AS source, ?::TIMESTAMP AS built_at, "
+            "min(at) AS first_at, max(at) AS last_at FROM events",
             [str(data_dir), datetime.now().replace(microsecond=0)],
         )
         con.execute("CHECKPOINT")
@@ -249,6 +260,23 @@ def build_snapshot(data_dir: Path, target: Path) -> None:
 
 
 # --- serving --------------------------------------------------------------------------
+
+
+def lock(connection: duckdb.DuckDBPyConnection) -> None:
+    """Close a serving connection to everything but its snapshot: no external files (so no
+    query can read /etc/passwd or write a copy of the data), no extension loaded or installed,
+    memory and threads from settings, and the configuration locked so none of this can be
+    undone from SQL."""
+    memory, threads = config.duckdb_limits()
+    for statement in (
+        "SET enable_external_access = false",
+        "SET autoinstall_known_extensions = false",
+        "SET autoload_known_extensions = false",
+        f"SET memory_limit = '{memory}'",
+        f"SET threads = {threads}",
+        "SET lock_configuration = true",
+    ):
+        connection.execute(statement)
 
 
 @dataclass
@@ -275,6 +303,7 @@ class Store:
             build_snapshot(self.data_dir, path)
             self._prune(keep=path)
         connection = duckdb.connect(str(path), read_only=True)
+        lock(connection)
         return Snapshot(path, print_, connection)
 
     def _prune(self, keep: Path) -> None:
@@ -310,18 +339,26 @@ class Store:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._snapshot.connection.cursor()
 
-    def query(self, name: str, scope: Scope | None = None, **params) -> pd.DataFrame:
-        """Run ``queries/<name>.sql`` with its named parameters bound."""
+    def _query(self, name: str, scope: Scope | None = None, **params) -> pd.DataFrame:
+        """Run ``queries/<name>.sql`` with its named parameters bound. Private to the analyses
+        the read gate runs (demand.analytics, demand.records, demand.areas): a query over
+        events or persons needs the gate's Scope, and no parameter may override it."""
         query = sql.load(name)
-        values = {**(scope.params() if scope else {}), **params}
+        if "build" in query.reads:
+            raise PermissionError(f"query {name} builds a snapshot; it is never served")
+        overriding = SCOPE_PARAMS & params.keys()
+        if overriding:
+            raise PermissionError(f"query {name}: {sorted(overriding)} come from the Scope only")
+        if query.scoped and scope is None:
+            raise PermissionError(f"query {name} reads {', '.join(sorted(query.reads))}: it needs a Scope")
+        values = {**(scope.params() if scope and "wards" in query.params else {}), **params}
+        if scope is not None and "include_unwarded" not in query.params:
+            values.pop("include_unwarded", None)
         cursor = self.cursor()
         try:
             return cursor.execute(query.text, query.bind(values)).df()
         finally:
             cursor.close()
-
-    def table_info(self) -> pd.DataFrame:
-        return self.query("table_info")
 
     def close(self) -> None:
         self._snapshot.connection.close()
