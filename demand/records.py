@@ -75,7 +75,7 @@ def profile(store: Store, scope: Scope, person: str | None = None, location: str
     count of its events outside the area, never the events) and ``timeline`` (its events in
     the area). A reference with no event in the area is refused with the same words as one
     that does not exist."""
-    frame = analytics.timeline(store, person=person, location=location, scope=scope)
+    frame = analytics.timeline(store, scope, person=person, location=location)
     if person is not None:
         entity = store._query("dash_person", scope, person_id=person).iloc[0].to_dict()
         return {"kind": "person", "id": person, "entity": entity, "timeline": frame}

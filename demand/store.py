@@ -247,7 +247,7 @@ def build_snapshot(data_dir: Path, target: Path) -> None:
         # The data's span is a fact about the snapshot: reading it never touches the events.
         con.execute(
             "CREATE TABLE snapshot_meta AS SELECT ?::VARCHAR AS source, ?::TIMESTAMP AS built_at, "
-            "min(at) AS first_at, max(at) AS last_at FROM events",
+            "min(\"at\") AS first_at, max(\"at\") AS last_at FROM events",
             [str(data_dir), datetime.now().replace(microsecond=0)],
         )
         con.execute("CHECKPOINT")

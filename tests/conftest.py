@@ -3,6 +3,8 @@ demand.synth, generated once per test session."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from demand.store import Store
@@ -39,3 +41,21 @@ def open_store(tmp_path):
     yield _open
     for store in opened:
         store.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def state_outside_the_project(tmp_path_factory):
+    """Tests never write audit records into the project's own state folder, nor read its
+    users file: each session gets its own."""
+    folder = tmp_path_factory.mktemp("state")
+    saved = {k: os.environ.get(k) for k in ("DEMAND_STATE_DIR", "DEMAND_USERS", "DEMAND_STATE_URL", "DEMAND_LIVE")}
+    os.environ["DEMAND_STATE_DIR"] = str(folder)
+    os.environ["DEMAND_USERS"] = str(folder / "users.toml")
+    os.environ.pop("DEMAND_STATE_URL", None)
+    os.environ.pop("DEMAND_LIVE", None)
+    yield folder
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
