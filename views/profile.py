@@ -45,14 +45,23 @@ if len(reference) > areas.LONGEST_AREA or not reference.isprintable():
     st.title("Profile")
     st.error(f"'{areas.shown(reference)}' is not a {kind} reference.", icon=":material/search_off:")
     st.stop()
-purpose_key = f"profile_purpose_{kind}_{reference}"
+# The reason is kept under its own key: a widget's value is dropped once it is no longer drawn.
+widget_key = f"profile_purpose_{kind}_{reference}"
+purpose_key = f"profile_reason_{kind}_{reference}"
 if not st.session_state.get(purpose_key):
     st.title(f"Open the profile of {kind} {areas.shown(reference)}")
     st.caption(
         "Profiles show personal data. Each look is recorded with your name and the reason you give "
         "(Data Protection Act 2018, section 62)."
     )
-    st.selectbox("Why are you opening it?", PURPOSES, index=None, key=purpose_key, placeholder="Choose a reason")
+    st.selectbox(
+        "Why are you opening it?",
+        PURPOSES,
+        index=None,
+        key=widget_key,
+        placeholder="Choose a reason",
+        on_change=lambda: st.session_state.__setitem__(purpose_key, st.session_state[widget_key]),
+    )
     st.stop()
 
 try:
