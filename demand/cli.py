@@ -63,11 +63,15 @@ def command_user(args: argparse.Namespace, store: Store) -> User:
     return User(found.email, found.name, found.role, found.wards, found.district, "command line")
 
 
+_opened: list = []  # state databases to close when the command ends
+
+
 def open_reader(args: argparse.Namespace) -> Reader:
     store = open_store(args)
     user = command_user(args, store)
     try:
         state = open_state(data_dir=store.data_dir)
+        _opened.append(state)
     except StateSettingError:
         raise
     except Exception as error:  # noqa: BLE001 - no audit log: aggregates still work, personal data not
@@ -99,6 +103,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     """audit verify: check the chain, name the first broken record (exit 1). audit list:
     the newest records (analysts only)."""
     state = open_state(data_dir=config.data_dir(args.data))
+    _opened.append(state)
     if args.action == "verify":
         result = state.audit.verify()
         print(result, file=sys.stdout if result.ok else sys.stderr)
@@ -266,3 +271,6 @@ def main(argv: list[str] | None = None) -> int:
             access.UsersFileError, access.SettingError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    finally:
+        while _opened:
+            _opened.pop().close()
