@@ -19,7 +19,7 @@ import pandas as pd
 
 from demand import access, analytics, areas, config, windows
 from demand.access import User
-from demand.access.settings import CLI_USER_ENV
+from demand.access.config import CLI_USER_ENV
 from demand.areas import AreaError
 from demand.errors import UsageError
 from demand.reader import Reader

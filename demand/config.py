@@ -7,7 +7,7 @@
 | DuckDB memory limit | DEMAND_DUCKDB_MEMORY | ``2GB`` |
 | DuckDB threads | DEMAND_DUCKDB_THREADS | ``2`` |
 
-Settings of sign-in, roles and the state database are read in ``demand.access.settings``
+Settings of sign-in, roles and the state database are read in ``demand.access.config``
 and ``demand.state``.
 """
 

@@ -207,7 +207,8 @@ class Reader:
 
     def _audit(self, analysis: str, area: str | None, scope: Scope, kwargs: dict, ids: list[str],
                purpose: str | None) -> None:
-        window = kwargs.get("window", kwargs.get("days", ""))
+        days = kwargs.get("days")
+        window = kwargs.get("window", f"{days} days" if days is not None else "")
         entry = Entry(
             user_email=self.user.email,
             user_role=self.user.role,

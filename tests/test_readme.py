@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 
 from demand import analytics, config
+from demand.access import config as access_settings
+from demand.state import db as state_db
 from demand.schema import TABLES
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
@@ -20,7 +22,11 @@ def test_every_contract_column_is_documented(table):
     assert documented == [(c.name, c.type) for c in table.columns]
 
 
-@pytest.mark.parametrize("variable", [config.DATA_ENV, config.CACHE_ENV])
+@pytest.mark.parametrize("variable", [
+    config.DATA_ENV, config.CACHE_ENV, config.MEMORY_ENV, config.THREADS_ENV,
+    access_settings.USERS_ENV, access_settings.LIVE_ENV, access_settings.IDLE_ENV, access_settings.SESSION_ENV,
+    access_settings.CLI_USER_ENV, state_db.STATE_URL_ENV, state_db.STATE_DIR_ENV, state_db.AUDIT_KEY_ENV,
+])
 def test_every_setting_is_documented(variable):
     assert f"`{variable}`" in README
 

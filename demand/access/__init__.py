@@ -18,7 +18,7 @@ from demand.access.directory import (
 )
 from demand.access.policy import PAGE_NEEDS, may, pages_for
 from demand.access.session import session_expired
-from demand.access.settings import AccessSettings, SettingError, is_live, settings
+from demand.access.config import AccessSettings, SettingError, is_live, settings
 from demand.access.user import ROLES, Role, User
 
 __all__ = [

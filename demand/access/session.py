@@ -4,7 +4,7 @@ absolute limit from sign-in (the token's ``iat``)."""
 
 from __future__ import annotations
 
-from demand.access.settings import AccessSettings
+from demand.access.config import AccessSettings
 
 
 def session_expired(now: float, signed_in_at: float | None, last_active: float | None,
