@@ -268,6 +268,12 @@ def lock(connection: duckdb.DuckDBPyConnection) -> None:
     memory and threads from settings, and the configuration locked so none of this can be
     undone from SQL."""
     memory, threads = config.duckdb_limits()
+    # DuckDB shares one database instance between connections to the same file in a process,
+    # so a second Store over the same snapshot finds it locked already.
+    if connection.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        if connection.execute("SELECT current_setting('enable_external_access')").fetchone()[0]:
+            raise RuntimeError("a DuckDB connection was locked with external access still enabled")
+        return
     for statement in (
         "SET enable_external_access = false",
         "SET autoinstall_known_extensions = false",
