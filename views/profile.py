@@ -64,8 +64,10 @@ if not st.session_state.get(purpose_key):
     )
     st.stop()
 
+# A profile reads everything the user may see (all their wards), not only the sidebar's area.
+everywhere = "the whole force" if ui.user().force_wide else "your wards"
 try:
-    opened = ui.call("profile", area=v.area, purpose=st.session_state[purpose_key],
+    opened = ui.call("profile", area="force", purpose=st.session_state[purpose_key],
                      **({"person": person_id} if person_id else {"location": location_id}))
 except UsageError as error:
     st.title("Profile")
@@ -83,7 +85,7 @@ if person_id:
     if entity["gender"]:
         facts.append(str(entity["gender"]))
     st.caption(" · ".join(facts) + ". Every call made, crime linked (with the role) and missing episode"
-               f" in {ui.area_label()}.")
+               f" in {everywhere}.")
 else:
     st.title(entity["address"] or location_id)
     st.caption(
@@ -109,7 +111,7 @@ elsewhere = int(entity.get("events_elsewhere") or 0)
 if elsewhere:
     st.info(
         f"{elsewhere:,} more event{'s' if elsewhere != 1 else ''} of this {kind} lie outside "
-        f"{ui.area_label()}: counted here, not shown.",
+        f"{everywhere}: counted here, not shown.",
         icon=":material/visibility_off:",
     )
 st.caption(f"Opened for: {st.session_state[purpose_key]} (recorded in the audit log).")
@@ -169,7 +171,7 @@ ui.paged(
 if location_id:
     st.header("Demand within 200 m")
     near = ui.call(
-        "location_neighbours", area=v.area, location_id=location_id, radius_m=200, window=v.window, as_of=v.as_of
+        "location_neighbours", area="force", location_id=location_id, radius_m=200, window=v.window, as_of=v.as_of
     )
     if near.empty:
         ui.empty(
