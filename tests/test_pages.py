@@ -360,6 +360,7 @@ def test_profile_never_counts_a_missing_month_as_zero(monkeypatch, gap_data):
     the 12 months before have no covered day, so no change is shown rather than +6 on 0."""
     test = run(app(monkeypatch, gap_data, ward=ABBEY, window="90d", as_of=AS_OF.isoformat(), location="L1"), None)
     run(test, "views/profile.py")
+    give_purpose(test, "location", "L1")
     assert metric(test, "Last 90 days") == "3" and metric(test, "Last 12 months") == "6"
     year = next(m for m in test.metric if m.label == "Last 12 months")
     assert year.delta in (None, "")
