@@ -7,8 +7,8 @@ import pytest
 
 from demand import analytics, config
 from demand.access import config as access_settings
-from demand.state import db as state_db
 from demand.schema import TABLES
+from demand.state import db as state_db
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
 

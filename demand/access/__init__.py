@@ -10,6 +10,7 @@ Public surface (everything else in the package is detail):
 - ``session_expired(...)``: the idle and absolute session limits.
 """
 
+from demand.access.config import AccessSettings, SettingError, is_live, settings
 from demand.access.directory import (
     Directory,
     UsersFileError,
@@ -18,7 +19,6 @@ from demand.access.directory import (
 )
 from demand.access.policy import PAGE_NEEDS, may, pages_for
 from demand.access.session import session_expired
-from demand.access.config import AccessSettings, SettingError, is_live, settings
 from demand.access.user import ROLES, Role, User
 
 __all__ = [
