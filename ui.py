@@ -1,67 +1,86 @@
-"""Streamlit glue shared by app.py and the pages: the store, cached calls into demand, the
-sidebar's view state, and the few widgets every page draws the same way.
+"""Streamlit glue shared by app.py and the pages: the store, the signed-in user, reads
+through the gate (cached on the resolved wards), the sidebar's view state, and the few
+widgets every page draws the same way.
 
 Logic lives in ``demand``; this module only decides how it reaches the screen.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from demand import analytics, areas, config, dashboard, ui_state
+from demand import access, areas, config, dashboard, ui_state
+from demand.access import User
 from demand.present import wording
-from demand.store import Snapshot, Store
+from demand.reader import ANALYSES, Reader
+from demand.state import State, open_state
+from demand.store import Scope, Snapshot, Store
 from demand.ui_state import View
 
 PAGES = {
-    # path: (title, icon, url path, one-line purpose for the landing page)
-    "views/home.py": ("Overview", ":material/home:", "", "What this is and the data it holds"),
+    # path: (key, title, icon, url path, one-line purpose for the landing page)
+    "views/home.py": ("home", "Overview", ":material/home:", "", "What this is and the data it holds"),
     "views/ward.py": (
+        "ward",
         "Ward",
         ":material/location_city:",
         "ward",
         "This week, repeat people and places, map and trend for one ward",
     ),
     "views/compare.py": (
+        "compare",
         "Compare periods",
         ":material/compare_arrows:",
         "compare",
         "Which wards and crime types are rising or falling",
     ),
     "views/repeats.py": (
+        "repeats",
         "Repeat lists",
         ":material/format_list_numbered:",
         "repeats",
         "Repeat victims, offenders, callers, missing persons and locations",
     ),
     "views/profile.py": (
+        "profile",
         "Profile",
         ":material/person_search:",
         "profile",
         "The timeline of one person or location",
     ),
     "views/concentration.py": (
+        "concentration",
         "Concentration",
         ":material/stacked_line_chart:",
         "concentration",
         "How much demand comes from the busiest few",
     ),
     "views/data.py": (
+        "data",
         "Data",
         ":material/database:",
         "data",
         "Freshness, row counts and data quality per ward",
+    ),
+    "views/audit.py": (
+        "audit",
+        "Audit log",
+        ":material/policy:",
+        "audit",
+        "Who looked at personal data, when, and why",
     ),
 }
 REFRESH_SECONDS = 10
 PAGE_ROWS = 25
 
 
-# --- the store ---------------------------------------------------------------------------------
+# --- the store and the state database ----------------------------------------------------------
 
 
 @st.cache_resource(show_spinner="Opening the data (a first start builds a snapshot) ...")
@@ -90,50 +109,180 @@ def store() -> Store:
 
 
 def snapshot() -> Snapshot:
-    """The snapshot this page run reads: every call in one run sees the same data, even when
+    """The snapshot this page run reads: every read in one run sees the same data, even when
     a refresh lands in the middle of it (the next run reads the new data)."""
     pinned = st.session_state.get("pinned_snapshot")
     return pinned if pinned is not None else store().pin()
 
 
-# --- cached calls into demand ----------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _open_state(data_dir: str) -> State:
+    return open_state(data_dir=config.data_dir(data_dir))
 
-FUNCTIONS = {
-    "headline": analytics.headline,
-    "rank": analytics.rank,
-    "compare": analytics.compare,
-    "compare_matrix": analytics.compare_matrix,
-    "concentration": analytics.concentration,
-    "timeline": analytics.timeline,
-    "recent_events": analytics.recent_events,
-    "weekly_trend": analytics.weekly_trend,
-    "monthly_trend": analytics.monthly_trend,
-    "location_neighbours": analytics.location_neighbours,
-    "data_quality": analytics.data_quality,
-    "data_range": analytics.data_range,
-    "window_records": dashboard.window_records,
-    "map_points": dashboard.map_points,
-    "person": dashboard.person,
-    "location": dashboard.location,
-    "snapshot_meta": dashboard.snapshot_meta,
-    "coverage_gaps": dashboard.coverage_gaps,
-    "wards": areas.wards,
-    "table_info": lambda store: store.table_info(),
-}
+
+def state() -> State | None:
+    """The state database (audit log), or None when it cannot be opened: the pages then show
+    counts but refuse person-level data (the gate cannot audit it)."""
+    try:
+        return _open_state(str(config.data_dir()))
+    except Exception as error:  # noqa: BLE001 - any failure to open means: no audit, no personal data
+        st.session_state["state_error"] = f"{type(error).__name__}: {str(error).splitlines()[0][:200]}"
+        return None
+
+
+# --- the signed-in user ---------------------------------------------------------------------
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+def _directory(path: str, mtime: float) -> access.Directory:
+    return access.Directory.load(Path(path))
+
+
+def directory() -> access.Directory:
+    path = access.settings().users_file
+    return _directory(str(path), path.stat().st_mtime if path.exists() else 0.0)
+
+
+def sign_in_configured() -> bool:
+    """Whether .streamlit/secrets.toml has an [auth] section (an OpenID Connect provider)."""
+    try:
+        return bool(st.secrets.get("auth"))
+    except Exception:  # noqa: BLE001 - no secrets file, or one Streamlit cannot parse: not configured
+        return False
+
+
+@st.cache_resource
+def _activity() -> dict:
+    """Last page run per signed-in identity (email, sign-in time), shared by the sessions of
+    this process, so a new tab does not restart the idle clock. Several app processes need
+    sticky sessions (as Streamlit's sign-in does anyway)."""
+    return {}
+
+
+def user() -> User:
+    return st.session_state["user"]
+
+
+def stop_page(title: str, message: str, icon: str = ":material/lock:", sign_out: bool = False) -> None:
+    st.title(title)
+    st.info(message, icon=icon)
+    if sign_out:
+        st.button("Sign out", on_click=st.logout, key="stop_sign_out")
+    st.stop()
+
+
+def sign_in() -> User:
+    """The user of this run. Without sign-in configured: the demonstration user (refused when
+    the deployment is live). With it: the signed-in person's role and wards from the users
+    file, or a page that stops the run (sign in; session ended; no access yet)."""
+    limits = access.settings()
+    if not sign_in_configured():
+        if limits.live:
+            stop_page(
+                "Repeat demand is not available",
+                "This deployment is marked live (DEMAND_LIVE), so it does not run without sign-in, "
+                "and sign-in is not configured. The system administrator adds the identity "
+                "provider to .streamlit/secrets.toml (see the README, Sign-in).",
+                icon=":material/error:",
+            )
+        return _demonstration_user()
+    if not st.user.is_logged_in:
+        st.title("Repeat demand")
+        st.markdown(
+            "Repeat victims, offenders, places, callers and missing persons, ward by ward. "
+            "Sign in with your force account: what you see follows your role and wards, and "
+            "every look at personal data is recorded."
+        )
+        st.button("Sign in", type="primary", on_click=st.login, key="sign_in", icon=":material/login:")
+        st.stop()
+    email = str(st.user.get("email") or "").strip()
+    now = time.time()
+    issued = st.user.get("iat")
+    signed_in_at = float(issued) if isinstance(issued, (int, float)) else st.session_state.setdefault("signed_in_at", now)
+    identity = (email.lower(), signed_in_at)
+    activity = _activity()
+    reason = access.session_expired(now, signed_in_at, activity.get(identity), limits)
+    if reason:
+        activity[identity] = float("-inf")  # ended until a new sign-in (a new iat)
+        stop_page("Session ended", reason, icon=":material/timer_off:", sign_out=True)
+    activity[identity] = now
+    found = directory().identify(email, st.user.to_dict(), all_wards())
+    if found is None:
+        stop_page(
+            "No access yet",
+            f"You are signed in as {email or 'an account with no email'}, but Repeat demand has no "
+            f"role or wards for you. Ask {directory().contact} to add you.",
+            sign_out=True,
+        )
+    return found
+
+
+def _demonstration_user() -> User:
+    demo = access.demonstration_users(all_wards())
+    with st.sidebar:
+        role = st.selectbox(
+            "Demonstrate as",
+            list(demo),
+            key="demo_role",
+            format_func=lambda r: access.ROLES[r].title,
+            help="Demonstration mode only: see the pages as each role would.",
+        )
+    return demo[role]
+
+
+# --- reads through the gate ------------------------------------------------------------------
 
 
 @st.cache_data(ttl=3600, max_entries=500, show_spinner=False)
-def _cached(name: str, data_dir: str, version: str, area: str | None, kwargs: tuple, _snapshot: Snapshot) -> Any:
-    # Keyed on the version; _snapshot (not hashed) is the snapshot of that version.
-    scope = {"scope": areas.resolve(_snapshot, area)} if area is not None else {}
-    return FUNCTIONS[name](_snapshot, **scope, **dict(kwargs))
+def _cached(name: str, data_dir: str, version: str, scope: tuple | None, kwargs: tuple, _snapshot: Snapshot) -> Any:
+    """An analysis's result, keyed by the wards resolved for the user (never the area's name)
+    and the data's version; ``_snapshot`` (not hashed) is the snapshot of that version."""
+    function = ANALYSES[name].function
+    if scope is None:
+        return function(_snapshot, **dict(kwargs))
+    wards, include_unwarded, label = scope
+    return function(_snapshot, Scope(wards, include_unwarded, label), **dict(kwargs))
+
+
+def _run(name: str, scope: Scope | None, kwargs: dict) -> Any:
+    pinned = snapshot()
+    key = None if scope is None else (scope.wards, scope.include_unwarded, scope.label)
+    return _cached(name, str(pinned.data_dir), pinned.version, key, tuple(sorted(kwargs.items())), pinned)
+
+
+def reader() -> Reader:
+    """The gate for this user on this page (the page's key goes in the audit record)."""
+    audit = state()
+    return Reader(snapshot(), user(), audit.audit if audit else None, page=st.session_state.get("page_key", ""),
+                  run=_run)
 
 
 def call(name: str, area: str | None = None, **kwargs) -> Any:
-    """``FUNCTIONS[name](snapshot, scope=<area>, **kwargs)`` on this run's snapshot, cached on
-    plain values and the snapshot's version (so a refresh is never served stale results)."""
+    """``demand.reader.Reader.call`` for the signed-in user: the area within their wards,
+    person-level results audited, results cached on the resolved wards and the data version."""
+    return reader().call(name, area, **kwargs)
+
+
+@st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
+def _all_wards(data_dir: str, version: str, _snapshot: Snapshot) -> pd.DataFrame:
+    return areas.wards(_snapshot)
+
+
+def all_wards() -> pd.DataFrame:
+    """Every ward in the data: reference, used to resolve a user's district."""
     pinned = snapshot()
-    return _cached(name, str(pinned.data_dir), pinned.version, area, tuple(sorted(kwargs.items())), pinned)
+    return _all_wards(str(pinned.data_dir), pinned.version, pinned)
+
+
+def wards() -> pd.DataFrame:
+    """The wards the signed-in user may read."""
+    table = all_wards()
+    mine = user().wards
+    return table if mine is None else table[table["ward_code"].isin(mine)].reset_index(drop=True)
+
+
+def page_keys() -> list[str]:
+    return access.pages_for(user())
 
 
 # --- what data is serving ----------------------------------------------------------------------
@@ -280,12 +429,13 @@ def sidebar(wards: pd.DataFrame, dates: tuple) -> View:
     if state["sb_district"] not in districts:  # gone from newly served data
         state["sb_district"], state["sb_ward"] = "", ""
     with st.sidebar:
+        everything = "Whole force" if user().force_wide else "All my wards"
         st.selectbox(
             "District",
             [""] + districts,
             key="sb_district",
             on_change=_reset_ward,
-            format_func=lambda d: d or "Whole force",
+            format_func=lambda d: d or everything,
         )
         if state["sb_district"]:
             in_district = wards[wards["district"] == state["sb_district"]]
@@ -340,7 +490,7 @@ def shared_params(**extra: str) -> dict[str, str]:
 
 
 def area_label() -> str:
-    return ui_state.area_label(view(), call("wards"))
+    return ui_state.area_label(view(), wards(), whole_force=user().force_wide)
 
 
 def window_caption(v: View | None = None, baseline: str = "previous") -> str:
@@ -430,8 +580,23 @@ RECORD_COLUMNS = {
 }
 
 
-def records_table(rows: pd.DataFrame, key: str, columns=tuple(RECORD_COLUMNS)) -> None:
-    """Records behind a number (dashboard.window_records); selecting one opens its
+def download_personal(frame: pd.DataFrame, ids: list[str], file_name: str, key: str, area: str | None,
+                      label: str = "Download CSV") -> None:
+    """A CSV download of a person-level table. The file is made only when the button is
+    pressed, and only after an audit record of the download is written; if it cannot be, no
+    file is made. (The tables' own toolbar download is switched off: client.disableDataExport.)"""
+    gate = reader()
+
+    def audited_csv() -> bytes:
+        gate.record_disclosure("download", area, ids, file_name=file_name, rows=len(frame))
+        return frame.to_csv(index=False).encode("utf-8")
+
+    st.download_button(label, audited_csv, file_name=file_name, mime="text/csv", key=key, on_click="ignore",
+                       icon=":material/download:", help="The download is recorded in the audit log.")
+
+
+def records_table(rows: pd.DataFrame, key: str, columns=tuple(RECORD_COLUMNS), area: str | None = None) -> None:
+    """Records behind a number (demand.records.window_records); selecting one opens its
     location's profile."""
     event = st.dataframe(
         rows[list(columns)],
@@ -441,6 +606,8 @@ def records_table(rows: pd.DataFrame, key: str, columns=tuple(RECORD_COLUMNS)) -
         selection_mode="single-row",
         column_config={c: RECORD_COLUMNS[c] for c in columns},
     )
+    download_personal(rows[list(columns)], rows["event_id"].astype(str).tolist(), f"{key}.csv", f"{key}_csv",
+                      area if area is not None else view().area)
     open_record_location(selected_row(event, rows))
 
 

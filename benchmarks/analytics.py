@@ -14,6 +14,9 @@ import time
 from pathlib import Path
 
 from demand import analytics, areas
+from demand.access import User
+from demand.reader import Reader
+from demand.state import open_state
 from demand.store import Store
 
 
@@ -54,9 +57,18 @@ def main() -> None:
             "compare by category, district, 12m": lambda: analytics.compare(store, district, "12m"),
             "compare matrix, district, 90d": lambda: analytics.compare_matrix(store, district, "90d", None, "previous"),
             "concentration victims, force, 12m": lambda: analytics.concentration(store, force, "victims", "12m"),
-            "timeline of the top victim": lambda: analytics.timeline(store, person=person),
-            "timeline of the top location": lambda: analytics.timeline(store, location=place),
+            "timeline of the top victim": lambda: analytics.timeline(store, force, person=person),
+            "timeline of the top location": lambda: analytics.timeline(store, force, location=place),
         }
+        # The same reads through the gate as an officer of the ward, audited in a SQLite state
+        # database: the gate's own cost is resolving the wards and writing the audit record.
+        state = open_state(f"sqlite:///{cache}/state.db")
+        officer = User("bench@localhost", "Benchmark officer", "officer", frozenset(ward.wards))
+        gate = Reader(store, officer, state.audit, page="benchmark")
+        calls.update({
+            "gate: rank victims, ward, 90d (audited)": lambda: gate.call("rank", busiest, kind="victims", window="90d"),
+            "gate: headline, ward, 28d": lambda: gate.call("headline", busiest, window="28d"),
+        })
         for name, call in calls.items():
             print(f"{name:40} {median_ms(call, args.repeat):>8.0f} ms")
         store.close()

@@ -28,6 +28,9 @@ Conventions, shared by every function here:
   data.police.uk data) is not missing months, it is absent: an analysis of that source alone
   gets NULL counts, ``significance`` 'no_data' and ``months_missing`` "missing_episodes: not
   held"; an analysis of several sources (locations) leaves it out, exposure included.
+
+Pages, the command line and later work call these through the read gate (``demand.reader``),
+which resolves the Scope from the user and the area asked for; never with a Scope of their own.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ __all__ = [
     "rank",
     "recent_events",
     "resolve_as_of",
+    "table_info",
     "timeline",
     "weekly_trend",
 ]
@@ -105,7 +109,7 @@ RANK_COLUMNS = ["rank", "id", "name", "count", "previous_count", "change", "p", 
 
 def data_range(store: Store) -> tuple[date, date]:
     """First and last event date over calls, crimes and missing episodes."""
-    row = store.query("data_range").iloc[0]
+    row = store._query("data_range").iloc[0]
     if pd.isna(row["first_at"]):
         raise UsageError("the data holds no calls, crimes or missing episodes")
     return row["first_at"].date(), row["last_at"].date()
@@ -136,7 +140,7 @@ NOT_HELD = wording.NOT_HELD
 
 def _gaps(store: Store, w: Window) -> list[tuple[str, date]]:
     """(source, first day of the month) for each month of ``w`` a source lacks."""
-    gaps = store.query("coverage_gaps", start=w.start, end=w.end)
+    gaps = store._query("coverage_gaps", start=w.start, end=w.end)
     return [(t, pd.Timestamp(m).date()) for t, m in zip(gaps["table_name"], gaps["month"])]
 
 
@@ -154,7 +158,7 @@ def missing_months(store: Store) -> dict[str, list[str] | None]:
     """Per source, the months it lacks between the data's first and last day ('YYYY-MM'),
     or None for a source the data does not hold."""
     first, last = data_range(store)
-    gaps = store.query("coverage_gaps", start=first, end=last)
+    gaps = store._query("coverage_gaps", start=first, end=last)
     return {source: ([f"{pd.Timestamp(m):%Y-%m}" for m in gaps.loc[gaps["table_name"] == source, "month"]]
                      if source in store.held_sources else None)
             for source in SOURCES}
@@ -223,7 +227,7 @@ def _compare_windows(frame: pd.DataFrame, store: Store, current: Window, base: W
 def _check_category(store: Store, category: str | None) -> None:
     if category is None:
         return
-    known = store.query("event_kinds")["what"].tolist()
+    known = store._query("event_kinds")["what"].tolist()
     if category not in known:
         raise UsageError(f"unknown category '{category}': choose one of {'; '.join(sorted(set(known)))}")
 
@@ -265,14 +269,14 @@ def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of
     params = {**_window_params(current, base), "category": category, "weapon_only": bool(weapon_only),
               "domestic_only": bool(domestic_only), "min_count": int(min_count), "limit": sql_limit}
     if kind in CRIME_ROLES:
-        frame = store.query("rank_crime_people", scope, roles=CRIME_ROLES[kind], harm=harm.param(), **params)
+        frame = store._query("rank_crime_people", scope, roles=CRIME_ROLES[kind], harm=harm.param(), **params)
     elif kind == "locations":
-        frame = store.query("rank_locations", scope, harm=harm.param(), **params)
+        frame = store._query("rank_locations", scope, harm=harm.param(), **params)
     else:
-        frame = store.query(f"rank_{kind}", scope, **params)
+        frame = store._query(f"rank_{kind}", scope, **params)
 
     if kind != "locations":
-        flags = store.query("person_flags", scope, start=current.start_ts, end=current.end_ts,
+        flags = store._query("person_flags", scope, start=current.start_ts, end=current.end_ts,
                             ids=frame["id"].astype(str).tolist())
         frame = frame.merge(flags.rename(columns={"person_id": "id"}), on="id", how="left")
     frame["flags"] = _flags_text(frame)
@@ -312,10 +316,10 @@ def compare(store: Store, scope: Scope, window: str = "90d", by: str = "category
     base = _baseline(current, baseline)
     params = _window_params(current, base)
     if by == "ward":
-        frame = store.query("compare_ward", wards=list(scope.wards), source=source, **params)
+        frame = store._query("compare_ward", scope, source=source, **params)
         table = source
     else:
-        frame = store.query(f"compare_{by}", scope, **params)
+        frame = store._query(f"compare_{by}", scope, **params)
         table = {"category": "crimes", "call_type": "calls", "missing": "missing_episodes"}[by]
     return _compare_windows(frame, store, current, base, (table,))
 
@@ -327,7 +331,7 @@ def compare_matrix(store: Store, scope: Scope, window: str = "90d", as_of=None,
     COMPARE_COLUMNS, the false discovery rate held at 5% over all the pairs."""
     current = make_window(window, resolve_as_of(store, as_of))
     base = _baseline(current, baseline)
-    frame = store.query("compare_ward_category", wards=list(scope.wards), **_window_params(current, base))
+    frame = store._query("compare_ward_category", scope, **_window_params(current, base))
     return _compare_windows(frame, store, current, base, ("crimes",))
 
 
@@ -342,7 +346,7 @@ def headline(store: Store, scope: Scope, window: str = "28d", as_of=None,
     fall needs p < 0.05 (p_adjusted is p)."""
     current = make_window(window, resolve_as_of(store, as_of))
     base = _baseline(current, baseline)
-    frame = store.query("headline", scope, **_window_params(current, base))
+    frame = store._query("headline", scope, **_window_params(current, base))
     gaps_now, gaps_before = _gaps(store, current), _gaps(store, base)
     rows = []
     for measure in frame["measure"]:
@@ -384,9 +388,9 @@ def concentration(store: Store, scope: Scope, kind: str, window: str | int = "12
     current = make_window(window, resolve_as_of(store, as_of))
     params = {"start": current.start_ts, "end": current.end_ts}
     if kind in CRIME_ROLES:
-        counts = store.query("concentration_crime_people", scope, roles=CRIME_ROLES[kind], **params)
+        counts = store._query("concentration_crime_people", scope, roles=CRIME_ROLES[kind], **params)
     else:
-        counts = store.query(f"concentration_{kind}", scope, **params)
+        counts = store._query(f"concentration_{kind}", scope, **params)
     result = concentration_of(counts["count"].astype("int64").to_numpy())
     exposure, gaps = _coverage(store, current, KIND_SOURCES[kind])
     return {**result, "coverage": wording.coverage_note(KIND_SOURCES[kind], current.days, exposure, gaps)}
@@ -413,30 +417,31 @@ def concentration_of(counts) -> dict:
 # --- timelines and event lists ---------------------------------------------------------------
 
 
-def _whole_force(store: Store) -> Scope:
-    return Scope(tuple(store.query("ward_list")["ward_code"]), include_unwarded=True, label="Force")
+def _not_in_area(what: str, wanted: str, scope: Scope) -> UsageError:
+    """The same words whether the reference does not exist or lies outside the area, so a
+    message never tells a user what is outside their wards."""
+    return UsageError(f"no {what} with reference '{wanted[:40]}' has an event in {scope.label or 'this area'}")
 
 
-def timeline(store: Store, person: str | None = None, location: str | None = None,
-             scope: Scope | None = None) -> pd.DataFrame:
+def timeline(store: Store, scope: Scope, person: str | None = None, location: str | None = None) -> pd.DataFrame:
     """Every event of one person (calls made, crimes with their role, missing episodes) or one
-    location, oldest first, with the other people linked to each event."""
+    location in the area, oldest first, with the other people linked to each event. A
+    reference with no event in the area is refused as unknown."""
     if (person is None) == (location is None):
         raise UsageError("give a person id or a location id (one of them)")
-    found = store.query("find_entity", person_id=person, location_id=location)
-    if found.empty:
-        what, wanted = ("person", person) if person is not None else ("location", location)
-        raise UsageError(f"unknown {what} id '{wanted}'")
-    scope = scope or _whole_force(store)
     if person is not None:
-        return store.query("timeline_person", scope, person_id=person)
-    return store.query("timeline_location", scope, location_id=location)
+        if store._query("dash_person", scope, person_id=person).empty:
+            raise _not_in_area("person", person, scope)
+        return store._query("timeline_person", scope, person_id=person)
+    if store._query("dash_location", scope, location_id=location).empty:
+        raise _not_in_area("location", location, scope)
+    return store._query("timeline_location", scope, location_id=location)
 
 
 def recent_events(store: Store, scope: Scope, days: int = 7, as_of=None) -> pd.DataFrame:
     """The crimes and calls of the last ``days`` days up to as_of, newest first."""
     w = make_window(int(days), resolve_as_of(store, as_of))
-    return store.query("recent_events", scope, start=w.start_ts, end=w.end_ts)
+    return store._query("recent_events", scope, start=w.start_ts, end=w.end_ts)
 
 
 def weekly_trend(store: Store, scope: Scope, as_of=None, weeks: int = 52) -> pd.DataFrame:
@@ -446,7 +451,7 @@ def weekly_trend(store: Store, scope: Scope, as_of=None, weeks: int = 52) -> pd.
     day = resolve_as_of(store, as_of)
     monday = day - timedelta(days=day.weekday())
     first = monday - timedelta(weeks=weeks - 1)
-    frame = store.query("weekly_counts", scope, first_week=first, as_of=day)
+    frame = store._query("weekly_counts", scope, first_week=first, as_of=day)
     frame["week"] = pd.to_datetime(frame["week"]).dt.date
     frame["count"] = frame["count"].astype("Int64")
     return frame[frame["source"].isin(store.held_sources)].reset_index(drop=True)
@@ -458,7 +463,7 @@ def monthly_trend(store: Store, scope: Scope, as_of=None, months: int = 24) -> p
     month the source lacks is <NA>; a source the data does not hold has no rows."""
     day = resolve_as_of(store, as_of)
     first = (pd.Timestamp(day).to_period("M") - (months - 1)).to_timestamp().date()
-    frame = store.query("monthly_counts", scope, first_month=first, as_of=day)
+    frame = store._query("monthly_counts", scope, first_month=first, as_of=day)
     frame["month"] = pd.to_datetime(frame["month"]).dt.date
     frame["count"] = frame["count"].astype("Int64")
     return frame[frame["source"].isin(store.held_sources)].reset_index(drop=True)
@@ -467,18 +472,17 @@ def monthly_trend(store: Store, scope: Scope, as_of=None, months: int = 24) -> p
 def event_points(store: Store, scope: Scope, window: str | int = "90d", as_of=None) -> pd.DataFrame:
     """Events of the window with coordinates, for the map: lat, lon, source, what, event_id, at."""
     w = make_window(window, resolve_as_of(store, as_of))
-    return store.query("event_points", scope, start=w.start_ts, end=w.end_ts)
+    return store._query("event_points", scope, start=w.start_ts, end=w.end_ts)
 
 
-def location_neighbours(store: Store, location_id: str, radius_m: float = 200, window: str | int = "12m",
-                        as_of=None, scope: Scope | None = None) -> pd.DataFrame:
-    """Other locations within radius_m metres that had events in the window, busiest first
-    (near-repeat demand around a place lies within about 200 m)."""
-    if store.query("find_entity", person_id=None, location_id=location_id).empty:
-        raise UsageError(f"unknown location id '{location_id}'")
+def location_neighbours(store: Store, scope: Scope, location_id: str, radius_m: float = 200,
+                        window: str | int = "12m", as_of=None) -> pd.DataFrame:
+    """Other locations within radius_m metres that had events in the window in the area,
+    busiest first (near-repeat demand around a place lies within about 200 m)."""
+    if store._query("dash_location", scope, location_id=location_id).empty:
+        raise _not_in_area("location", location_id, scope)
     w = make_window(window, resolve_as_of(store, as_of))
-    scope = scope or _whole_force(store)
-    return store.query("location_neighbours", scope, location_id=location_id, radius_m=float(radius_m),
+    return store._query("location_neighbours", scope, location_id=location_id, radius_m=float(radius_m),
                        start=w.start_ts, end=w.end_ts)
 
 
@@ -486,4 +490,10 @@ def data_quality(store: Store, scope: Scope) -> pd.DataFrame:
     """Per ward, the known traps of real extracts over all the data: crimes with no victim
     link, the aggrieved recorded only as reporting person, locations defaulted to a street;
     and, for the whole force, a row (ward_code NULL) counting events with no ward."""
-    return store.query("data_quality", scope)
+    return store._query("data_quality", scope)
+
+
+def table_info(store: Store, scope: Scope) -> pd.DataFrame:
+    """Rows per contract table that lie in the area, with the first and last event times
+    (queries/table_info.sql)."""
+    return store._query("table_info", scope)

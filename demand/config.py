@@ -16,11 +16,17 @@ the file's own folder. ``deploy/demand.example.toml`` shows every setting.
 | refresh: mapping file | ``[refresh] mapping`` | | ``mapping.toml`` in the extracts folder |
 | refresh: publish the rest | ``[refresh] allow_partial`` | | false |
 | refresh: the force's districts | ``[refresh] districts`` | | found from the data |
+| DuckDB memory limit | | DEMAND_DUCKDB_MEMORY | ``2GB`` |
+| DuckDB threads | | DEMAND_DUCKDB_THREADS | ``2`` |
+
+Settings of sign-in, roles and the state database are read in ``demand.access.config``
+and ``demand.state``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +43,10 @@ DATA_ENV = "DEMAND_DATA"
 CACHE_ENV = "DEMAND_CACHE"
 SETTINGS_ENV = "DEMAND_SETTINGS"
 MAX_AGE_ENV = "DEMAND_MAX_AGE_DAYS"
-ENVIRONMENT = (SETTINGS_ENV, DATA_ENV, CACHE_ENV, MAX_AGE_ENV)
+MEMORY_ENV = "DEMAND_DUCKDB_MEMORY"
+THREADS_ENV = "DEMAND_DUCKDB_THREADS"
+ENVIRONMENT = (SETTINGS_ENV, DATA_ENV, CACHE_ENV, MAX_AGE_ENV, MEMORY_ENV, THREADS_ENV)
+_MEMORY = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
 
 DEFAULT_MAX_AGE_DAYS = 2.0
 DEFAULT_RELEASES_KEPT = 2
@@ -167,3 +176,15 @@ def cache_dir(data: Path) -> Path:
 def max_age_days() -> float:
     """After how many days without a refresh the app warns that the data is old."""
     return settings().max_age_days
+
+
+def duckdb_limits() -> tuple[str, int]:
+    """The serving connection's memory limit ('2GB') and thread count, checked, since both are
+    written into a SET statement."""
+    memory = os.environ.get(MEMORY_ENV, "2GB").strip()
+    if not _MEMORY.match(memory):
+        raise ValueError(f"{MEMORY_ENV}={memory!r} is not a size such as 2GB or 512MB")
+    threads = os.environ.get(THREADS_ENV, "2").strip()
+    if not threads.isdigit() or not 1 <= int(threads) <= 256:
+        raise ValueError(f"{THREADS_ENV}={threads!r} is not a whole number of threads from 1 to 256")
+    return memory, int(threads)

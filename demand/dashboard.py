@@ -1,5 +1,5 @@
-"""What the dashboard pages need beyond demand.analytics: the records behind a headline
-number, a person's or location's details, snapshot facts, and the figures and maps.
+"""How the pages present numbers: a timeline's counts, colours, figures and maps. No data
+access (the records behind the numbers are in demand.records, read through demand.reader).
 
 Pure logic: no Streamlit here, so every piece can be tested on its own. Figures are plotly,
 maps pydeck with no basemap (no tile service is needed to render them).
@@ -24,7 +24,6 @@ from demand.present.wording import (
     verdict,
     verdict_colour,
 )
-from demand.store import Scope, Store
 from demand.windows import WINDOWS, previous
 from demand.windows import window as make_window
 
@@ -40,85 +39,9 @@ MEASURE_LABELS = {
     "asb_calls": "ASB calls",
     "missing_episodes": "Missing episodes",
 }
-def show_names(user: object | None = None) -> bool:
-    """Whether personal names may be shown to this user. The one place that decides; today
-    every user of the dashboard is an officer or analyst who may see them."""
-    return True
 
 
-# --- records and details ---------------------------------------------------------------------
-
-
-def window_records(
-    store: Store,
-    scope: Scope,
-    measure: str,
-    window: str,
-    as_of: date,
-    what: str | None = None,
-    limit: int = 50,
-    risk: str | None = None,
-    location_type: str | None = None,
-) -> pd.DataFrame:
-    """The events behind a headline count (newest first, at most ``limit``). ``what`` keeps
-    one incident type or crime category, ``risk`` missing episodes of one risk grade and
-    ``location_type`` records whose location is of that type (each None for all)."""
-    if measure not in MEASURE_LABELS:
-        raise ValueError(f"unknown measure {measure!r}: one of {', '.join(MEASURE_LABELS)}")
-    span = make_window(window, as_of)
-    return store.query(
-        "dash_window_records",
-        scope,
-        start=span.start_ts,
-        end=span.end_ts,
-        measure=measure,
-        what=what,
-        risk=risk,
-        location_type=location_type,
-        limit=int(limit),
-    )
-
-
-# The groups of analytics.compare(by="missing") (queries/compare_missing.sql) as the filters
-# of window_records(measure="missing_episodes") that list their records. 'people' counts
-# distinct persons, so its records are all the episodes, as for 'episodes'.
-MISSING_GROUP_RECORDS = {
-    "episodes": {},
-    "people": {},
-    "high-risk episodes": {"risk": "high"},
-    "from care homes": {"location_type": "care home"},
-}
-
-
-def map_points(store: Store, scope: Scope, window: str, as_of: date, limit: int) -> tuple[pd.DataFrame, int]:
-    """At most ``limit`` of the window's events with coordinates (a fixed random sample, so
-    the map does not change between reruns), and how many there are in all."""
-    points = analytics.event_points(store, scope, window, as_of)
-    total = len(points)
-    if total > limit:
-        points = points.sample(limit, random_state=0)
-    return points[["lat", "lon", "source", "what"]].reset_index(drop=True), total
-
-
-def person(store: Store, person_id: str) -> dict | None:
-    rows = store.query("dash_person", person_id=person_id)
-    return None if rows.empty else rows.iloc[0].to_dict()
-
-
-def location(store: Store, location_id: str) -> dict | None:
-    rows = store.query("dash_location", location_id=location_id)
-    return None if rows.empty else rows.iloc[0].to_dict()
-
-
-def snapshot_meta(store: Store) -> dict:
-    return store.query("dash_snapshot_meta").iloc[0].to_dict()
-
-
-def coverage_gaps(store: Store, first: date, last: date) -> pd.DataFrame:
-    """Months between ``first`` and ``last`` that a source lacks: table_name, month. Sources
-    the data does not hold at all are not listed (``store.held_sources``)."""
-    gaps = store.query("coverage_gaps", start=first, end=last)
-    return gaps[gaps["table_name"].isin(store.held_sources)].reset_index(drop=True)
+# --- a timeline in numbers ---------------------------------------------------------------------
 
 
 def import_files(report: dict) -> pd.DataFrame:

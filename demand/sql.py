@@ -5,9 +5,16 @@ runs in a DuckDB shell once the parameters are set::
 
     -- name: rank_victims
     -- returns: one row per victim: person_id, events, ...
+    -- reads: events, persons
     -- params: $wards, $include_unwarded, $start, $end
 
 Parameters are always named and always bound, never formatted into the text.
+
+``reads`` says what the query touches: ``events`` (calls, crimes, missing episodes, their
+links and locations), ``persons``, ``reference`` (wards, coverage, snapshot facts) or
+``build`` (run only while a snapshot is built, never served). A query that reads events or
+persons must take the ward set (``$wards``): the loader refuses it otherwise, so no query
+can read outside the wards the read gate (demand.reader) resolved.
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ from pathlib import Path
 from demand.config import QUERIES_DIR
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
-_HEADER = re.compile(r"^--\s*(name|returns|params):\s*(.*)$")
+_HEADER = re.compile(r"^--\s*(name|returns|reads|params):\s*(.*)$")
+READS = ("events", "persons", "reference", "build")
+SCOPED_READS = frozenset({"events", "persons"})
 
 
 class QueryDefinitionError(ValueError):
@@ -33,6 +42,12 @@ class Query:
     returns: str
     params: frozenset[str]
     text: str
+    reads: frozenset[str] = frozenset()
+
+    @property
+    def scoped(self) -> bool:
+        """Whether the query reads events or persons, and so must be given a ward set."""
+        return bool(self.reads & SCOPED_READS)
 
     def bind(self, values: dict) -> dict:
         """The values this query declares, or an error naming what is missing or extra."""
@@ -54,9 +69,14 @@ def parse(text: str, source: str) -> Query:
             header[match.group(1)] = match.group(2).strip()
         elif line.strip() and not line.startswith("--"):
             break
-    for field in ("name", "returns", "params"):
+    for field in ("name", "returns", "reads", "params"):
         if field not in header:
             raise QueryDefinitionError(f"{source}: header has no '-- {field}:' line")
+    reads = frozenset(r.strip() for r in header["reads"].split(",") if r.strip())
+    if not reads or reads - set(READS):
+        raise QueryDefinitionError(
+            f"{source}: '-- reads: {header['reads']}' must list some of {', '.join(READS)}"
+        )
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
     declared = frozenset(_PARAM.findall(header["params"]))
     used = frozenset(_PARAM.findall(body))
@@ -64,7 +84,12 @@ def parse(text: str, source: str) -> Query:
         raise QueryDefinitionError(
             f"{source}: declares {sorted(declared)} but uses {sorted(used)}"
         )
-    return Query(header["name"], header["returns"], declared, text)
+    if reads & SCOPED_READS and "wards" not in declared:
+        raise QueryDefinitionError(
+            f"{source}: reads {', '.join(sorted(reads & SCOPED_READS))} but takes no $wards: "
+            "every query over events or persons is bound to the wards the reader may see"
+        )
+    return Query(header["name"], header["returns"], declared, text, reads)
 
 
 @cache

@@ -16,10 +16,17 @@ keeps serving.
 
 A ``Snapshot`` is one built snapshot, open read-only; ``Store.pin()`` hands it out so that
 everything one page run or one command reads comes from the same data, even if a refresh
-lands meanwhile (the old snapshot stays open until nobody holds it).
+lands meanwhile (the old snapshot stays open until nobody holds it). A Snapshot answers the
+analyses as a Store does.
 
 DuckDB connections are not thread-safe and Streamlit sessions are threads: each snapshot has
-one read-only connection and every query runs on its own cursor.
+one read-only connection and every query runs on its own cursor. That connection
+is locked once open: no file outside the snapshot can be read or written, no extension
+loaded or installed, memory and threads capped by settings, and the configuration frozen.
+
+Reads are the read gate's job (``demand.reader``): ``Store._query`` is private to the
+analyses the gate runs, and refuses a query over events or persons without the Scope the
+gate resolved, or with a parameter that would override it.
 """
 
 from __future__ import annotations
@@ -41,7 +48,7 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 4  # 3: the in_covered_month macro; 4: the optional context column
+SNAPSHOT_FORMAT = 5  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts
 # Written by an import beside the tables it published (demand.ingest.report).
 IMPORT_REPORT = "import_report.json"
 # How many snapshot files to keep: the one serving and the one before it.
@@ -84,6 +91,9 @@ class Scope:
 
     def params(self) -> dict:
         return {"wards": list(self.wards), "include_unwarded": self.include_unwarded}
+
+
+SCOPE_PARAMS = frozenset({"wards", "include_unwarded"})
 
 
 # --- finding and checking the extract files ----------------------------------------
@@ -249,10 +259,13 @@ def build_snapshot(data_dir: Path, target: Path) -> None:
             con.execute(sql.load("derive_coverage").text)
         con.execute(sql.load("snapshot_views").text)
         con.execute(sql.load("snapshot_indexes").text)
+        # The data's span is a fact about the snapshot: reading it never touches the events.
         con.execute(
-            "CREATE TABLE snapshot_meta AS SELECT ?::VARCHAR AS source, ?::TIMESTAMP AS built_at",
+            "CREATE TABLE snapshot_meta AS SELECT ?::VARCHAR AS source, ?::TIMESTAMP AS built_at, "
+            "min(\"at\") AS first_at, max(\"at\") AS last_at FROM events",
             [str(data_dir), datetime.now().replace(microsecond=0)],
         )
+        con.execute(sql.load("derive_snapshot_facts").text)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
@@ -260,6 +273,32 @@ def build_snapshot(data_dir: Path, target: Path) -> None:
         raise
     con.close()
     os.replace(building, target)
+
+
+# --- serving --------------------------------------------------------------------------
+
+
+def lock(connection: duckdb.DuckDBPyConnection) -> None:
+    """Close a serving connection to everything but its snapshot: no external files (so no
+    query can read /etc/passwd or write a copy of the data), no extension loaded or installed,
+    memory and threads from settings, and the configuration locked so none of this can be
+    undone from SQL."""
+    memory, threads = config.duckdb_limits()
+    # DuckDB shares one database instance between connections to the same file in a process,
+    # so a second Store over the same snapshot finds it locked already.
+    if connection.execute("SELECT current_setting('lock_configuration')").fetchone()[0]:
+        if connection.execute("SELECT current_setting('enable_external_access')").fetchone()[0]:
+            raise RuntimeError("a DuckDB connection was locked with external access still enabled")
+        return
+    for statement in (
+        "SET enable_external_access = false",
+        "SET autoinstall_known_extensions = false",
+        "SET autoload_known_extensions = false",
+        f"SET memory_limit = '{memory}'",
+        f"SET threads = {threads}",
+        "SET lock_configuration = true",
+    ):
+        connection.execute(statement)
 
 
 def snapshot_file(source: Path, cache: Path | None = None) -> Path:
@@ -276,12 +315,9 @@ def prepare(source: Path, cache: Path | None = None) -> Path:
     return path
 
 
-# --- serving --------------------------------------------------------------------------
-
-
 class Snapshot:
-    """One built snapshot, open read-only: a page run or a command reads all it needs from
-    one of these, so its answers never mix two versions of the data."""
+    """One built snapshot, open read-only and locked: a page run or a command reads all it
+    needs from one of these, so its answers never mix two versions of the data."""
 
     def __init__(self, path: Path, fingerprint_: str, source: Path, data_dir: Path):
         self.path = path
@@ -289,6 +325,7 @@ class Snapshot:
         self.source = source  # the directory the extracts were read from (a release, resolved)
         self.data_dir = data_dir  # the directory as configured (perhaps a link)
         self.connection = duckdb.connect(str(path), read_only=True)
+        lock(self.connection)
         self.opened_at = time.time()
 
     @property
@@ -299,22 +336,32 @@ class Snapshot:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self.connection.cursor()
 
-    def query(self, name: str, scope: Scope | None = None, **params) -> pd.DataFrame:
-        """Run ``queries/<name>.sql`` with its named parameters bound."""
+    def _query(self, name: str, scope: Scope | None = None, **params) -> pd.DataFrame:
+        """Run ``queries/<name>.sql`` with its named parameters bound. Private to the analyses
+        the read gate runs (demand.analytics, demand.records, demand.areas): a query over
+        events or persons needs the gate's Scope, and no parameter may override it."""
         query = sql.load(name)
-        values = {**(scope.params() if scope else {}), **params}
+        if "build" in query.reads:
+            raise PermissionError(f"query {name} builds a snapshot; it is never served")
+        overriding = SCOPE_PARAMS & params.keys()
+        if overriding:
+            raise PermissionError(f"query {name}: {sorted(overriding)} come from the Scope only")
+        if query.scoped and scope is None:
+            raise PermissionError(f"query {name} reads {', '.join(sorted(query.reads))}: it needs a Scope")
+        values = {**(scope.params() if scope and "wards" in query.params else {}), **params}
+        if scope is not None and "include_unwarded" not in query.params:
+            values.pop("include_unwarded", None)
         cursor = self.cursor()
         try:
             return cursor.execute(query.text, query.bind(values)).df()
         finally:
             cursor.close()
 
-    def table_info(self) -> pd.DataFrame:
-        return self.query("table_info")
+    # --- facts about this data (worked out when the snapshot was built) --------------------
 
     @cached_property
     def _facts(self) -> dict:
-        return self.query("snapshot_facts").iloc[0].to_dict()
+        return self._query("snapshot_facts").iloc[0].to_dict()
 
     @property
     def person_level(self) -> bool:
@@ -429,11 +476,8 @@ class Store:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._snapshot.cursor()
 
-    def query(self, name: str, scope: Scope | None = None, **params) -> pd.DataFrame:
-        return self._snapshot.query(name, scope, **params)
-
-    def table_info(self) -> pd.DataFrame:
-        return self._snapshot.table_info()
+    def _query(self, name: str, scope: Scope | None = None, **params) -> pd.DataFrame:
+        return self._snapshot._query(name, scope, **params)
 
     @property
     def person_level(self) -> bool:

@@ -14,7 +14,7 @@ from datetime import date
 
 import pandas as pd
 
-from demand.areas import FORCE
+from demand.areas import FORCE, LONGEST_AREA, shown
 from demand.windows import WINDOWS
 
 DEFAULT_WINDOW = "90d"
@@ -47,6 +47,15 @@ def _first(value) -> str | None:
     return text or None
 
 
+def _usable(name: str, value: str | None, notes: list[str]) -> str | None:
+    """A value short and printable enough to be a ward, district, window or date; anything
+    else is dropped with a note that does not repeat it whole."""
+    if value is None or (len(value) <= LONGEST_AREA and value.isprintable()):
+        return value
+    notes.append(f"The value given for '{name}' ('{shown(value)}') cannot be one; it was ignored.")
+    return None
+
+
 def from_params(
     params: Mapping[str, object],
     wards: pd.DataFrame,
@@ -54,19 +63,20 @@ def from_params(
 ) -> tuple[View, list[str]]:
     """The view a URL asks for, and a note for every value that was ignored.
 
-    ``wards`` is demand.areas.wards(store): ward_code, ward_name, district, district_code.
-    ``dates`` bounds the as-of date; the default as-of is the last event date."""
+    ``wards`` is the wards the user may read (ward_code, ward_name, district, district_code),
+    so a ward or district outside them is dropped like one not in the data. ``dates`` bounds
+    the as-of date; the default as-of is the last event date."""
     notes: list[str] = []
     view = View(as_of=dates[1] if dates else None)
 
-    ward = _first(params.get("ward"))
-    district = _first(params.get("district"))
+    ward = _usable("ward", _first(params.get("ward")), notes)
+    district = _usable("district", _first(params.get("district")), notes)
     if ward:
         match = wards[wards["ward_code"] == ward]
         if match.empty:
             notes.append(
-                f"Ward '{ward}' is not in the data; showing "
-                f"{'the district' if district else 'the whole force'} instead."
+                f"Ward '{ward}' is not one of the wards you can see; showing "
+                f"{'the district' if district else 'all of your area'} instead."
             )
         else:
             view = replace(view, ward=ward, district=match["district"].iloc[0])
@@ -80,11 +90,11 @@ def from_params(
                 | (wards["district_code"].fillna("").str.lower() == wanted)
             ]
             if match.empty:
-                notes.append(f"District '{district}' is not in the data; showing the whole force instead.")
+                notes.append(f"District '{district}' is not one you can see; showing all of your area instead.")
             else:
                 view = replace(view, district=match["district"].iloc[0])
 
-    window = _first(params.get("window"))
+    window = _usable("window", _first(params.get("window")), notes)
     if window:
         if window in WINDOWS:
             view = replace(view, window=window)
@@ -94,7 +104,7 @@ def from_params(
                 f"showing {WINDOW_LABELS[DEFAULT_WINDOW]}."
             )
 
-    as_of = _first(params.get("as_of"))
+    as_of = _usable("as_of", _first(params.get("as_of")), notes)
     if as_of and dates:
         try:
             asked = date.fromisoformat(as_of)
@@ -124,8 +134,9 @@ def to_params(view: View) -> dict[str, str]:
     return params
 
 
-def area_label(view: View, wards: pd.DataFrame) -> str:
-    """How the area reads in headings: 'Abbey ward (Northtown)', 'Northtown', 'the whole force'."""
+def area_label(view: View, wards: pd.DataFrame, whole_force: bool = True) -> str:
+    """How the area reads in headings: 'Abbey ward (Northtown)', 'Northtown', 'the whole force'
+    (or 'your wards' for a user who may not see the whole force)."""
     if view.ward:
         row = wards[wards["ward_code"] == view.ward]
         if not row.empty:
@@ -133,4 +144,4 @@ def area_label(view: View, wards: pd.DataFrame) -> str:
         return view.ward
     if view.district:
         return view.district
-    return "the whole force"
+    return "the whole force" if whole_force else "your wards"

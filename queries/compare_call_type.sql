@@ -2,6 +2,7 @@
 -- returns: one row per incident type with a call in either window in the area: group,
 --   count (calls received in [$start, $end)), previous_count (in [$prev_start, $prev_end))
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
+-- reads: events
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end
 SELECT coalesce(incident_type, '(no type)') AS "group",
        count(DISTINCT incident_id) FILTER (WHERE received_at >= $start AND received_at < $end) AS count,

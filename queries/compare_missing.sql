@@ -3,6 +3,7 @@
 --   ('episodes', 'people' (distinct persons missing), 'high-risk episodes', 'from care homes'),
 --   count (in [$start, $end)), previous_count (in [$prev_start, $prev_end))
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
+-- reads: events
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end
 WITH chosen AS (
     SELECT m.episode_id, m.person_id, m.risk, l.location_type,

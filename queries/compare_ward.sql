@@ -3,6 +3,7 @@
 --   (the ward code), ward_name, count (events of $source in [$start, $end)), previous_count
 --   (in [$prev_start, $prev_end)). $source is 'crimes', 'calls' or 'missing_episodes'.
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
+-- reads: events
 -- params: $wards, $source, $start, $end, $prev_start, $prev_end
 WITH chosen AS (
     SELECT ward_code, crime_id AS event_id, recorded_at AS "at" FROM crimes WHERE $source = 'crimes'

@@ -3,6 +3,7 @@
 --   ward_code, ward_name, category, count (crimes recorded in [$start, $end)),
 --   previous_count (in [$prev_start, $prev_end)); ordered by ward name, category
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
+-- reads: events
 -- params: $wards, $start, $end, $prev_start, $prev_end
 SELECT c.ward_code, w.ward_name, coalesce(c.category, '(no category)') AS category,
        count(DISTINCT c.crime_id) FILTER (WHERE c.recorded_at >= $start AND c.recorded_at < $end) AS count,

@@ -1,6 +1,7 @@
 -- name: concentration_callers
 -- returns: one row per caller of a call received in [$start, $end) in the area: count
 --   (calls), as rank_callers counts them
+-- reads: events
 -- params: $wards, $include_unwarded, $start, $end
 SELECT caller_id AS person_id, count(*) AS count
 FROM calls c

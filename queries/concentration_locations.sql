@@ -1,6 +1,7 @@
 -- name: concentration_locations
 -- returns: one row per location with an event (crime, call or missing episode reported from
 --   it) in [$start, $end) in the area: count (events), as rank_locations counts them
+-- reads: events
 -- params: $wards, $include_unwarded, $start, $end
 WITH events AS (
     SELECT location_id, ward_code, recorded_at AS "at" FROM crimes

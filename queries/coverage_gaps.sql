@@ -2,6 +2,7 @@
 -- returns: one row per source (calls, crimes, missing_episodes) and calendar month that
 --   shares a day with the dates $start to $end (inclusive) but that the coverage table does
 --   not mark covered: table_name, month. A month with no coverage row counts as lacking.
+-- reads: reference
 -- params: $start, $end
 WITH months AS (
     SELECT s.table_name, CAST(g.m AS DATE) AS month

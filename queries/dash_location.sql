@@ -1,9 +1,24 @@
 -- name: dash_location
--- returns: the location's row with its ward: location_id, address, street, location_type,
---   ward_code, ward_name, district, lat, lon, precision; or no row
--- params: $location_id
+-- returns: the location's row with its ward when it lies in the area or has an event in it,
+--   else no row: location_id, address, street, location_type, ward_code, ward_name, district,
+--   lat, lon, precision, events (events at it in the area), events_elsewhere (its events
+--   recorded outside the area: counted, never shown)
+-- reads: events
+-- params: $location_id, $wards, $include_unwarded
+WITH here AS (
+    SELECT event_id, ward_code FROM events WHERE location_id = $location_id
+),
+counted AS (
+    SELECT count(*) FILTER (WHERE coalesce(list_contains($wards, ward_code), false)
+                                  OR (ward_code IS NULL AND $include_unwarded)) AS events,
+           count(*) AS all_events
+    FROM here
+)
 SELECT l.location_id, l.address, l.street, l.location_type, l.ward_code, w.ward_name, w.district,
-       l.lat, l.lon, l.precision
+       l.lat, l.lon, l.precision, c.events, c.all_events - c.events AS events_elsewhere
 FROM locations l
 LEFT JOIN wards w USING (ward_code)
-WHERE l.location_id = $location_id;
+CROSS JOIN counted c
+WHERE l.location_id = $location_id
+  AND (c.events > 0 OR coalesce(list_contains($wards, l.ward_code), false)
+       OR (l.ward_code IS NULL AND $include_unwarded));

@@ -6,6 +6,7 @@
 --   or crime category; $risk (NULL for any) keeps missing episodes of that risk (it leaves
 --   calls and crimes out); $location_type (NULL for any) keeps records whose location is of
 --   that type; at most $limit rows.
+-- reads: events
 -- params: $wards, $include_unwarded, $start, $end, $measure, $what, $risk, $location_type, $limit
 WITH picked AS (
     SELECT received_at AS at, 'call' AS source, incident_id AS event_id, incident_type AS what,

@@ -6,6 +6,7 @@
 --   events (crimes, calls, missing episodes), street_defaulted_share (share of those events
 --   whose location was defaulted to a street, precision 'street'), events_no_ward (on the
 --   force-level row only; 0 on ward rows)
+-- reads: events
 -- params: $wards, $include_unwarded
 WITH roles AS (
     SELECT crime_id, bool_or(role = 'victim') AS has_victim, bool_or(role = 'reporting_person') AS has_reporter

@@ -2,6 +2,7 @@
 -- returns: nothing; creates the table coverage (table_name, month, covered) marking every
 --   month from each event table's first to its last event as covered. Used by the snapshot
 --   build when the extracts carry no coverage table.
+-- reads: build
 -- params: (none)
 CREATE TABLE coverage AS
 WITH spans AS (

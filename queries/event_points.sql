@@ -1,6 +1,7 @@
 -- name: event_points
 -- returns: one row per event in [$start, $end) in the area whose location has coordinates,
 --   for the map: lat, lon, source ('call' | 'crime' | 'missing'), what, event_id, at
+-- reads: events
 -- params: $wards, $include_unwarded, $start, $end
 SELECT l.lat, l.lon, e.source, e.what, e.event_id, e.at
 FROM events e

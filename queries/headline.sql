@@ -3,6 +3,7 @@
 --   ASB qualifier), 'missing_episodes'), count (in [$start, $end)), previous_count (in
 --   [$prev_start, $prev_end)), for events in the area
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
+-- reads: events
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end
 WITH chosen AS (
     SELECT 'crimes' AS measure, 'crimes' AS source, crime_id AS event_id, recorded_at AS "at", ward_code FROM crimes

@@ -2,6 +2,7 @@
 -- returns: the other locations within $radius_m metres of location $location_id (great-circle
 --   distance) that have events in [$start, $end) in the area, busiest first: location_id,
 --   address, location_type, ward_code, lat, lon, distance_m, events, crimes, calls, missing
+-- reads: events
 -- params: $location_id, $radius_m, $start, $end, $wards, $include_unwarded
 WITH centre AS (
     SELECT lat, lon FROM locations WHERE location_id = $location_id AND lat IS NOT NULL AND lon IS NOT NULL

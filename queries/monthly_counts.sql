@@ -3,6 +3,7 @@
 --   source ('crimes', 'calls', 'missing_episodes'): month, source, count of events in the area
 --   up to the end of $as_of. count is NULL, not 0, for a month the coverage table does not
 --   mark covered for that source. For data dated by month (data.police.uk).
+-- reads: events
 -- params: $wards, $include_unwarded, $first_month, $as_of
 WITH grid AS (
     SELECT CAST(g.m AS DATE) AS month, s.source, s.position

@@ -5,6 +5,7 @@
 --   mental health qualifier), domestic (a domestic call they made or domestic crime they are
 --   linked to in any role), weapon (a weapon crime they are linked to), high_risk (a
 --   high-risk missing episode)
+-- reads: events, persons
 -- params: $wards, $include_unwarded, $start, $end, $ids
 WITH wanted AS (
     SELECT unnest($ids) AS person_id

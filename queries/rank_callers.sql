@@ -7,6 +7,7 @@
 --   $domestic_only; $weapon_only leaves no calls (calls carry no weapon flag). At most $limit
 --   rows (NULL = all).
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
+-- reads: events, persons
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $limit
 WITH chosen AS (
     -- no DISTINCT: incident_id is the key of calls, so each row is one call

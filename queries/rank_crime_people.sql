@@ -6,6 +6,7 @@
 --   categories as "Burglary (3), Robbery (1)"). Optional filters: $category (NULL = any),
 --   $weapon_only, $domestic_only. At most $limit rows (NULL = all).
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
+-- reads: events, persons
 -- params: $wards, $include_unwarded, $roles, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm, $limit
 WITH weights AS (
     SELECT unnest($harm, recursive := true)

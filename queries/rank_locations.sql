@@ -9,6 +9,7 @@
 --   filters: $category (matched against what), $weapon_only (weapon crimes only),
 --   $domestic_only (domestic crimes and calls only). At most $limit rows (NULL = all).
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
+-- reads: events
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm, $limit
 WITH weights AS (
     SELECT unnest($harm, recursive := true)

@@ -6,6 +6,7 @@
 --   $category other than NULL or 'Missing person', $weapon_only or $domestic_only leave none.
 --   At most $limit rows (NULL = all).
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
+-- reads: events, persons
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $limit
 WITH chosen AS (
     -- no DISTINCT: episode_id is the key of missing_episodes, so each row is one episode

@@ -5,6 +5,8 @@
 --     category or 'Missing person')
 --   in_covered_month(source_table, at): a macro, true when the coverage table marks the
 --     month of `at` covered for that source
+--   event_kinds: a table of the distinct (source, what) pairs
+-- reads: build
 -- params: (none)
 CREATE VIEW events AS
 SELECT 'call' AS source, incident_id AS event_id, received_at AS at, ward_code, location_id,
@@ -26,3 +28,8 @@ CREATE MACRO in_covered_month(source_table, "at") AS EXISTS (
     WHERE g.covered AND g.table_name = source_table
       AND date_trunc('month', g.month) = date_trunc('month', "at")
 );
+
+-- The vocabulary of event kinds, kept as reference so that checking a category filter never
+-- reads the events themselves.
+CREATE TABLE event_kinds AS
+SELECT DISTINCT source, what FROM events WHERE what IS NOT NULL;

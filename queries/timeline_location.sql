@@ -3,6 +3,7 @@
 --   episodes reported from it), in time order: at, source, event_id, what, role ('at location'),
 --   ward_code, location_id, address, linked (the people on the event: "caller: P1 Ann Lee",
 --   "victim: P3 ...", "missing: P9 ...")
+-- reads: events, persons
 -- params: $location_id, $wards, $include_unwarded
 WITH here AS (
     -- person_id: the caller or the missing person (crimes take theirs from crime_people)

@@ -4,6 +4,7 @@
 --   linked in more than one, or 'missing'), ward_code, location_id, address, linked (the other
 --   people on a crime, as "offender: P12 Jane Smith; victim: P3 ..."; NULL for calls and
 --   missing episodes, which record no other person)
+-- reads: events, persons
 -- params: $person_id, $wards, $include_unwarded
 WITH own AS (
     SELECT received_at AS "at", 'call' AS source, incident_id AS event_id, incident_type AS what,

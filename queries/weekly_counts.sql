@@ -3,6 +3,7 @@
 --   source ('crimes', 'calls', 'missing_episodes'): week, source, count of events in the area
 --   up to the end of $as_of. count is NULL, not 0, when a day of the week (up to $as_of)
 --   falls in a month the coverage table does not mark covered for that source.
+-- reads: events
 -- params: $wards, $include_unwarded, $first_week, $as_of
 WITH weeks AS (
     SELECT CAST(g.w AS DATE) AS week

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from demand import analytics
+from demand import analytics, areas
 from demand.errors import UsageError
 from demand.fixtures import ABBEY, BEACON, coverage_rows, write_extracts
 from demand.store import Scope, Store
@@ -48,7 +48,11 @@ CALLS = [
 MISSING = [{"episode_id": "M1", "person_id": "P1", "reported_at": "2026-04-10 22:00", "risk": "high",
             "from_location_id": "L1"}]
 FORCE = Scope((ABBEY, BEACON), include_unwarded=True)
-ABBEY_ONLY = Scope((ABBEY,))
+ABBEY_ONLY = Scope((ABBEY,), label="Abbey")
+
+
+def force(store):
+    return areas.resolve(store, "force")
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +72,7 @@ def test_data_range_and_default_as_of(store):
 
 
 def test_person_timeline_in_time_order_with_roles_and_links(store):
-    events = analytics.timeline(store, person="P1")
+    events = analytics.timeline(store, force(store), person="P1")
     assert events["event_id"].tolist() == ["M1", "R2", "C1", "R1"]
     assert events["source"].tolist() == ["missing", "crime", "call", "crime"]
     assert events["role"].tolist() == ["missing", "offender; suspect", "caller", "victim"]
@@ -81,7 +85,7 @@ def test_person_timeline_in_time_order_with_roles_and_links(store):
 
 
 def test_location_timeline_lists_everyone_linked(store):
-    events = analytics.timeline(store, location="L1")
+    events = analytics.timeline(store, force(store), location="L1")
     assert events["event_id"].tolist() == ["M1", "C1", "R1"]
     assert set(events["role"]) == {"at location"}
     assert events.set_index("event_id").loc["R1", "linked"] == "offender: P2 Bob Stone; victim: P1 Ann Lee"
@@ -89,17 +93,17 @@ def test_location_timeline_lists_everyone_linked(store):
 
 
 def test_timeline_within_a_ward_leaves_out_other_wards(store):
-    assert analytics.timeline(store, person="P3", scope=ABBEY_ONLY)["event_id"].tolist() == ["C2"]
-    assert analytics.timeline(store, person="P3")["event_id"].tolist() == ["R4", "C2"]
+    assert analytics.timeline(store, ABBEY_ONLY, person="P3")["event_id"].tolist() == ["C2"]
+    assert analytics.timeline(store, force(store), person="P3")["event_id"].tolist() == ["R4", "C2"]
 
 
 def test_unknown_person_or_location(store):
-    with pytest.raises(UsageError, match="unknown person id 'P99'"):
-        analytics.timeline(store, person="P99")
-    with pytest.raises(UsageError, match="unknown location id 'L99'"):
-        analytics.timeline(store, location="L99")
+    with pytest.raises(UsageError, match="no person with reference 'P99' has an event in the whole force"):
+        analytics.timeline(store, force(store), person="P99")
+    with pytest.raises(UsageError, match="no location with reference 'L99' has an event in the whole force"):
+        analytics.timeline(store, force(store), location="L99")
     with pytest.raises(UsageError):
-        analytics.timeline(store)
+        analytics.timeline(store, force(store))
 
 
 def test_recent_events_newest_first(store):
@@ -130,15 +134,15 @@ def test_event_points_have_coordinates(store):
 
 
 def test_location_neighbours_within_radius(store):
-    near = analytics.location_neighbours(store, "L1", radius_m=200, window="12m", as_of=AS_OF)
+    near = analytics.location_neighbours(store, force(store), "L1", radius_m=200, window="12m", as_of=AS_OF)
     assert near["location_id"].tolist() == ["L4", "L2"]  # one event each: the nearer first
     assert "L3" not in set(near["location_id"]) and "L1" not in set(near["location_id"])
     l2 = near.set_index("location_id").loc["L2"]
     assert l2["distance_m"] == pytest.approx(100, abs=1) and l2["crimes"] == 1
-    wider = analytics.location_neighbours(store, "L1", radius_m=400, window="12m", as_of=AS_OF)
+    wider = analytics.location_neighbours(store, force(store), "L1", radius_m=400, window="12m", as_of=AS_OF)
     assert "L3" in set(wider["location_id"])
     with pytest.raises(UsageError):
-        analytics.location_neighbours(store, "nowhere")
+        analytics.location_neighbours(store, force(store), "nowhere")
 
 
 def test_data_quality(store):

@@ -115,13 +115,13 @@ def expected(small_store):
         areas.resolve(small_store, district),
     )
     force = areas.resolve(small_store, "force")
-    info = small_store.table_info().set_index("table_name")
+    info = analytics.table_info(small_store, force).set_index("table_name")
     events = int(info.loc[["calls", "crimes", "missing_episodes"], "row_count"].sum())
     head = analytics.headline(small_store, ward_scope, "90d").set_index("measure")
     compare = analytics.headline(small_store, district_scope, "90d").set_index("measure")
     victims = analytics.rank(small_store, ward_scope, "victims", "90d")
     top_place = analytics.rank(small_store, ward_scope, "locations", "90d", limit=1).iloc[0]
-    timeline = analytics.timeline(small_store, location=top_place["id"])
+    timeline = analytics.timeline(small_store, force, location=top_place["id"])
     shares = {
         k: analytics.concentration(small_store, district_scope, k, "12m")["top_share"][10]
         for k in analytics.KINDS
@@ -148,7 +148,7 @@ def expected(small_store):
         ),
         "profile": (
             f"/profile?{ward_q}&location={top_place['id']}",
-            top_place["address"],
+            f"Open the profile of location {top_place['id']}",
             f"{len(timeline):,} events in all",
         ),
         "concentration": (
@@ -167,6 +167,13 @@ def open_page(browser, base: str, path: str, heading: str, width: int = 1400):
     # The app has finished running once the "Running..." status widget has gone.
     page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
     return page
+
+
+def give_reason(page, reason: str = "Problem solving (SARA)") -> None:
+    """Answer the profile's question 'why are you opening it?' (it goes in the audit log)."""
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="Why are you opening it?").click()
+    page.get_by_role("option", name=reason).click()
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
 
 
 def screenshot(page, name: str) -> Path:
@@ -198,6 +205,8 @@ def test_page_shows_its_heading_and_a_number_from_the_data(server, browser, expe
     path, heading, number = expected[name]
     page = open_page(browser, server, path, heading)
     try:
+        if name == "profile":
+            give_reason(page)
         page.get_by_text(number, exact=False).first.wait_for(timeout=30_000)
         assert page.locator('[data-testid="stException"]').count() == 0
         assert screenshot(page, name).stat().st_size > 10_000
@@ -244,6 +253,7 @@ def test_a_repeat_list_row_opens_its_profile(server, browser, expected):
     try:
         click_first_row(page, page.locator('[data-testid="stDataFrame"]').first, "**/profile?**person=**")
         assert "ward=" in page.url and "window=90d" in page.url
+        give_reason(page)
         page.get_by_role("heading", name="Timeline").wait_for(timeout=30_000)
     finally:
         page.close()
@@ -260,6 +270,7 @@ def test_a_last_7_days_row_opens_its_location(server, browser, expected, small_s
         click_first_row(page, page.locator(".st-key-ward_recent").first,
                         f"**/profile?**location={recent['location_id'].iloc[0]}**")
         assert f"ward={ward}" in page.url and "window=90d" in page.url
+        give_reason(page)
         page.get_by_role("heading", name="Timeline").wait_for(timeout=30_000)
     finally:
         page.close()

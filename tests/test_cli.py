@@ -105,8 +105,8 @@ def test_timeline_csv(run):
     (("compare", "--as-of", "2026-02-30"), "is not a date"),
     (("rank", "--kind", "victims", "--as-of", "2026-07-01"), "runs from 2026-01-10 to 2026-06-30"),
     (("compare", "--as-of", "2025-12-31"), "runs from 2026-01-10 to 2026-06-30"),
-    (("timeline", "--person", "P404"), "unknown person id 'P404'"),
-    (("timeline", "--location", "L404"), "unknown location id 'L404'"),
+    (("timeline", "--person", "P404"), "no person with reference 'P404' has an event in the whole force"),
+    (("timeline", "--location", "L404"), "no location with reference 'L404' has an event in the whole force"),
 ])
 def test_bad_input_is_one_line_and_exit_2(run, args, message):
     code, out, err = run(*args)

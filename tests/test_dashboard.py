@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from demand import analytics, areas, dashboard
+from demand import analytics, areas, dashboard, records
 from demand.fixtures import ABBEY, BEACON, CASTLE, write_extracts
 
 AS_OF = date(2026, 6, 30)
@@ -112,8 +112,8 @@ def store(tmp_path, open_store):
 @pytest.mark.parametrize("group", list(EXPECTED))
 def test_each_missing_group_lists_its_episodes(store, group):
     scope = areas.resolve(store, ABBEY)
-    rows = dashboard.window_records(
-        store, scope, "missing_episodes", "28d", AS_OF, limit=200, **dashboard.MISSING_GROUP_RECORDS[group]
+    rows = records.window_records(
+        store, scope, "missing_episodes", "28d", AS_OF, limit=200, **records.MISSING_GROUP_RECORDS[group]
     )
     assert rows["event_id"].tolist() == EXPECTED[group]  # newest first
     assert set(rows["source"]) == {"missing"}
@@ -125,7 +125,7 @@ def test_missing_groups_match_the_compare_table(store):
     to its count (distinct people for 'people')."""
     scope = areas.resolve(store, ABBEY)
     compared = analytics.compare(store, scope, "28d", by="missing", as_of=AS_OF).set_index("group")
-    assert set(compared.index) == set(dashboard.MISSING_GROUP_RECORDS)
+    assert set(compared.index) == set(records.MISSING_GROUP_RECORDS)
     assert compared.loc["people", "count"] == 3
     for group in ("episodes", "high-risk episodes", "from care homes"):
         assert compared.loc[group, "count"] == len(EXPECTED[group])
@@ -133,10 +133,10 @@ def test_missing_groups_match_the_compare_table(store):
 
 def test_unfiltered_records_are_unchanged(store):
     scope = areas.resolve(store, ABBEY)
-    assert dashboard.window_records(store, scope, "crimes", "28d", AS_OF)["event_id"].tolist() == ["R1"]
-    assert dashboard.window_records(store, scope, "calls", "28d", AS_OF)["event_id"].tolist() == ["C1"]
+    assert records.window_records(store, scope, "crimes", "28d", AS_OF)["event_id"].tolist() == ["R1"]
+    assert records.window_records(store, scope, "calls", "28d", AS_OF)["event_id"].tolist() == ["C1"]
     # a location-type filter applies to any measure
-    at_dwellings = dashboard.window_records(store, scope, "crimes", "28d", AS_OF, location_type="dwelling")
+    at_dwellings = records.window_records(store, scope, "crimes", "28d", AS_OF, location_type="dwelling")
     assert at_dwellings.empty
 
 

@@ -96,7 +96,7 @@ def test_duplicates_are_in_quarantine_naming_the_row_kept(published_slice):
 def test_tables_hold_each_row_once(slice_store, direct):
     crimes = sum(1 for r in direct if r["Crime ID"])
     asb = sum(1 for r in direct if not r["Crime ID"])
-    info = slice_store.table_info().set_index("table_name")["row_count"]
+    info = analytics.table_info(slice_store, areas.resolve(slice_store, "force")).set_index("table_name")["row_count"]
     assert (info["crimes"], info["calls"]) == (crimes, asb)
     assert (info["persons"], info["crime_people"], info["missing_episodes"]) == (0, 0, 0)
     assert snapshot_sql(slice_store, "SELECT count(*) FROM calls WHERE NOT asb OR asb IS NULL") == [(0,)]
@@ -158,7 +158,7 @@ def test_locations_are_the_map_points_with_their_wards(slice_store, direct):
 
 
 def test_wards_are_the_force_districts_current_wards(slice_store, published_slice):
-    wards = slice_store.query("ward_list")
+    wards = areas.wards(slice_store)
     assert set(wards["district"]) == {"City of London"} and len(wards) == 25  # its 2025 boundaries
     assert wards["population"].isna().all()
     report = Store(published_slice).import_report

@@ -86,6 +86,12 @@ def run(test: AppTest, page: str | None = None) -> AppTest:
     return test
 
 
+def give_purpose(test: AppTest, kind: str, reference: str, purpose: str = "Investigation") -> AppTest:
+    """Answer the profile's question 'why are you opening it?' (recorded in the audit log)."""
+    test.selectbox(key=f"profile_purpose_{kind}_{reference}").set_value(purpose)
+    return run(test)
+
+
 def metric(test: AppTest, label: str) -> str:
     return next(m.value for m in test.metric if m.label == label)
 
@@ -158,7 +164,7 @@ def test_query_parameters_restore_the_view(monkeypatch, crafted):
 def test_invalid_query_parameters_are_ignored_with_a_note(monkeypatch, crafted):
     test = run(app(monkeypatch, crafted, ward="E05999999", window="5y"))
     notes = [w.value for w in test.warning]
-    assert any("Ward 'E05999999' is not in the data" in n for n in notes)
+    assert any("Ward 'E05999999' is not one of the wards you can see" in n for n in notes)
     assert any("Window '5y'" in n for n in notes)
     assert test.segmented_control(key="sb_window").value == "90d"
     assert test.query_params["window"] == "90d" and "ward" not in test.query_params
@@ -229,6 +235,8 @@ def test_profile_of_a_person_from_the_url(monkeypatch, crafted):
         app(monkeypatch, crafted, ward=ABBEY, window="90d", as_of=AS_OF.isoformat(), person="P1"), None
     )
     run(test, "views/profile.py")
+    assert test.title[0].value == "Open the profile of person P1" and not test.dataframe  # nothing before a reason
+    give_purpose(test, "person", "P1")
     assert test.title[0].value == "Person P1"
     timeline = test.dataframe[0].value
     assert len(timeline) == 5 and set(timeline["role"]) == {"victim", "reporting_person"}
@@ -241,6 +249,7 @@ def test_profile_of_a_person_from_the_url(monkeypatch, crafted):
 def test_profile_of_a_location_lists_its_neighbours(monkeypatch, crafted):
     test = run(app(monkeypatch, crafted, window="12m", as_of=AS_OF.isoformat(), location="L1"), None)
     run(test, "views/profile.py")
+    give_purpose(test, "location", "L1")
     assert test.title[0].value == "L1 Test Street"
     assert [h.value for h in test.header] == ["Timeline", "Demand within 200 m"]
     near = test.dataframe[1].value  # every crafted location sits on the same point
@@ -250,7 +259,8 @@ def test_profile_of_a_location_lists_its_neighbours(monkeypatch, crafted):
 def test_profile_says_when_a_reference_is_unknown(monkeypatch, crafted):
     test = run(app(monkeypatch, crafted, person="P404"), None)
     run(test, "views/profile.py")
-    assert "unknown person id 'P404'" in test.error[0].value
+    give_purpose(test, "person", "P404")
+    assert "no person with reference 'P404' has an event in the whole force" in test.error[0].value
 
 
 def test_profile_without_a_reference_explains_itself(monkeypatch, crafted):
@@ -350,6 +360,7 @@ def test_profile_never_counts_a_missing_month_as_zero(monkeypatch, gap_data):
     the 12 months before have no covered day, so no change is shown rather than +6 on 0."""
     test = run(app(monkeypatch, gap_data, ward=ABBEY, window="90d", as_of=AS_OF.isoformat(), location="L1"), None)
     run(test, "views/profile.py")
+    give_purpose(test, "location", "L1")
     assert metric(test, "Last 90 days") == "3" and metric(test, "Last 12 months") == "6"
     year = next(m for m in test.metric if m.label == "Last 12 months")
     assert year.delta in (None, "")

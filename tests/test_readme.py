@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 
 from demand import analytics, config
+from demand.access import config as access_settings
 from demand.schema import TABLES
+from demand.state import db as state_db
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
 
@@ -20,8 +22,12 @@ def test_every_contract_column_is_documented(table):
     assert documented == [(c.name, c.type) for c in table.columns]
 
 
-@pytest.mark.parametrize("variable", config.ENVIRONMENT)
-def test_every_environment_setting_is_documented(variable):
+@pytest.mark.parametrize("variable", [
+    *config.ENVIRONMENT,
+    access_settings.USERS_ENV, access_settings.LIVE_ENV, access_settings.IDLE_ENV, access_settings.SESSION_ENV,
+    access_settings.CLI_USER_ENV, state_db.STATE_URL_ENV, state_db.STATE_DIR_ENV, state_db.AUDIT_KEY_ENV,
+])
+def test_every_setting_is_documented(variable):
     assert f"`{variable}`" in README
 
 

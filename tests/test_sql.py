@@ -12,9 +12,29 @@ def test_every_query_file_has_a_matching_header(name):
 
 
 def test_undeclared_parameter_is_refused():
-    text = "-- name: q\n-- returns: x\n-- params: $a\nSELECT $a, $b"
+    text = "-- name: q\n-- returns: x\n-- reads: reference\n-- params: $a\nSELECT $a, $b"
     with pytest.raises(sql.QueryDefinitionError, match=r"declares \['a'\] but uses \['a', 'b'\]"):
         sql.parse(text, "q.sql")
+
+
+def test_a_query_over_events_without_the_ward_set_is_refused():
+    text = "-- name: q\n-- returns: x\n-- reads: events\n-- params: $start\nSELECT * FROM crimes WHERE recorded_at > $start"
+    with pytest.raises(sql.QueryDefinitionError, match=r"reads events but takes no \$wards"):
+        sql.parse(text, "q.sql")
+    text = "-- name: q\n-- returns: x\n-- reads: persons\n-- params: (none)\nSELECT name FROM persons"
+    with pytest.raises(sql.QueryDefinitionError, match=r"reads persons but takes no \$wards"):
+        sql.parse(text, "q.sql")
+
+
+def test_an_unknown_reads_value_is_refused():
+    with pytest.raises(sql.QueryDefinitionError, match="must list some of events, persons, reference, build"):
+        sql.parse("-- name: q\n-- returns: x\n-- reads: everything\n-- params: (none)\nSELECT 1", "q.sql")
+
+
+@pytest.mark.parametrize("name", sql.all_names())
+def test_every_query_over_events_or_persons_takes_the_ward_set(name):
+    query = sql.load(name)
+    assert query.reads and (not query.scoped or "wards" in query.params)
 
 
 def test_missing_header_line_is_refused():
@@ -23,7 +43,7 @@ def test_missing_header_line_is_refused():
 
 
 def test_bind_names_missing_and_extra_values():
-    query = sql.parse("-- name: q\n-- returns: x\n-- params: $a, $b\nSELECT $a, $b", "q.sql")
+    query = sql.parse("-- name: q\n-- returns: x\n-- reads: reference\n-- params: $a, $b\nSELECT $a, $b", "q.sql")
     assert query.bind({"a": 1, "b": 2}) == {"a": 1, "b": 2}
     with pytest.raises(TypeError, match=r"missing parameters \['b'\], unexpected parameters \['c'\]"):
         query.bind({"a": 1, "c": 3})

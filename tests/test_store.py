@@ -7,6 +7,7 @@ import threading
 import duckdb
 import pytest
 
+from demand import analytics, areas
 from demand.cli import main
 from demand.fixtures import ABBEY, write_extracts, write_table
 from demand.schema import TABLES
@@ -29,6 +30,10 @@ def extracts(tmp_path):
     )
 
 
+def table_info(store):
+    return analytics.table_info(store, areas.resolve(store, "force"))
+
+
 def rewrite(path, select_sql):
     """Rewrite a parquet file through a SELECT over it (the file is `src`)."""
     con = duckdb.connect()
@@ -38,7 +43,7 @@ def rewrite(path, select_sql):
 
 
 def test_table_info_counts_rows_and_ranges(extracts, open_store):
-    info = open_store(extracts).table_info().set_index("table_name")
+    info = table_info(open_store(extracts)).set_index("table_name")
     assert list(info.index) == list(TABLES)
     assert info.loc["crimes", "row_count"] == 3
     assert str(info.loc["crimes", "first_at"]) == "2026-01-05 10:00:00"
@@ -71,7 +76,7 @@ def test_scope_binds_wards_and_unwarded_events(extracts, open_store):
 def test_optional_columns_may_be_left_out(tmp_path, open_store):
     directory = write_extracts(tmp_path / "x", crimes=CRIMES)
     rewrite(directory / "wards.parquet", "SELECT ward_code, ward_name, district, population FROM src")
-    wards = open_store(directory).query("ward_list")
+    wards = areas.wards(open_store(directory))
     assert wards["district_code"].isna().all() and len(wards) == 3
 
 
@@ -81,7 +86,7 @@ def test_a_table_may_be_a_folder_of_parquet_files(tmp_path, open_store):
     for month, rows in (("2026-01", CRIMES[:1]), ("2026-02", CRIMES[1:])):
         (directory / "crimes" / month).mkdir(parents=True)
         write_table(directory / "crimes" / month, "crimes", rows).rename(directory / "crimes" / f"{month}.parquet")
-    assert open_store(directory).table_info().set_index("table_name").loc["crimes", "row_count"] == 3
+    assert table_info(open_store(directory)).set_index("table_name").loc["crimes", "row_count"] == 3
 
 
 # --- bad input: each names the table, column (and row) ---------------------------------
@@ -178,7 +183,7 @@ def test_refresh_picks_up_changed_extracts(extracts, open_store):
     write_table(extracts, "crimes", CRIMES[:1])
     assert store.refresh() is True
     assert store.version != before
-    assert store.table_info().set_index("table_name").loc["crimes", "row_count"] == 1
+    assert table_info(store).set_index("table_name").loc["crimes", "row_count"] == 1
     assert store.refresh() is False  # nothing changed since
 
 
@@ -189,7 +194,7 @@ def test_broken_refresh_keeps_serving_old_snapshot(extracts, open_store):
     assert store.refresh() is False
     assert store.version == before
     assert "column category" in str(store.last_error)
-    assert store.table_info().set_index("table_name").loc["crimes", "row_count"] == 3
+    assert table_info(store).set_index("table_name").loc["crimes", "row_count"] == 3
     write_table(extracts, "crimes", CRIMES)  # mended: the next refresh serves it and clears the error
     assert store.refresh() is True and store.last_error is None
 
@@ -201,8 +206,8 @@ def test_queries_from_many_threads(extracts, open_store):
     def work():
         try:
             for _ in range(20):
-                counts.append(int(store.table_info()["row_count"].sum()))
-        except Exception as error:  # collected so the assertion below reports it
+                counts.append(int(table_info(store)["row_count"].sum()))
+        except Exception as error:  # noqa: BLE001 - collected so the assertion below reports it
             errors.append(error)
 
     threads = [threading.Thread(target=work) for _ in range(4)]

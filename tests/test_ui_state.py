@@ -33,8 +33,10 @@ def test_a_district_by_name_any_case_or_code(given):
 @pytest.mark.parametrize(
     "params, fragment",
     [
-        ({"ward": "E05999999"}, "Ward 'E05999999' is not in the data"),
-        ({"district": "Atlantis"}, "District 'Atlantis' is not in the data"),
+        ({"ward": "E05999999"}, "Ward 'E05999999' is not one of the wards you can see"),
+        ({"district": "Atlantis"}, "District 'Atlantis' is not one you can see"),
+        ({"ward": "x" * 100_000}, "('xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…') cannot be one"),
+        ({"district": "' OR 1=1 --"}, "District '' OR 1=1 --' is not one you can see"),
         ({"window": "5y"}, "Window '5y' is not one of 7d, 28d, 90d, 12m"),
         ({"as_of": "yesterday"}, "'yesterday' is not a date"),
         ({"as_of": "2030-01-01"}, "outside the data (01 Jan 2025 to 30 Jun 2026)"),

@@ -7,6 +7,7 @@ import streamlit as st
 
 import ui
 from demand import dashboard
+from demand import records as records_module
 from demand.present import wording
 
 BASELINES = {"previous": "the previous period", "last_year": "the same period last year"}
@@ -80,7 +81,12 @@ def records(title: str, area: str, measure: str, key: str, **filters) -> None:
     )
     st.markdown(f"**{title}**: the latest {len(rows):,} records. Select one to open its location.")
     # A new table (and no stale selection) for each row chosen.
-    ui.records_table(rows, key=f"{key}_{title}", columns=("at", "event_id", "what", "detail", "ward_name", "address"))
+    ui.records_table(rows, key=f"{key}_{title}", columns=("at", "event_id", "what", "detail", "ward_name", "address"),
+                     area=area)
+
+
+records_shown = ui.user().sees_persons  # viewers see the counts, never the records behind them
+select = {"on_select": "rerun", "selection_mode": "single-row"} if records_shown else {}
 
 
 v = ui.view()
@@ -159,13 +165,14 @@ else:
         hide_index=True,
         placeholder="–",
         key="cmp_groups",
-        on_select="rerun",
-        selection_mode="single-row",
+        **select,
         column_order=shown_columns,
         column_config=counts_config(BY[by]),
     )
-    chosen = ui.selected_row(event, table)
-    if chosen is None:
+    chosen = ui.selected_row(event, table) if records_shown else None
+    if not records_shown:
+        st.caption("Your role shows the counts; the records behind them are for officers and analysts.")
+    elif chosen is None:
         st.caption("Select a row to see its records.")
     elif by == "missing":
         records(
@@ -173,7 +180,7 @@ else:
             v.area,
             "missing_episodes",
             "cmp_group_records",
-            **dashboard.MISSING_GROUP_RECORDS[chosen["group"]],
+            **records_module.MISSING_GROUP_RECORDS[chosen["group"]],
         )
     else:
         records(
@@ -204,8 +211,8 @@ else:
     shown = with_words(matrix[matrix["significance"].isin(SIGNIFICANT)] if only else matrix)
     st.caption(
         f"{wording.tested_text(matrix.attrs.get('tested', 0))}: {flagged:,} significant. "
-        f"Showing {len(shown):,} of {len(matrix):,} ward–category pairs, strongest evidence first; "
-        "select a row to see its records."
+        f"Showing {len(shown):,} of {len(matrix):,} ward–category pairs, strongest evidence first"
+        + ("; select a row to see its records." if records_shown else ".")
     )
     if shown.empty:
         ui.empty(
@@ -222,12 +229,11 @@ else:
             hide_index=True,
             placeholder="–",
             key="cmp_matrix",
-            on_select="rerun",
-            selection_mode="single-row",
+            **select,
             column_config=counts_config("Category"),
             column_order=shown_columns,
         )
-        chosen = ui.selected_row(event, cells)
+        chosen = ui.selected_row(event, cells) if records_shown else None
         if chosen is not None:
             records(
                 f"{chosen['category']} in {chosen['ward_name']}",

@@ -105,9 +105,10 @@ st.dataframe(
         ),
     },
 )
-st.page_link(
-    "views/repeats.py",
-    label="See who and where they are in the repeat lists",
-    icon=":material/arrow_forward:",
-    query_params=ui.shared_params(),
-)
+if "repeats" in ui.page_keys():
+    st.page_link(
+        "views/repeats.py",
+        label="See who and where they are in the repeat lists",
+        icon=":material/arrow_forward:",
+        query_params=ui.shared_params(),
+    )

@@ -23,14 +23,15 @@ cols = st.columns(3)
 cols[0].metric("Data from", f"{first:%d %b %Y}")
 cols[1].metric("Data to", f"{last:%d %b %Y}")
 cols[2].metric(
-    "Events",
+    "Events" if ui.user().force_wide else "Events in your wards",
     f"{int(events['row_count'].sum()):,}",
     help="Calls for service, recorded crimes and missing episodes",
 )
 
 st.subheader("Go to")
-for path, (title, icon, url, purpose) in ui.PAGES.items():
-    if url:
+allowed = set(ui.page_keys())
+for path, (key, title, icon, url, purpose) in ui.PAGES.items():
+    if url and key in allowed:
         st.page_link(path, label=f"**{title}**: {purpose}", icon=icon, query_params=ui.shared_params())
 
 st.subheader("Rows per table")

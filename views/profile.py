@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from demand import dashboard, ui_state
+from demand import areas, dashboard, ui_state
 from demand.errors import UsageError
 from demand.present import wording
 from demand.windows import previous
@@ -35,28 +35,60 @@ if not person_id and not location_id:
 
 if person_id and ui.person_data_missing():
     st.stop()
+
+PURPOSES = (
+    "Problem solving (SARA)",
+    "Safeguarding or vulnerability",
+    "Investigation",
+    "Briefing or tasking",
+    "Data quality check",
+)
+kind, reference = ("person", person_id) if person_id else ("location", location_id)
+if len(reference) > areas.LONGEST_AREA or not reference.isprintable():
+    st.title("Profile")
+    st.error(f"'{areas.shown(reference)}' is not a {kind} reference.", icon=":material/search_off:")
+    st.stop()
+# The reason is kept under its own key: a widget's value is dropped once it is no longer drawn.
+widget_key = f"profile_purpose_{kind}_{reference}"
+purpose_key = f"profile_reason_{kind}_{reference}"
+if not st.session_state.get(purpose_key):
+    st.title(f"Open the profile of {kind} {areas.shown(reference)}")
+    st.caption(
+        "Profiles show personal data. Each look is recorded with your name and the reason you give "
+        "(Data Protection Act 2018, section 62)."
+    )
+    st.selectbox(
+        "Why are you opening it?",
+        PURPOSES,
+        index=None,
+        key=widget_key,
+        placeholder="Choose a reason",
+        on_change=lambda: st.session_state.__setitem__(purpose_key, st.session_state[widget_key]),
+    )
+    st.stop()
+
+# A profile reads everything the user may see (all their wards), not only the sidebar's area.
+everywhere = "the whole force" if ui.user().force_wide else "your wards"
 try:
-    if person_id:
-        entity = ui.call("person", person_id=person_id)
-        timeline = ui.call("timeline", person=person_id)
-    else:
-        entity = ui.call("location", location_id=location_id)
-        timeline = ui.call("timeline", location=location_id)
+    opened = ui.call("profile", area="force", purpose=st.session_state[purpose_key],
+                     **({"person": person_id} if person_id else {"location": location_id}))
 except UsageError as error:
     st.title("Profile")
-    st.error(f"{error}. The link may be old, or the reference mistyped.", icon=":material/search_off:")
+    st.error(f"{error}. The link may be old, the reference mistyped, or it lies outside your area.",
+             icon=":material/search_off:")
     st.stop()
+entity, timeline = opened["entity"], opened["timeline"]
 
 # --- who or what ------------------------------------------------------------------------------------
 if person_id:
-    shown_name = entity["name"] if dashboard.show_names() and entity["name"] else person_id
-    st.title(shown_name)
+    st.title(entity["name"] or person_id)
     facts = [f"Reference {person_id}"]
     if pd.notna(entity["birth_year"]):
         facts.append(f"born {int(entity['birth_year'])}")
     if entity["gender"]:
         facts.append(str(entity["gender"]))
-    st.caption(" · ".join(facts) + ". Every call made, crime linked (with the role) and missing episode.")
+    st.caption(" · ".join(facts) + ". Every call made, crime linked (with the role) and missing episode"
+               f" in {everywhere}.")
 else:
     st.title(entity["address"] or location_id)
     st.caption(
@@ -78,6 +110,14 @@ else:
             "This location was defaulted to a street: events here may belong to several addresses on it.",
             icon=":material/wrong_location:",
         )
+elsewhere = int(entity.get("events_elsewhere") or 0)
+if elsewhere:
+    st.info(
+        f"{elsewhere:,} more event{'s' if elsewhere != 1 else ''} of this {kind} lie outside "
+        f"{everywhere}: counted here, not shown.",
+        icon=":material/visibility_off:",
+    )
+st.caption(f"Opened for: {st.session_state[purpose_key]} (recorded in the audit log).")
 
 # --- counts by period ----------------------------------------------------------------------------------
 if timeline.empty:
@@ -116,8 +156,6 @@ st.plotly_chart(dashboard.monthly_figure(monthly, "Events per month", gaps), key
 st.header("Timeline")
 newest = timeline.sort_values("at", ascending=False)
 newest = newest.assign(source=newest["source"].map(dashboard.SOURCE_NAMES).fillna(newest["source"]))
-if not dashboard.show_names():
-    newest = newest.drop(columns=["linked"])
 ui.paged(
     newest[[c for c in ("at", "source", "what", "role", "address", "linked", "event_id") if c in newest]],
     key="profile_timeline",
@@ -136,7 +174,7 @@ ui.paged(
 if location_id:
     st.header("Demand within 200 m")
     near = ui.call(
-        "location_neighbours", location_id=location_id, radius_m=200, window=v.window, as_of=v.as_of
+        "location_neighbours", area="force", location_id=location_id, radius_m=200, window=v.window, as_of=v.as_of
     )
     if near.empty:
         ui.empty(

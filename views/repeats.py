@@ -3,7 +3,6 @@
 import streamlit as st
 
 import ui
-from demand import dashboard
 from demand.present import wording
 from demand.schema import CRIME_CATEGORIES
 
@@ -38,7 +37,6 @@ with st.container(horizontal=True):
     weapon_only = st.checkbox("Weapon crimes only", key="rep_weapon")
     domestic_only = st.checkbox("Domestic only", key="rep_domestic")
 
-names = dashboard.show_names()
 ui.open_locations_first("rep_kind")
 tabs = st.tabs(list(KIND_LABELS.values()), key="rep_kind", on_change="rerun")
 for tab, kind in zip(tabs, KIND_LABELS):
@@ -101,8 +99,6 @@ for tab, kind in zip(tabs, KIND_LABELS):
             columns += ["location_type", "crimes", "calls", "missing"]
         else:
             columns.insert(2, "birth_year")
-            if not names:
-                columns[1] = "id"
         ranked = ranked.assign(
             verdict=[wording.significance_text(s) if s in ("rise", "fall") else "" for s in ranked["significance"]]
         )
@@ -139,6 +135,13 @@ for tab, kind in zip(tabs, KIND_LABELS):
                 "calls": "Calls",
                 "missing": "Missing",
             },
+        )
+        ui.download_personal(
+            ranked[["id", *columns]],
+            ranked["id"].astype(str).tolist(),
+            f"repeat-{kind}-{v.area}-{v.window}-{v.as_of}.csv",
+            key=f"rep_{kind}_csv",
+            area=v.area,
         )
         chosen = ui.selected_row(event, ranked.loc[shown.index])
         if chosen is not None:

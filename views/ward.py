@@ -134,7 +134,7 @@ for tab, kind in zip(tabs, KIND_LABELS):
             continue
         show = [
             "rank",
-            "name" if (kind == "locations" or dashboard.show_names()) else "id",
+            "name",
             "count",
             "previous_count",
             "main_categories",
@@ -168,7 +168,7 @@ st.page_link(
 
 # --- map -----------------------------------------------------------------------------------------
 st.header("Map")
-wards = ui.call("wards")
+wards = ui.wards()
 in_area = (
     wards
     if v.area == "force"

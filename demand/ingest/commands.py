@@ -20,7 +20,7 @@ from demand.errors import ImportFailure
 from demand.ingest import publish, run
 
 
-def add_commands(commands) -> None:
+def register(commands) -> None:
     ingest = commands.add_parser("ingest", help="import data.police.uk files or a force's extracts, and publish them")
     sources = ingest.add_subparsers(dest="ingest_source", required=True, metavar="SOURCE")
 

@@ -1,0 +1,94 @@
+"""What the pages show beyond the analyses: the records behind a headline number, the
+profile of one person or place, the events for a map and the snapshot's own facts.
+
+Like ``demand.analytics``, every function takes the Store and the Scope the read gate
+(``demand.reader``) resolved; pages reach them only through the gate.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from demand import analytics
+from demand.errors import UsageError
+from demand.store import Scope, Store
+from demand.windows import window as make_window
+
+MEASURES = ("crimes", "calls", "asb_calls", "missing_episodes")
+
+# The groups of analytics.compare(by="missing") (queries/compare_missing.sql) as the filters
+# of window_records(measure="missing_episodes") that list their records. 'people' counts
+# distinct persons, so its records are all the episodes, as for 'episodes'.
+MISSING_GROUP_RECORDS = {
+    "episodes": {},
+    "people": {},
+    "high-risk episodes": {"risk": "high"},
+    "from care homes": {"location_type": "care home"},
+}
+
+
+def window_records(
+    store: Store,
+    scope: Scope,
+    measure: str,
+    window: str,
+    as_of: date,
+    what: str | None = None,
+    limit: int = 50,
+    risk: str | None = None,
+    location_type: str | None = None,
+) -> pd.DataFrame:
+    """The events behind a headline count (newest first, at most ``limit``). ``what`` keeps
+    one incident type or crime category, ``risk`` missing episodes of one risk grade and
+    ``location_type`` records whose location is of that type (each None for all)."""
+    if measure not in MEASURES:
+        raise UsageError(f"unknown measure {measure!r}: one of {', '.join(MEASURES)}")
+    span = make_window(window, as_of)
+    return store._query(
+        "dash_window_records",
+        scope,
+        start=span.start_ts,
+        end=span.end_ts,
+        measure=measure,
+        what=what,
+        risk=risk,
+        location_type=location_type,
+        limit=int(limit),
+    )
+
+
+def map_points(store: Store, scope: Scope, window: str, as_of: date, limit: int) -> tuple[pd.DataFrame, int]:
+    """At most ``limit`` of the window's events with coordinates (a fixed random sample, so
+    the map does not change between reruns), and how many there are in all."""
+    points = analytics.event_points(store, scope, window, as_of)
+    total = len(points)
+    if total > limit:
+        points = points.sample(limit, random_state=0)
+    return points[["lat", "lon", "source", "what"]].reset_index(drop=True), total
+
+
+def profile(store: Store, scope: Scope, person: str | None = None, location: str | None = None) -> dict:
+    """One person or location as the Profile page shows it: ``kind`` ('person' | 'location'),
+    ``id``, ``entity`` (the row of queries/dash_person.sql or dash_location.sql, with the
+    count of its events outside the area, never the events) and ``timeline`` (its events in
+    the area). A reference with no event in the area is refused with the same words as one
+    that does not exist."""
+    frame = analytics.timeline(store, scope, person=person, location=location)
+    if person is not None:
+        entity = store._query("dash_person", scope, person_id=person).iloc[0].to_dict()
+        return {"kind": "person", "id": person, "entity": entity, "timeline": frame}
+    entity = store._query("dash_location", scope, location_id=location).iloc[0].to_dict()
+    return {"kind": "location", "id": location, "entity": entity, "timeline": frame}
+
+
+def snapshot_meta(store: Store) -> dict:
+    return store._query("dash_snapshot_meta").iloc[0].to_dict()
+
+
+def coverage_gaps(store: Store, first: date, last: date) -> pd.DataFrame:
+    """Months between ``first`` and ``last`` that a source lacks: table_name, month. Sources
+    the data does not hold at all are not listed (``store.held_sources``)."""
+    gaps = store._query("coverage_gaps", start=first, end=last)
+    return gaps[gaps["table_name"].isin(store.held_sources)].reset_index(drop=True)
