@@ -8,25 +8,16 @@ Prints the snapshot build time and the median wall time of each call. A measurem
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from demand import analytics, areas
 from demand.access import User
+from demand.bench.timing import median_ms
 from demand.reader import Reader
 from demand.state import open_state
 from demand.store import Store
-
-
-def median_ms(call, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000
 
 
 def main() -> None:
