@@ -66,6 +66,7 @@ __all__ = [
     "missing_months",
     "monthly_trend",
     "rank",
+    "rank_page",
     "recent_events",
     "resolve_as_of",
     "table_info",
@@ -109,7 +110,7 @@ RANK_COLUMNS = ["rank", "id", "name", "count", "previous_count", "change", "p", 
 
 def data_range(store: Store) -> tuple[date, date]:
     """First and last event date over calls, crimes and missing episodes."""
-    row = store._query("data_range").iloc[0]
+    row = store.reference("data_range").iloc[0]
     if pd.isna(row["first_at"]):
         raise UsageError("the data holds no calls, crimes or missing episodes")
     return row["first_at"].date(), row["last_at"].date()
@@ -138,10 +139,43 @@ def _window_params(current: Window, base: Window) -> dict:
 NOT_HELD = wording.NOT_HELD
 
 
+def covered_months(store: Store) -> dict[str, frozenset[date]]:
+    """Per source, the first days of the months the coverage table marks covered (read once
+    per snapshot: see Store.reference)."""
+    table = store.reference("coverage_months")
+    months = {s: set() for s in SOURCES}
+    for source, month in zip(table["table_name"], table["month"]):
+        months.setdefault(source, set()).add(pd.Timestamp(month).date())
+    return {s: frozenset(m) for s, m in months.items()}
+
+
+def month_firsts(first: date, last: date) -> list[date]:
+    """The first days of the calendar months from the one holding ``first`` to the one
+    holding ``last``."""
+    month, months = first.replace(day=1), []
+    while month <= last:
+        months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
+def coverage_gaps(store: Store, first: date, last: date) -> list[tuple[str, date]]:
+    """(source, first day of the month) for each calendar month sharing a day with ``first``
+    to ``last`` that a source lacks (no coverage row marks it covered), by source then month."""
+    covered = covered_months(store)
+    months = month_firsts(first, last)
+    return [(s, m) for s in SOURCES for m in months if m not in covered[s]]
+
+
 def _gaps(store: Store, w: Window) -> list[tuple[str, date]]:
     """(source, first day of the month) for each month of ``w`` a source lacks."""
-    gaps = store._query("coverage_gaps", start=w.start, end=w.end)
-    return [(t, pd.Timestamp(m).date()) for t, m in zip(gaps["table_name"], gaps["month"])]
+    return coverage_gaps(store, w.start, w.end)
+
+
+def _uncovered(store: Store, *windows: Window, source: str) -> list[date]:
+    """The months of ``windows`` that ``source`` lacks, for a query that leaves out events
+    dated in them (the same rule as in_covered_month in queries/snapshot_views.sql)."""
+    return sorted({m for w in windows for s, m in _gaps(store, w) if s == source})
 
 
 def _held(store: Store, sources) -> tuple[str, ...]:
@@ -158,9 +192,8 @@ def missing_months(store: Store) -> dict[str, list[str] | None]:
     """Per source, the months it lacks between the data's first and last day ('YYYY-MM'),
     or None for a source the data does not hold."""
     first, last = data_range(store)
-    gaps = store._query("coverage_gaps", start=first, end=last)
-    return {source: ([f"{pd.Timestamp(m):%Y-%m}" for m in gaps.loc[gaps["table_name"] == source, "month"]]
-                     if source in store.held_sources else None)
+    gaps = coverage_gaps(store, first, last)
+    return {source: ([f"{m:%Y-%m}" for s, m in gaps if s == source] if source in store.held_sources else None)
             for source in SOURCES}
 
 
@@ -227,7 +260,7 @@ def _compare_windows(frame: pd.DataFrame, store: Store, current: Window, base: W
 def _check_category(store: Store, category: str | None) -> None:
     if category is None:
         return
-    known = store._query("event_kinds")["what"].tolist()
+    known = store.reference("event_kinds")["what"].tolist()
     if category not in known:
         raise UsageError(f"unknown category '{category}': choose one of {'; '.join(sorted(set(known)))}")
 
@@ -237,6 +270,46 @@ def _flags_text(frame: pd.DataFrame) -> list[str]:
     columns = [np.where(frame[c].astype("boolean").fillna(False).to_numpy(dtype=bool), label, "")
                for c, label in FLAG_LABELS.items()]
     return ["; ".join(label for label in row if label) for row in zip(*columns)]
+
+
+def _ranked(store: Store, scope: Scope, kind: str, window: str | int, as_of, min_count: int,
+            category: str | None, weapon_only: bool, domestic_only: bool, limit: int | None,
+            offset: int = 0, page_rows: int | None = None) -> tuple[pd.DataFrame, Window, Window]:
+    """The ranking's query (queries/rank_*.sql): every row's counts, and the details (names,
+    categories, flags) of the ``page_rows`` rows after the first ``offset`` (None: all)."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
+    if not isinstance(min_count, (int, np.integer)) or min_count < 1:
+        raise UsageError(f"min count must be a whole number of at least 1, not {min_count!r}")
+    _check_category(store, category)
+    day = resolve_as_of(store, as_of)
+    current = make_window(window, day)
+    base = previous(current)
+    # SQL returns at most `limit` rows; rank's head() keeps pandas' meaning of 0 or a negative
+    # limit (and the column types a non-empty result has).
+    sql_limit = int(limit) if limit is not None and limit > 0 else None
+    params = {**_window_params(current, base), "category": category, "weapon_only": bool(weapon_only),
+              "domestic_only": bool(domestic_only), "min_count": int(min_count), "limit": sql_limit,
+              "offset": int(offset), "page_rows": page_rows}
+    if kind == "locations":
+        uncovered = {f"uncovered_{name}": _uncovered(store, current, base, source=source) for name, source in
+                     (("calls", "calls"), ("crimes", "crimes"), ("missing", "missing_episodes"))}
+        frame = store._query("rank_locations", scope, harm=harm.param(), **uncovered, **params)
+    else:
+        uncovered = _uncovered(store, current, base, source=KIND_SOURCES[kind][0])
+        if kind in CRIME_ROLES:
+            frame = store._query("rank_crime_people", scope, roles=CRIME_ROLES[kind], harm=harm.param(),
+                                 uncovered=uncovered, **params)
+        else:
+            frame = store._query(f"rank_{kind}", scope, uncovered=uncovered, **params)
+    return frame, current, base
+
+
+def _ranking_attrs(compared: pd.DataFrame, current: Window) -> dict:
+    return {"window": current.label(), **{k: compared[k].iloc[0] if len(compared) else "" for k in (
+        "months_missing", "coverage", "previous_coverage")}, "tested": compared.attrs["tested"],
+        "exposure_days": float(compared["exposure_days"].iloc[0]) if len(compared) else None,
+        "previous_exposure_days": float(compared["previous_exposure_days"].iloc[0]) if len(compared) else None}
 
 
 def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of=None, min_count: int = 2,
@@ -254,43 +327,64 @@ def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of
     previous_count is <NA> only when the previous window has no covered day. frame.attrs
     holds window, months_missing, coverage and previous_coverage (plain words, '' when whole),
     exposure_days, previous_exposure_days and tested.
+
+    A page showing a long list a screenful at a time reads ``rank_page`` instead: the same
+    rows, with names and details worked out only for the rows shown.
     """
-    if kind not in KINDS:
-        raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
-    if not isinstance(min_count, (int, np.integer)) or min_count < 1:
-        raise UsageError(f"min count must be a whole number of at least 1, not {min_count!r}")
-    _check_category(store, category)
-    day = resolve_as_of(store, as_of)
-    current = make_window(window, day)
-    base = previous(current)
-    # SQL returns at most `limit` rows; head() below keeps pandas' meaning of 0 or a negative
-    # limit (and the column types a non-empty result has).
-    sql_limit = int(limit) if limit is not None and limit > 0 else None
-    params = {**_window_params(current, base), "category": category, "weapon_only": bool(weapon_only),
-              "domestic_only": bool(domestic_only), "min_count": int(min_count), "limit": sql_limit}
-    if kind in CRIME_ROLES:
-        frame = store._query("rank_crime_people", scope, roles=CRIME_ROLES[kind], harm=harm.param(), **params)
-    elif kind == "locations":
-        frame = store._query("rank_locations", scope, harm=harm.param(), **params)
-    else:
-        frame = store._query(f"rank_{kind}", scope, **params)
-
-    if kind != "locations":
-        flags = store._query("person_flags", scope, start=current.start_ts, end=current.end_ts,
-                            ids=frame["id"].astype(str).tolist())
-        frame = frame.merge(flags.rename(columns={"person_id": "id"}), on="id", how="left")
+    frame, current, base = _ranked(store, scope, kind, window, as_of, min_count, category, weapon_only,
+                                   domestic_only, limit)
     frame["flags"] = _flags_text(frame)
-
     frame["harm"] = frame["harm"].astype(float)
     frame.insert(0, "rank", range(1, len(frame) + 1))
     if limit is not None:
         frame = frame.head(limit)
     compared = _compare_windows(frame, store, current, base, KIND_SOURCES[kind])
     ranked = compared[RANK_COLUMNS + KIND_COLUMNS[kind]].reset_index(drop=True)
-    ranked.attrs = {"window": current.label(), **{k: compared[k].iloc[0] if len(compared) else "" for k in (
-        "months_missing", "coverage", "previous_coverage")}, "tested": compared.attrs["tested"],
-        "exposure_days": float(compared["exposure_days"].iloc[0]) if len(compared) else None,
-        "previous_exposure_days": float(compared["previous_exposure_days"].iloc[0]) if len(compared) else None}
+    ranked.attrs = _ranking_attrs(compared, current)
+    return ranked
+
+
+PAGE_ROWS = 25
+LONGEST_PAGE = 500
+
+
+def rank_page(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of=None, min_count: int = 2,
+              category: str | None = None, weapon_only: bool = False, domestic_only: bool = False,
+              page: int = 1, page_rows: int = PAGE_ROWS) -> pd.DataFrame:
+    """One page of the whole ranking ``rank`` returns (no limit): its rows ``page_rows`` *
+    (page - 1) to ``page_rows`` * page - 1, with the same values, worked out in SQL so that
+    names, categories and flags are read only for the rows shown. The statistics are the
+    whole list's (the false discovery rate held over every row), so a row reads the same on
+    any page as in the whole list.
+
+    frame.attrs holds rank's attrs (``tested``: every row of the list) and rows (the list's
+    length), events (its events), rises (its rows with a significant rise), page (the page
+    shown, the last one when ``page`` is beyond it) and pages."""
+    if not isinstance(page, (int, np.integer)) or isinstance(page, bool) or page < 1:
+        raise UsageError(f"page must be a whole number of at least 1, not {page!r}")
+    if not isinstance(page_rows, (int, np.integer)) or isinstance(page_rows, bool) \
+            or not 1 <= page_rows <= LONGEST_PAGE:
+        raise UsageError(f"rows per page must be a whole number from 1 to {LONGEST_PAGE}, not {page_rows!r}")
+    listed = _ranked(store, scope, kind, window, as_of, min_count, category, weapon_only, domestic_only, None,
+                     offset=(page - 1) * page_rows, page_rows=page_rows)
+    frame, current, base = listed
+    pages = max(1, -(-len(frame) // page_rows))
+    if page > pages:  # the list shrank under the page picker: show its last page
+        return rank_page(store, scope, kind, window, as_of, min_count, category, weapon_only, domestic_only,
+                         pages, page_rows)
+    compared = _compare_windows(frame[["count", "previous_count"]], store, current, base, KIND_SOURCES[kind])
+    first = (page - 1) * page_rows
+    shown = frame.iloc[first:first + page_rows].copy()
+    shown.insert(0, "rank", range(first + 1, first + len(shown) + 1))
+    shown["flags"] = _flags_text(shown)
+    shown["harm"] = shown["harm"].astype(float)
+    for column in compared.columns:
+        shown[column] = compared[column].iloc[first:first + page_rows]
+    ranked = shown[RANK_COLUMNS + KIND_COLUMNS[kind]].reset_index(drop=True)
+    ranked.attrs = {**_ranking_attrs(compared, current), "rows": len(frame),
+                    "events": int(compared["count"].sum()) if len(compared) else 0,
+                    "rises": int((compared["significance"] == stats.RISE).sum()),
+                    "page": int(page), "pages": pages, "page_rows": int(page_rows)}
     return ranked
 
 
@@ -319,8 +413,9 @@ def compare(store: Store, scope: Scope, window: str = "90d", by: str = "category
         frame = store._query("compare_ward", scope, source=source, **params)
         table = source
     else:
-        frame = store._query(f"compare_{by}", scope, **params)
         table = {"category": "crimes", "call_type": "calls", "missing": "missing_episodes"}[by]
+        frame = store._query(f"compare_{by}", scope, uncovered=_uncovered(store, current, base, source=table),
+                             **params)
     return _compare_windows(frame, store, current, base, (table,))
 
 
@@ -331,7 +426,8 @@ def compare_matrix(store: Store, scope: Scope, window: str = "90d", as_of=None,
     COMPARE_COLUMNS, the false discovery rate held at 5% over all the pairs."""
     current = make_window(window, resolve_as_of(store, as_of))
     base = _baseline(current, baseline)
-    frame = store._query("compare_ward_category", scope, **_window_params(current, base))
+    frame = store._query("compare_ward_category", scope, uncovered=_uncovered(store, current, base, source="crimes"),
+                         **_window_params(current, base))
     return _compare_windows(frame, store, current, base, ("crimes",))
 
 

@@ -23,7 +23,8 @@ class AreaError(ValueError):
 
 
 def wards(store: Store) -> pd.DataFrame:
-    return store._query("ward_list")
+    """Every ward, by district then name (read once per snapshot)."""
+    return store.reference("ward_list")
 
 
 def districts(store: Store) -> list[str]:

@@ -92,6 +92,7 @@ ANALYSES: dict[str, Analysis] = {
     "map_points": Analysis(records.map_points, detail=True),
     # person-level: names, addresses, references
     "rank": Analysis(analytics.rank, personal=True, ids=_column("id")),
+    "rank_page": Analysis(analytics.rank_page, personal=True, ids=_column("id")),
     "recent_events": Analysis(analytics.recent_events, personal=True, ids=_column("event_id")),
     "window_records": Analysis(records.window_records, personal=True, ids=_column("event_id")),
     "location_neighbours": Analysis(analytics.location_neighbours, personal=True, ids=_column("location_id")),

@@ -90,5 +90,6 @@ def snapshot_meta(store: Store) -> dict:
 def coverage_gaps(store: Store, first: date, last: date) -> pd.DataFrame:
     """Months between ``first`` and ``last`` that a source lacks: table_name, month. Sources
     the data does not hold at all are not listed (``store.held_sources``)."""
-    gaps = store._query("coverage_gaps", start=first, end=last)
-    return gaps[gaps["table_name"].isin(store.held_sources)].reset_index(drop=True)
+    gaps = [(s, m) for s, m in analytics.coverage_gaps(store, first, last) if s in store.held_sources]
+    return pd.DataFrame({"table_name": pd.Series([s for s, _ in gaps], dtype="str"),
+                         "month": pd.Series([pd.Timestamp(m) for _, m in gaps], dtype="datetime64[us]")})

@@ -48,7 +48,8 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 5  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts
+SNAPSHOT_FORMAT = 6  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
+# 6: derived tables for the analyses (snapshot_derived.sql)
 # Written by an import beside the tables it published (demand.ingest.report).
 IMPORT_REPORT = "import_report.json"
 # How many snapshot files to keep: the one serving and the one before it.
@@ -135,12 +136,22 @@ def _base_type(duck_type: str) -> str:
 
 
 def check_table(con: duckdb.DuckDBPyConnection, data_dir: Path, table: Table) -> list[Problem]:
+    problems, found = _check_shape(con, data_dir, table)
+    if problems or not found:
+        return problems
+    files = table_files(data_dir, table)
+    return _check_values(con, files, table, found) + _check_key(con, files, table)
+
+
+def _check_shape(con: duckdb.DuckDBPyConnection, data_dir: Path, table: Table) -> tuple[list[Problem], dict[str, str]]:
+    """The table's files, each column's type and the required columns (read from the files'
+    metadata, not their rows): the problems found, and the columns present with their types."""
     files = table_files(data_dir, table)
     if not files:
         if table.optional:
-            return []
+            return [], {}
         return [Problem(table.name, f"table missing: expected {table.name}.parquet "
-                        f"or a {table.name}/ folder of parquet files in {data_dir}")]
+                        f"or a {table.name}/ folder of parquet files in {data_dir}")], {}
     problems: list[Problem] = []
     found: dict[str, str] = {}
     for path in files:
@@ -159,14 +170,12 @@ def check_table(con: duckdb.DuckDBPyConnection, data_dir: Path, table: Table) ->
                     problems.append(Problem(table.name, f"has type {duck_type}, expected {wanted}",
                                             column=name, file=str(path)))
     if problems:
-        return problems
+        return problems, found
     for column in table.columns:
         if column.required and column.name not in found:
             problems.append(Problem(table.name, f"required column missing (has: {', '.join(found)})",
                                     column=column.name))
-    if problems:
-        return problems
-    return _check_values(con, files, table, found) + _check_key(con, files, table)
+    return problems, found
 
 
 def _check_values(con, files: list[Path], table: Table, found: dict[str, str]) -> list[Problem]:
@@ -241,24 +250,60 @@ def _select_contract(con, files: list[Path], table: Table) -> str:
     return f"SELECT {columns} FROM {_read(files)}{order}"
 
 
+def _value_checks(table: Table, found: dict[str, str]) -> list[str]:
+    """The checks of _check_values as SQL conditions on a loaded table, each true for a row
+    that breaks the contract (the loaded values are the files' values cast to the contract's
+    types, which keeps NULLs NULL and a vocabulary column's text unchanged)."""
+    conditions = []
+    for column in table.columns:
+        if column.name not in found:
+            continue
+        quoted = f'"{column.name}"'
+        if not column.nullable:
+            conditions.append(f"{quoted} IS NULL")
+        if column.allowed:
+            allowed = ", ".join("'" + v.replace("'", "''") + "'" for v in column.allowed)
+            conditions.append(f"{quoted} IS NOT NULL AND {quoted}::VARCHAR NOT IN ({allowed})")
+    return conditions
+
+
+def _loaded_table_is_suspect(con, table: Table, found: dict[str, str]) -> bool:
+    """Whether a loaded table may break the contract's value or key rules: a quick look at
+    DuckDB's own copy that settles the common case (no problem) without reading the files
+    again. When it answers yes, check_extracts reads the files to name each problem's file
+    and row, exactly as before."""
+    checks = [f"bool_or({condition})" for condition in _value_checks(table, found)]
+    if table.key is not None:
+        key = f'"{table.key}"'
+        # check_key partitions by the key: a value twice, or two NULLs, is a repeat.
+        checks.append(f"count({key}) > count(DISTINCT {key}) OR count(*) - count({key}) >= 2")
+    if not checks:
+        return False
+    return bool(con.execute(f"SELECT {' OR '.join(f'coalesce({c}, false)' for c in checks)} FROM {table.name}"
+                            ).fetchone()[0])
+
+
 def build_snapshot(data_dir: Path, target: Path) -> None:
-    """Check the extracts and write a DuckDB file at ``target``, atomically."""
-    problems = check_extracts(data_dir)
-    if problems:
-        raise ExtractError(problems)
+    """Check the extracts and write a DuckDB file at ``target``, atomically: the contract's
+    tables, sorted by event time, and the derived tables the analyses read
+    (queries/snapshot_derived.sql)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_suffix(f".building-{os.getpid()}-{threading.get_ident()}")
     building.unlink(missing_ok=True)
     con = duckdb.connect(str(building))
     try:
+        shapes = {name: _check_shape(con, data_dir, table) for name, table in TABLES.items()}
+        if any(problems for problems, _ in shapes.values()):
+            raise ExtractError(check_extracts(data_dir))
         for table in TABLES.values():
             files = table_files(data_dir, table)
             if files:
                 con.execute(f"CREATE TABLE {table.name} AS {_select_contract(con, files, table)}")
+        if any(_loaded_table_is_suspect(con, TABLES[name], found) for name, (_, found) in shapes.items() if found):
+            raise ExtractError(check_extracts(data_dir))
         if not table_files(data_dir, TABLES["coverage"]):
             con.execute(sql.load("derive_coverage").text)
         con.execute(sql.load("snapshot_views").text)
-        con.execute(sql.load("snapshot_indexes").text)
         # The data's span is a fact about the snapshot: reading it never touches the events.
         con.execute(
             "CREATE TABLE snapshot_meta AS SELECT ?::VARCHAR AS source, ?::TIMESTAMP AS built_at, "
@@ -266,6 +311,8 @@ def build_snapshot(data_dir: Path, target: Path) -> None:
             [str(data_dir), datetime.now().replace(microsecond=0)],
         )
         con.execute(sql.load("derive_snapshot_facts").text)
+        con.execute(sql.load("snapshot_derived").text)
+        con.execute(sql.load("snapshot_indexes").text)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
@@ -327,6 +374,8 @@ class Snapshot:
         self.connection = duckdb.connect(str(path), read_only=True)
         lock(self.connection)
         self.opened_at = time.time()
+        self._references: dict[str, pd.DataFrame] = {}
+        self._reference_lock = threading.Lock()
 
     @property
     def version(self) -> str:
@@ -359,9 +408,21 @@ class Snapshot:
 
     # --- facts about this data (worked out when the snapshot was built) --------------------
 
+    def reference(self, name: str) -> pd.DataFrame:
+        """The answer of a reference query that takes no parameter (the wards, the data's span,
+        the coverage table, the vocabulary of event kinds), read once per snapshot: a snapshot
+        never changes, so every later call is a copy of the first answer, not a query."""
+        query = sql.load(name)
+        if query.params or query.reads != frozenset({"reference"}):
+            raise PermissionError(f"query {name} is not a reference query without parameters")
+        with self._reference_lock:
+            if name not in self._references:
+                self._references[name] = self._query(name)
+            return self._references[name].copy()
+
     @cached_property
     def _facts(self) -> dict:
-        return self._query("snapshot_facts").iloc[0].to_dict()
+        return self.reference("snapshot_facts").iloc[0].to_dict()
 
     @property
     def person_level(self) -> bool:
@@ -478,6 +539,9 @@ class Store:
 
     def _query(self, name: str, scope: Scope | None = None, **params) -> pd.DataFrame:
         return self._snapshot._query(name, scope, **params)
+
+    def reference(self, name: str) -> pd.DataFrame:
+        return self._snapshot.reference(name)
 
     @property
     def person_level(self) -> bool:

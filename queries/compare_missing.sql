@@ -2,9 +2,10 @@
 -- returns: four rows about missing episodes reported in the area, in this order: group
 --   ('episodes', 'people' (distinct persons missing), 'high-risk episodes', 'from care homes'),
 --   count (in [$start, $end)), previous_count (in [$prev_start, $prev_end))
---   Events dated in a month the source lacks (see in_covered_month) are not counted.
+--   Episodes dated in a month the source lacks ($uncovered: those months' first days, from the
+--   coverage table) are not counted.
 -- reads: events
--- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end
+-- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $uncovered
 WITH chosen AS (
     SELECT m.episode_id, m.person_id, m.risk, l.location_type,
            m.reported_at >= $start AND m.reported_at < $end AS in_current,
@@ -12,7 +13,8 @@ WITH chosen AS (
     FROM missing_episodes m
     LEFT JOIN locations l ON l.location_id = m.from_location_id
     WHERE (list_contains($wards, m.ward_code) OR (m.ward_code IS NULL AND $include_unwarded))
-      AND in_covered_month('missing_episodes', m.reported_at)
+      AND m.reported_at >= least($start, $prev_start) AND m.reported_at < greatest($end, $prev_end)
+      AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', m.reported_at) AS DATE)))
 )
 SELECT "group", count, previous_count
 FROM (

@@ -5,14 +5,13 @@
 --   recorded outside the area: counted, never shown)
 -- reads: events
 -- params: $location_id, $wards, $include_unwarded
-WITH here AS (
-    SELECT event_id, ward_code FROM events WHERE location_id = $location_id
-),
-counted AS (
+WITH counted AS (
+    -- location_events holds each event at a place once, sorted by place
     SELECT count(*) FILTER (WHERE coalesce(list_contains($wards, ward_code), false)
                                   OR (ward_code IS NULL AND $include_unwarded)) AS events,
            count(*) AS all_events
-    FROM here
+    FROM location_events
+    WHERE location_id = $location_id
 )
 SELECT l.location_id, l.address, l.street, l.location_type, l.ward_code, w.ward_name, w.district,
        l.lat, l.lon, l.precision, c.events, c.all_events - c.events AS events_elsewhere

@@ -5,20 +5,13 @@
 --   shown)
 -- reads: events, persons
 -- params: $person_id, $wards, $include_unwarded
-WITH theirs AS (
-    SELECT 'call' AS source, incident_id AS event_id, ward_code FROM calls WHERE caller_id = $person_id
-    UNION
-    SELECT 'crime', c.crime_id, c.ward_code
-    FROM crime_people p JOIN crimes c USING (crime_id)
-    WHERE p.person_id = $person_id
-    UNION
-    SELECT 'missing', episode_id, ward_code FROM missing_episodes WHERE person_id = $person_id
-),
-counted AS (
+WITH counted AS (
+    -- person_events holds each of a person's events once, sorted by person
     SELECT count(*) FILTER (WHERE coalesce(list_contains($wards, ward_code), false)
                                   OR (ward_code IS NULL AND $include_unwarded)) AS events,
            count(*) AS all_events
-    FROM theirs
+    FROM person_events
+    WHERE person_id = $person_id
 )
 SELECT p.person_id, p.name, p.birth_year, p.gender, c.events, c.all_events - c.events AS events_elsewhere
 FROM persons p, counted c

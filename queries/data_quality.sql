@@ -8,28 +8,7 @@
 --   force-level row only; 0 on ward rows)
 -- reads: events
 -- params: $wards, $include_unwarded
-WITH roles AS (
-    SELECT crime_id, bool_or(role = 'victim') AS has_victim, bool_or(role = 'reporting_person') AS has_reporter
-    FROM crime_people
-    GROUP BY crime_id
-),
-crime_rows AS (
-    SELECT c.ward_code, count(*) AS crimes,
-           count(*) FILTER (WHERE NOT coalesce(r.has_victim, false)) AS crimes_without_victim,
-           count(*) FILTER (WHERE NOT coalesce(r.has_victim, false) AND coalesce(r.has_reporter, false))
-               AS victim_only_reporting_person
-    FROM crimes c
-    LEFT JOIN roles r USING (crime_id)
-    GROUP BY c.ward_code
-),
-event_rows AS (
-    SELECT e.ward_code, count(*) AS events,
-           count(*) FILTER (WHERE l.precision = 'street') AS street_defaulted
-    FROM events e
-    LEFT JOIN locations l USING (location_id)
-    GROUP BY e.ward_code
-),
-by_ward AS (
+WITH by_ward AS (
     SELECT w.ward_code, w.ward_name, 1 AS position
     FROM wards w
     WHERE list_contains($wards, w.ward_code)
@@ -38,13 +17,13 @@ by_ward AS (
     WHERE $include_unwarded
 )
 SELECT b.ward_code, b.ward_name,
-       coalesce(c.crimes, 0) AS crimes,
-       coalesce(c.crimes_without_victim, 0) AS crimes_without_victim,
-       coalesce(c.victim_only_reporting_person, 0) AS victim_only_reporting_person,
-       coalesce(e.events, 0) AS events,
-       CASE WHEN coalesce(e.events, 0) > 0 THEN e.street_defaulted / e.events END AS street_defaulted_share,
-       CASE WHEN b.ward_code IS NULL THEN coalesce(e.events, 0) ELSE 0 END AS events_no_ward
+       coalesce(q.crimes, 0) AS crimes,
+       coalesce(q.crimes_without_victim, 0) AS crimes_without_victim,
+       coalesce(q.victim_only_reporting_person, 0) AS victim_only_reporting_person,
+       coalesce(q.events, 0) AS events,
+       CASE WHEN coalesce(q.events, 0) > 0 THEN q.street_defaulted / q.events END AS street_defaulted_share,
+       CASE WHEN b.ward_code IS NULL THEN coalesce(q.events, 0) ELSE 0 END AS events_no_ward
 FROM by_ward b
-LEFT JOIN crime_rows c ON c.ward_code IS NOT DISTINCT FROM b.ward_code
-LEFT JOIN event_rows e ON e.ward_code IS NOT DISTINCT FROM b.ward_code
+-- ward_quality: the counts per ward, worked out when the snapshot was built (snapshot_derived)
+LEFT JOIN ward_quality q ON q.ward_code IS NOT DISTINCT FROM b.ward_code
 ORDER BY b.position, b.ward_name, b.ward_code;

@@ -7,66 +7,108 @@
 --   main_categories (top 3 of crime category / incident type / 'Missing person'), and flags
 --   mental_health, domestic, weapon, high_risk (any such event in the window). Optional
 --   filters: $category (matched against what), $weapon_only (weapon crimes only),
---   $domestic_only (domestic crimes and calls only). At most $limit rows (NULL = all).
---   Events dated in a month the source lacks (see in_covered_month) are not counted.
+--   $domestic_only (domestic crimes and calls only). At most $limit rows (NULL = all). The
+--   place's details, categories and flags are worked out only for the $page_rows rows after the
+--   first $offset (NULL = every row); other rows have them NULL (name: the location id).
+--   Events dated in a month their source lacks ($uncovered_calls, $uncovered_crimes,
+--   $uncovered_missing: those months' first days, from the coverage table) are not counted.
 -- reads: events
--- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm, $limit
+-- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm, $uncovered_calls, $uncovered_crimes, $uncovered_missing, $limit, $offset, $page_rows
 WITH weights AS (
     SELECT unnest($harm, recursive := true)
 ),
-all_events AS (
-    SELECT 'crime' AS source, crime_id AS event_id, recorded_at AS "at", location_id, ward_code,
-           category AS what, offence, category, coalesce(domestic, false) AS domestic,
-           coalesce(weapon, false) AS weapon, false AS mental_health, false AS high_risk
-    FROM crimes
-    UNION ALL
-    SELECT 'call', incident_id, received_at, location_id, ward_code, incident_type, NULL, NULL,
-           coalesce(domestic, false), false, coalesce(mental_health, false), false
-    FROM calls
-    UNION ALL
-    SELECT 'missing', episode_id, reported_at, from_location_id, ward_code, 'Missing person', NULL, NULL,
-           false, false, false, risk = 'high'
-    FROM missing_episodes
-),
 chosen AS (
-    SELECT DISTINCT source, event_id, "at", location_id, what, offence, category, domestic, weapon,
-           mental_health, high_risk, "at" >= $start AND "at" < $end AS in_current
-    FROM all_events e
+    -- each source read over the two windows (its rows are in time order); every event is one
+    -- row, its key being its source's key
+    SELECT 'crime' AS source, location_id, recorded_at AS "at", category, offence,
+           recorded_at >= $start AND recorded_at < $end AS in_current
+    FROM crimes c
     WHERE location_id IS NOT NULL
-      AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
-      AND (("at" >= $start AND "at" < $end) OR ("at" >= $prev_start AND "at" < $prev_end))
-      AND ($category IS NULL OR what = $category)
-      AND (NOT $weapon_only OR weapon)
-      AND (NOT $domestic_only OR domestic)
-      AND in_covered_month(CASE source WHEN 'crime' THEN 'crimes' WHEN 'call' THEN 'calls'
-                                       ELSE 'missing_episodes' END, "at")
-),
-current_events AS (
-    SELECT c.*, CASE WHEN c.source = 'crime' THEN coalesce(exact.weight, fallback.weight, 0) ELSE 0 END AS harm
-    FROM chosen c
-    LEFT JOIN weights exact ON exact.category = c.category AND exact.offence = c.offence
-    LEFT JOIN weights fallback ON fallback.category = c.category AND fallback.offence IS NULL
-    WHERE c.in_current
+      AND (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
+      AND recorded_at >= least($start, $prev_start) AND recorded_at < greatest($end, $prev_end)
+      AND ((recorded_at >= $start AND recorded_at < $end) OR (recorded_at >= $prev_start AND recorded_at < $prev_end))
+      AND ($category IS NULL OR category = $category)
+      AND (NOT $weapon_only OR coalesce(weapon, false))
+      AND (NOT $domestic_only OR coalesce(domestic, false))
+      AND (len($uncovered_crimes) = 0
+           OR NOT list_contains($uncovered_crimes, CAST(date_trunc('month', recorded_at) AS DATE)))
+    UNION ALL
+    SELECT 'call', location_id, received_at, NULL, NULL,
+           received_at >= $start AND received_at < $end
+    FROM calls c
+    WHERE location_id IS NOT NULL
+      AND (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
+      AND received_at >= least($start, $prev_start) AND received_at < greatest($end, $prev_end)
+      AND ((received_at >= $start AND received_at < $end) OR (received_at >= $prev_start AND received_at < $prev_end))
+      AND ($category IS NULL OR incident_type = $category)
+      AND NOT $weapon_only
+      AND (NOT $domestic_only OR coalesce(domestic, false))
+      AND (len($uncovered_calls) = 0
+           OR NOT list_contains($uncovered_calls, CAST(date_trunc('month', received_at) AS DATE)))
+    UNION ALL
+    SELECT 'missing', from_location_id, reported_at, NULL, NULL,
+           reported_at >= $start AND reported_at < $end
+    FROM missing_episodes m
+    WHERE from_location_id IS NOT NULL
+      AND (list_contains($wards, m.ward_code) OR (m.ward_code IS NULL AND $include_unwarded))
+      AND reported_at >= least($start, $prev_start) AND reported_at < greatest($end, $prev_end)
+      AND ((reported_at >= $start AND reported_at < $end) OR (reported_at >= $prev_start AND reported_at < $prev_end))
+      AND ($category IS NULL OR $category = 'Missing person')
+      AND NOT $weapon_only
+      AND NOT $domestic_only
+      AND (len($uncovered_missing) = 0
+           OR NOT list_contains($uncovered_missing, CAST(date_trunc('month', reported_at) AS DATE)))
 ),
 totals AS (
     SELECT location_id, count(*) AS count,
            count(*) FILTER (WHERE source = 'crime') AS crimes,
            count(*) FILTER (WHERE source = 'call') AS calls,
            count(*) FILTER (WHERE source = 'missing') AS missing,
-           min("at") AS first_at, max("at") AS last_at, sum(harm) AS harm,
-           bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,
-           bool_or(weapon) AS weapon, bool_or(high_risk) AS high_risk
-    FROM current_events
+           min("at") AS first_at, max("at") AS last_at,
+           sum(CASE WHEN source = 'crime' THEN coalesce(exact.weight, fallback.weight, 0) ELSE 0 END) AS harm
+    FROM chosen c
+    LEFT JOIN weights exact ON exact.category = c.category AND exact.offence = c.offence
+    LEFT JOIN weights fallback ON fallback.category = c.category AND fallback.offence IS NULL
+    WHERE c.in_current
     GROUP BY location_id
     HAVING count(*) >= $min_count
+    ORDER BY count DESC, harm DESC, last_at DESC, location_id
+    LIMIT $limit
+),
+page AS (
+    SELECT location_id FROM totals
+    ORDER BY count DESC, harm DESC, last_at DESC, location_id
+    LIMIT $page_rows OFFSET $offset
 ),
 previous AS (
-    SELECT location_id, count(*) AS previous_count FROM chosen WHERE NOT in_current GROUP BY location_id
+    SELECT location_id, count(*) AS previous_count FROM chosen
+    WHERE NOT in_current AND location_id IN (SELECT location_id FROM totals)
+    GROUP BY location_id
+),
+counted AS (
+    -- the page's places' events that the ranking counted (location_events is sorted by place)
+    SELECT * FROM location_events e
+    WHERE location_id IN (SELECT location_id FROM page)
+      AND "at" >= $start AND "at" < $end
+      AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
+      AND ($category IS NULL OR what = $category)
+      AND (NOT $weapon_only OR weapon)
+      AND (NOT $domestic_only OR domestic)
+      AND (len(CASE source WHEN 'crime' THEN $uncovered_crimes WHEN 'call' THEN $uncovered_calls
+                           ELSE $uncovered_missing END) = 0
+           OR NOT list_contains(CASE source WHEN 'crime' THEN $uncovered_crimes WHEN 'call' THEN $uncovered_calls
+                                            ELSE $uncovered_missing END, CAST(date_trunc('month', "at") AS DATE)))
+),
+flags AS (
+    SELECT location_id, bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,
+           bool_or(weapon) AS weapon, bool_or(high_risk) AS high_risk
+    FROM counted
+    GROUP BY location_id
 ),
 by_what AS (
     SELECT location_id, coalesce(what, '(unknown)') AS what, count(*) AS n,
            row_number() OVER (PARTITION BY location_id ORDER BY count(*) DESC, coalesce(what, '')) AS position
-    FROM current_events
+    FROM counted
     GROUP BY location_id, what
 ),
 whats AS (
@@ -78,10 +120,11 @@ whats AS (
 SELECT t.location_id AS id, coalesce(l.address, t.location_id) AS name, l.address, l.location_type,
        l.ward_code, l.lat, l.lon, l.precision, t.count, t.crimes, t.calls, t.missing,
        coalesce(pr.previous_count, 0) AS previous_count, t.first_at, t.last_at, t.harm,
-       w.main_categories, t.mental_health, t.domestic, t.weapon, t.high_risk
+       w.main_categories, f.mental_health, f.domestic, f.weapon, f.high_risk
 FROM totals t
-LEFT JOIN locations l USING (location_id)
 LEFT JOIN previous pr USING (location_id)
+LEFT JOIN page pg USING (location_id)
+LEFT JOIN locations l ON l.location_id = pg.location_id
 LEFT JOIN whats w USING (location_id)
-ORDER BY t.count DESC, t.harm DESC, t.last_at DESC, t.location_id
-LIMIT $limit;
+LEFT JOIN flags f USING (location_id)
+ORDER BY t.count DESC, t.harm DESC, t.last_at DESC, t.location_id;

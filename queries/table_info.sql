@@ -2,39 +2,38 @@
 -- returns: one row per contract table, in contract order, counting what lies in the area:
 --   table_name, row_count, first_at, last_at (the first and last event time; NULL for tables
 --   that hold no events). wards: the area's wards; locations: those in its wards; persons:
---   people linked to its events; crime_people: links of its crimes; coverage: every month row
+--   people linked to its events; crime_people: links of its crimes; coverage: every month row.
+--   Summed from the per-ward counts worked out when the snapshot was built (snapshot_derived);
+--   people are counted once however many of the area's wards they appear in (area_persons
+--   holds the force's and each district's count, person_wards the rest).
 -- reads: events, persons
 -- params: $wards, $include_unwarded
-WITH in_calls AS (
-    SELECT * FROM calls WHERE list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded)
-),
-in_crimes AS (
-    SELECT * FROM crimes WHERE list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded)
-),
-in_missing AS (
-    SELECT * FROM missing_episodes
+WITH in_area AS (
+    SELECT table_name, sum(row_count) AS row_count, min(first_at) AS first_at, max(last_at) AS last_at
+    FROM ward_tables
     WHERE list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded)
+    GROUP BY table_name
 ),
-in_links AS (
-    SELECT p.* FROM crime_people p WHERE p.crime_id IN (SELECT crime_id FROM in_crimes)
+known AS (
+    SELECT any_value(persons) AS persons, count(*) AS found
+    FROM area_persons
+    WHERE wards = list_sort($wards) AND include_unwarded = $include_unwarded
 ),
-in_persons AS (
-    SELECT caller_id AS person_id FROM in_calls WHERE caller_id IS NOT NULL
-    UNION SELECT person_id FROM in_links
-    UNION SELECT person_id FROM in_missing
+persons AS (
+    SELECT CASE WHEN (SELECT found FROM known) > 0 THEN (SELECT persons FROM known)
+                ELSE (SELECT count(DISTINCT person_id) FROM person_wards
+                      WHERE (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
+                        AND (SELECT found FROM known) = 0)
+           END AS row_count
 )
-SELECT table_name, row_count, first_at, last_at
-FROM (
-    SELECT 1 AS position, 'wards' AS table_name, count(*) AS row_count,
-           NULL::TIMESTAMP AS first_at, NULL::TIMESTAMP AS last_at
-    FROM wards WHERE list_contains($wards, ward_code)
-    UNION ALL SELECT 2, 'locations', count(*), NULL, NULL FROM locations
-        WHERE list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded)
-    UNION ALL SELECT 3, 'persons', count(*), NULL, NULL FROM in_persons
-    UNION ALL SELECT 4, 'calls', count(*), min(received_at), max(received_at) FROM in_calls
-    UNION ALL SELECT 5, 'crimes', count(*), min(recorded_at), max(recorded_at) FROM in_crimes
-    UNION ALL SELECT 6, 'crime_people', count(*), NULL, NULL FROM in_links
-    UNION ALL SELECT 7, 'missing_episodes', count(*), min(reported_at), max(reported_at) FROM in_missing
-    UNION ALL SELECT 8, 'coverage', count(*), min(month), max(month) FROM coverage
-)
-ORDER BY position;
+SELECT t.table_name, CAST(coalesce(a.row_count, t.rows_if_none) AS BIGINT) AS row_count, a.first_at, a.last_at
+FROM (VALUES (1, 'wards', NULL), (2, 'locations', 0), (3, 'persons', NULL), (4, 'calls', 0), (5, 'crimes', 0),
+             (6, 'crime_people', 0), (7, 'missing_episodes', 0), (8, 'coverage', NULL))
+     AS t(position, table_name, rows_if_none)
+LEFT JOIN (
+    SELECT table_name, row_count, first_at, last_at FROM in_area
+    UNION ALL SELECT 'wards', count(*), NULL, NULL FROM wards WHERE list_contains($wards, ward_code)
+    UNION ALL SELECT 'persons', row_count, NULL, NULL FROM persons
+    UNION ALL SELECT 'coverage', count(*), min(month), max(month) FROM coverage
+) a USING (table_name)
+ORDER BY t.position;

@@ -16,17 +16,12 @@ grid AS (
     FROM weeks w,
          (VALUES (1, 'crimes'), (2, 'calls'), (3, 'missing_episodes')) AS s(position, source)
 ),
-chosen AS (
-    SELECT 'crimes' AS source, recorded_at AS "at", ward_code FROM crimes
-    UNION ALL
-    SELECT 'calls', received_at, ward_code FROM calls
-    UNION ALL
-    SELECT 'missing_episodes', reported_at, ward_code FROM missing_episodes
-),
 counts AS (
-    SELECT source, CAST(date_trunc('week', "at") AS DATE) AS week, count(*) AS n
-    FROM chosen
-    WHERE "at" >= CAST($first_week AS TIMESTAMP) AND "at" < CAST($as_of AS DATE) + INTERVAL 1 DAY
+    -- ward_days holds covered events only; a week touching a month the source lacks is NULL
+    -- below whatever it holds, so the weeks shown count the same events as the sources do
+    SELECT source, CAST(date_trunc('week', day) AS DATE) AS week, CAST(sum(events) AS BIGINT) AS n
+    FROM ward_days
+    WHERE day >= CAST($first_week AS DATE) AND day <= CAST($as_of AS DATE)
       AND (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
     GROUP BY ALL
 ),

@@ -1,0 +1,181 @@
+-- name: snapshot_derived
+-- returns: nothing; creates the derived tables the analyses read, each laid out for the way
+--   it is read (measured at force scale: see benchmarks/REPORT.md). Every one is worked out
+--   from the contract's tables of the same snapshot, so the answers are the same as reading
+--   those tables; only the layout differs:
+--   crime_links: one row per crime-person link with the crime's time, ward, category, offence
+--     and flags, sorted by time, so a window's rankings of victims and offenders read only
+--     that window and join nothing;
+--   person_events: one row per event of a person (a call made; a crime linked, once whatever
+--     the roles; a missing episode), sorted by person, with what a timeline, a profile and a
+--     ranking's details show (roles, address, flags, the people on a crime), so one person's
+--     events are a range read and a page of people's details a few;
+--   location_events: one row per event at a location, sorted by location, with what a
+--     location's timeline shows (the people linked, as text) and a ranking's details need;
+--   ward_days: covered events per source, day and ward (calls also those with the ASB
+--     qualifier), so a comparison or trend of wards over months reads thousands of rows, not
+--     millions;
+--   ward_quality, ward_tables, person_wards, area_persons: the Data and Overview pages'
+--     counts per ward, summed for an area when asked.
+-- reads: build
+-- params: (none)
+
+CREATE TABLE crime_links AS
+SELECT c.recorded_at, c.ward_code, p.role, p.person_id, c.crime_id, c.category, c.offence,
+       coalesce(c.domestic, false) AS domestic, coalesce(c.weapon, false) AS weapon
+FROM crime_people p
+JOIN crimes c USING (crime_id)
+ORDER BY c.recorded_at;
+
+-- The people on each crime, in the order a timeline lists them (role, then reference).
+CREATE TEMPORARY TABLE crime_people_lists AS
+SELECT crime_id,
+       list_sort(list(DISTINCT {'role': role, 'person_id': person_id, 'name': name})) AS people
+FROM (SELECT p.crime_id, p.role, p.person_id, pe.name
+      FROM crime_people p LEFT JOIN persons pe USING (person_id))
+GROUP BY crime_id;
+
+CREATE TABLE person_events AS
+WITH crime_rows AS (
+    SELECT l.person_id, l.crime_id, list_sort(list(DISTINCT l.role)) AS roles
+    FROM crime_links l
+    GROUP BY l.person_id, l.crime_id
+)
+SELECT e.*, l.address
+FROM (
+    SELECT caller_id AS person_id, received_at AS "at", 'call' AS source, incident_id AS event_id,
+           incident_type AS what, 'caller' AS role, ['caller'] AS roles, ward_code, location_id,
+           incident_type AS category, NULL::VARCHAR AS offence, NULL::VARCHAR AS risk,
+           coalesce(mental_health, false) AS mental_health, coalesce(domestic, false) AS domestic,
+           false AS weapon, false AS high_risk, NULL AS people
+    FROM calls WHERE caller_id IS NOT NULL
+    UNION ALL
+    SELECT r.person_id, c.recorded_at, 'crime', c.crime_id, c.category, array_to_string(r.roles, '; '),
+           r.roles, c.ward_code, c.location_id, c.category, c.offence, NULL,
+           false, coalesce(c.domestic, false), coalesce(c.weapon, false), false, k.people
+    FROM crime_rows r
+    JOIN crimes c USING (crime_id)
+    LEFT JOIN crime_people_lists k USING (crime_id)
+    UNION ALL
+    SELECT person_id, reported_at, 'missing', episode_id,
+           'Missing person (' || coalesce(risk, 'not graded') || ' risk)', 'missing', ['missing'],
+           ward_code, from_location_id, NULL, NULL, risk, false, false, false, risk = 'high', NULL
+    FROM missing_episodes
+) e
+LEFT JOIN locations l USING (location_id)
+ORDER BY e.person_id;
+
+CREATE TABLE location_events AS
+WITH people AS (
+    SELECT crime_id,
+           array_to_string(list_transform(people, lambda p: p.role || ': ' || p.person_id || coalesce(' ' || p.name, '')),
+                           '; ') AS linked
+    FROM crime_people_lists
+)
+SELECT e.*
+FROM (
+    SELECT c.location_id, c.received_at AS "at", 'call' AS source, c.incident_id AS event_id,
+           c.incident_type AS what, c.incident_type AS timeline_what, c.ward_code,
+           NULL::VARCHAR AS category, NULL::VARCHAR AS offence,
+           coalesce(c.domestic, false) AS domestic, false AS weapon,
+           coalesce(c.mental_health, false) AS mental_health, false AS high_risk,
+           CASE WHEN c.caller_id IS NOT NULL THEN 'caller: ' || c.caller_id || coalesce(' ' || pe.name, '') END AS linked
+    FROM calls c LEFT JOIN persons pe ON pe.person_id = c.caller_id
+    WHERE c.location_id IS NOT NULL
+    UNION ALL
+    SELECT c.location_id, c.recorded_at, 'crime', c.crime_id, c.category, c.category, c.ward_code,
+           c.category, c.offence, coalesce(c.domestic, false), coalesce(c.weapon, false), false, false, k.linked
+    FROM crimes c LEFT JOIN people k USING (crime_id)
+    WHERE c.location_id IS NOT NULL
+    UNION ALL
+    SELECT m.from_location_id, m.reported_at, 'missing', m.episode_id, 'Missing person',
+           'Missing person (' || coalesce(m.risk, 'not graded') || ' risk)', m.ward_code, NULL, NULL,
+           false, false, false, m.risk = 'high', 'missing: ' || m.person_id || coalesce(' ' || pe.name, '')
+    FROM missing_episodes m LEFT JOIN persons pe USING (person_id)
+    WHERE m.from_location_id IS NOT NULL
+) e
+ORDER BY e.location_id;
+
+DROP TABLE crime_people_lists;
+
+CREATE TABLE ward_days AS
+SELECT source, day, ward_code, count(*) AS events, count(*) FILTER (WHERE asb) AS asb_events
+FROM (
+    SELECT 'calls' AS source, CAST(received_at AS DATE) AS day, ward_code, coalesce(asb, false) AS asb
+    FROM calls WHERE in_covered_month('calls', received_at)
+    UNION ALL
+    SELECT 'crimes', CAST(recorded_at AS DATE), ward_code, false
+    FROM crimes WHERE in_covered_month('crimes', recorded_at)
+    UNION ALL
+    SELECT 'missing_episodes', CAST(reported_at AS DATE), ward_code, false
+    FROM missing_episodes WHERE in_covered_month('missing_episodes', reported_at)
+)
+GROUP BY ALL
+ORDER BY source, day, ward_code;
+
+CREATE TABLE ward_quality AS
+WITH roles AS (
+    SELECT crime_id, bool_or(role = 'victim') AS has_victim, bool_or(role = 'reporting_person') AS has_reporter
+    FROM crime_people
+    GROUP BY crime_id
+),
+crime_rows AS (
+    SELECT c.ward_code, count(*) AS crimes,
+           count(*) FILTER (WHERE NOT coalesce(r.has_victim, false)) AS crimes_without_victim,
+           count(*) FILTER (WHERE NOT coalesce(r.has_victim, false) AND coalesce(r.has_reporter, false))
+               AS victim_only_reporting_person
+    FROM crimes c
+    LEFT JOIN roles r USING (crime_id)
+    GROUP BY c.ward_code
+),
+event_rows AS (
+    SELECT e.ward_code, count(*) AS events,
+           count(*) FILTER (WHERE l.precision = 'street') AS street_defaulted
+    FROM events e
+    LEFT JOIN locations l USING (location_id)
+    GROUP BY e.ward_code
+)
+SELECT coalesce(c.ward_code, e.ward_code) AS ward_code, c.crimes, c.crimes_without_victim,
+       c.victim_only_reporting_person, e.events, e.street_defaulted
+FROM crime_rows c
+FULL JOIN event_rows e ON e.ward_code IS NOT DISTINCT FROM c.ward_code;
+
+-- Rows per contract table and ward (NULL: no ward), with the first and last event time.
+CREATE TABLE ward_tables AS
+SELECT 'locations' AS table_name, ward_code, count(*) AS row_count, NULL::TIMESTAMP AS first_at,
+       NULL::TIMESTAMP AS last_at
+FROM locations GROUP BY ward_code
+UNION ALL
+SELECT 'calls', ward_code, count(*), min(received_at), max(received_at) FROM calls GROUP BY ward_code
+UNION ALL
+SELECT 'crimes', ward_code, count(*), min(recorded_at), max(recorded_at) FROM crimes GROUP BY ward_code
+UNION ALL
+SELECT 'crime_people', c.ward_code, count(*), NULL, NULL
+FROM crime_people p JOIN crimes c USING (crime_id) GROUP BY c.ward_code
+UNION ALL
+SELECT 'missing_episodes', ward_code, count(*), min(reported_at), max(reported_at)
+FROM missing_episodes GROUP BY ward_code;
+
+-- The people linked to each ward's events (callers, people on its crimes, missing persons),
+-- sorted by ward so an area's are a range read.
+CREATE TABLE person_wards AS
+SELECT DISTINCT ward_code, person_id
+FROM (
+    SELECT ward_code, caller_id AS person_id FROM calls WHERE caller_id IS NOT NULL
+    UNION ALL
+    SELECT c.ward_code, p.person_id FROM crime_people p JOIN crimes c USING (crime_id)
+    UNION ALL
+    SELECT ward_code, person_id FROM missing_episodes
+)
+ORDER BY ward_code;
+
+-- The people linked to the events of the areas most often asked for, counted once: the whole
+-- force (its wards and the events with no ward) and each district.
+CREATE TABLE area_persons AS
+SELECT list_sort(list(DISTINCT ward_code) FILTER (WHERE ward_code IS NOT NULL)) AS wards,
+       true AS include_unwarded, NULL::BIGINT AS persons
+FROM wards;
+UPDATE area_persons SET persons = (SELECT count(DISTINCT person_id) FROM person_wards);
+INSERT INTO area_persons
+SELECT w.wards, false, (SELECT count(DISTINCT person_id) FROM person_wards p WHERE list_contains(w.wards, p.ward_code))
+FROM (SELECT list_sort(list(ward_code)) AS wards FROM wards GROUP BY district) w;
