@@ -8,6 +8,7 @@ Logic lives in ``demand``; this module only decides how it reaches the screen.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -539,6 +540,41 @@ def paged(frame: pd.DataFrame, key: str, **dataframe_args):
         st.pagination(pages, key=f"{key}_page")
         st.caption(f"Rows {start + 1:,}–{start + len(shown):,} of {len(frame):,}")
     return event, shown
+
+
+def page_number(key: str) -> int:
+    """The page a paged table's picker shows (1 until the user picks another)."""
+    return int(st.session_state.get(f"{key}_page", 1))
+
+
+def page_picker(page: pd.DataFrame, key: str) -> None:
+    """Under one page of a list read a page at a time (demand.analytics.rank_page: its attrs say
+    which page of how many, and the list's length): the page picker and which rows these are."""
+    shown, pages, rows = page.attrs["page"], page.attrs["pages"], page.attrs["rows"]
+    if page_number(key) != shown:  # the list shrank under the picker: the page read is its last
+        st.session_state[f"{key}_page"] = shown
+    if pages > 1:
+        st.pagination(pages, key=f"{key}_page")
+        first = (shown - 1) * page.attrs["page_rows"] + 1
+        st.caption(f"Rows {first:,}–{first + len(page) - 1:,} of {rows:,}")
+
+
+def download_personal_later(read: Callable[[Reader], pd.DataFrame], file_name: str, key: str, area: str | None,
+                            label: str = "Download CSV") -> None:
+    """A CSV download of a person-level table read only when the button is pressed (a whole
+    repeat list, of which the page shows a screenful): ``read`` reads it through the gate, and
+    an audit record of the download is written before the file is made; if it cannot be,
+    no file is made."""
+    gate = Reader(snapshot(), user(), state().audit if state() else None, page=st.session_state.get("page_key", ""))
+
+    def audited_csv() -> bytes:
+        frame = read(gate)
+        gate.record_disclosure("download", area, frame["id"].astype(str).tolist(), file_name=file_name,
+                               rows=len(frame))
+        return frame.to_csv(index=False).encode("utf-8")
+
+    st.download_button(label, audited_csv, file_name=file_name, mime="text/csv", key=key, on_click="ignore",
+                       icon=":material/download:", help="The download is recorded in the audit log.")
 
 
 def selected_row(event, shown: pd.DataFrame) -> pd.Series | None:

@@ -140,13 +140,15 @@ NOT_HELD = wording.NOT_HELD
 
 
 def covered_months(store: Store) -> dict[str, frozenset[date]]:
-    """Per source, the first days of the months the coverage table marks covered (read once
-    per snapshot: see Store.reference)."""
-    table = store.reference("coverage_months")
-    months = {s: set() for s in SOURCES}
-    for source, month in zip(table["table_name"], table["month"]):
-        months.setdefault(source, set()).add(pd.Timestamp(month).date())
-    return {s: frozenset(m) for s, m in months.items()}
+    """Per source, the first days of the months the coverage table marks covered (worked out
+    once per snapshot: see Store.memo)."""
+    def read() -> dict[str, frozenset[date]]:
+        table = store.reference("coverage_months")
+        months = {s: set() for s in SOURCES}
+        for source, month in zip(table["table_name"], table["month"]):
+            months.setdefault(source, set()).add(pd.Timestamp(month).date())
+        return {s: frozenset(m) for s, m in months.items()}
+    return store.memo(("covered_months",), read)
 
 
 def month_firsts(first: date, last: date) -> list[date]:

@@ -30,12 +30,17 @@ def load(path: Path = HARM_FILE) -> pd.DataFrame:
 
 def param(path: Path = HARM_FILE) -> list[dict]:
     """The weights as a bound query parameter: blank offence becomes NULL (the default)."""
+    return [dict(row) for row in _rows(path)]
+
+
+@cache
+def _rows(path: Path) -> tuple[tuple[tuple[str, object], ...], ...]:
     table = load(path)
-    return [
-        {"category": row.category, "offence": None if pd.isna(row.offence) else row.offence,
-         "weight": float(row.weight)}
+    return tuple(
+        (("category", row.category), ("offence", None if pd.isna(row.offence) else row.offence),
+         ("weight", float(row.weight)))
         for row in table.itertuples()
-    ]
+    )
 
 
 def weight(category: str, offence: str | None = None, path: Path = HARM_FILE) -> float:

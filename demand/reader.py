@@ -158,8 +158,9 @@ class Reader:
 
     def scope(self, area: str | None) -> Scope:
         """The Scope of ``area`` for this user; Refused when it holds none of their wards."""
-        try:
-            return areas.resolve_in(self.all_wards(), area, self.user.wards)
+        try:  # worked out once per snapshot, area and set of wards (Store.memo)
+            return self.store.memo(("scope", area if isinstance(area, str) else repr(area), self.user.wards),
+                                   lambda: areas.resolve_in(self.all_wards(), area, self.user.wards))
         except areas.AreaError as error:
             raise Refused(str(error)) from None
 

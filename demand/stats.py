@@ -231,6 +231,21 @@ def compare_counts(count, previous, exposure: float, previous_exposure: float) -
     return result
 
 
+def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, inverse) for the distinct rows of equal-length columns: ``first`` a row of each
+    distinct one, ``inverse`` each row's distinct one (so ``x[first][inverse]`` is ``x`` for a
+    value that depends on the columns only)."""
+    if not len(columns[0]):
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
+    codes = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:  # one code per distinct combination, built column by column
+        values, code = np.unique(column, return_inverse=True)
+        codes = codes * len(values) + code.reshape(-1)
+        codes = np.unique(codes, return_inverse=True)[1].reshape(-1)  # keep the codes small
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
 def compare_table(frame: pd.DataFrame, fdr: bool = True) -> pd.DataFrame:
     """A table of comparisons: ``frame`` has count, previous_count, exposure_days and
     previous_exposure_days (covered days of each window; a scalar column is fine). Returns a
@@ -249,36 +264,43 @@ def compare_table(frame: pd.DataFrame, fdr: bool = True) -> pd.DataFrame:
     fdr=False, the level of each test) ``result.attrs["fdr"]``.
     """
     out = frame.copy()
-    exposure = out["exposure_days"].astype("float64")
-    before_exposure = out["previous_exposure_days"].astype("float64")
+    exposure = out["exposure_days"].to_numpy(dtype="float64", na_value=np.nan)
+    before_exposure = out["previous_exposure_days"].to_numpy(dtype="float64", na_value=np.nan)
     out["count"] = out["count"].astype("Int64").mask(~(exposure > 0))
     out["previous_count"] = out["previous_count"].astype("Int64").mask(~(before_exposure > 0))
-    now, before = out["count"].astype("float64"), out["previous_count"].astype("float64")
-    known = now.notna() & before.notna()
+    now = out["count"].to_numpy(dtype="float64", na_value=np.nan)
+    before = out["previous_count"].to_numpy(dtype="float64", na_value=np.nan)
+    known = ~np.isnan(now) & ~np.isnan(before)
     tested = known & ((now > 0) | (before > 0))
 
     with np.errstate(invalid="ignore", divide="ignore"):
         expected = before * exposure / before_exposure  # the previous count at this exposure
-        out["change"] = (now - expected).round(1)
-        out["pct_change"] = np.where(before > 0, (now / expected - 1) * 100, np.nan)
-    p = np.full(len(out), np.nan)
-    p[known.to_numpy()] = 1.0
-    # A long ranking repeats the same few (count, previous) pairs: test each pair once.
-    mask = tested.to_numpy()
-    cases = list(zip(now.to_numpy()[mask].astype(int), before.to_numpy()[mask].astype(int),
-                     exposure.to_numpy()[mask], before_exposure.to_numpy()[mask]))
-    tests = {case: e_test(*case) for case in set(cases)}
-    p[mask] = [tests[case] for case in cases]
-    out["p"] = p
-    untested_known = known & ~tested
+        change = np.round(now - expected, 1)
+        pct_change = np.where(before > 0, (now / expected - 1) * 100, np.nan)
+    # A long ranking repeats the same few rows of (count, previous count, exposures): test
+    # each distinct row once and work out its interval once, then give every row its own.
+    first, inverse = _distinct_rows(np.nan_to_num(now, nan=-1.0), np.nan_to_num(before, nan=-1.0),
+                                    np.nan_to_num(exposure, nan=-1e300), np.nan_to_num(before_exposure, nan=-1e300))
+    p_distinct = np.where(known[first], 1.0, np.nan)
+    for i in np.flatnonzero(tested[first]):
+        row = first[i]
+        p_distinct[i] = e_test(int(now[row]), int(before[row]), exposure[row], before_exposure[row])
+    p = p_distinct[inverse]
     adjusted = false_discovery(np.where(tested, p, np.nan)) if fdr else np.where(tested, p, np.nan)
-    out["p_adjusted"] = np.where(untested_known, 1.0, adjusted)
-    ratio, low, high = rate_ratio_interval(now.fillna(0), before.fillna(0), exposure.fillna(1).clip(lower=1e-9),
-                                           before_exposure.fillna(1).clip(lower=1e-9))
-    out["rate_ratio"], out["ci_low"], out["ci_high"] = (np.where(known, a, np.nan) for a in (ratio, low, high))
-    out["significance"] = [
-        _verdict(q, r) if k else NO_DATA for q, r, k in zip(out["p_adjusted"], out["rate_ratio"], known)
-    ]
+    adjusted = np.where(known & ~tested, 1.0, adjusted)
+    ratio, low, high = (np.where(known, np.asarray(a, dtype="float64").reshape(-1)[inverse], np.nan)
+                        for a in rate_ratio_interval(
+                            np.nan_to_num(now[first], nan=0.0), np.nan_to_num(before[first], nan=0.0),
+                            np.clip(np.nan_to_num(exposure[first], nan=1.0), 1e-9, None),
+                            np.clip(np.nan_to_num(before_exposure[first], nan=1.0), 1e-9, None)))
+    with np.errstate(invalid="ignore"):
+        verdicts = np.where(~(adjusted < ALPHA), NO_CHANGE, np.where(ratio > 1, RISE, FALL))
+    columns = {"change": change, "pct_change": pct_change, "p": p, "p_adjusted": adjusted, "rate_ratio": ratio,
+               "ci_low": low, "ci_high": high}
+    out = pd.concat([out.drop(columns=[c for c in STAT_COLUMNS if c in out.columns]),
+                     pd.DataFrame(columns, index=out.index)], axis=1)
+    out["significance"] = np.where(known, verdicts, NO_DATA).tolist()
+    out.attrs = dict(frame.attrs)
     out.attrs["tested"] = int(tested.sum())
     out.attrs["fdr"] = ALPHA
     return out

@@ -48,12 +48,14 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 6  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
-# 6: derived tables for the analyses (snapshot_derived.sql)
+SNAPSHOT_FORMAT = 7  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
+# 6: derived tables for the analyses (snapshot_derived.sql); 7: in_area, wards_known
 # Written by an import beside the tables it published (demand.ingest.report).
 IMPORT_REPORT = "import_report.json"
 # How many snapshot files to keep: the one serving and the one before it.
 SNAPSHOTS_KEPT = 2
+# How many values Snapshot.memo keeps (areas resolved for users, the months each source covers).
+MEMOS_KEPT = 10_000
 
 
 @dataclass(frozen=True)
@@ -375,6 +377,7 @@ class Snapshot:
         lock(self.connection)
         self.opened_at = time.time()
         self._references: dict[str, pd.DataFrame] = {}
+        self._memos: dict[tuple, object] = {}
         self._reference_lock = threading.Lock()
 
     @property
@@ -400,6 +403,8 @@ class Snapshot:
         values = {**(scope.params() if scope and "wards" in query.params else {}), **params}
         if scope is not None and "include_unwarded" not in query.params:
             values.pop("include_unwarded", None)
+        elif scope is not None and "wards" in query.params and self._every_row(scope):
+            values["wards"] = None  # in_area: every row, so DuckDB drops the test
         cursor = self.cursor()
         try:
             return cursor.execute(query.text, query.bind(values)).df()
@@ -420,9 +425,31 @@ class Snapshot:
                 self._references[name] = self._query(name)
             return self._references[name].copy()
 
+    def memo(self, key: tuple, compute):
+        """A value worked out once per snapshot from its reference data (the months each
+        source covers, the Scope of an area): ``compute()`` the first time, the same object
+        after. Callers must not change what it returns."""
+        with self._reference_lock:
+            if key in self._memos:
+                return self._memos[key]
+        value = compute()
+        with self._reference_lock:
+            if len(self._memos) >= MEMOS_KEPT:  # keys come from what people ask: keep a bounded few
+                return value
+            return self._memos.setdefault(key, value)
+
     @cached_property
     def _facts(self) -> dict:
         return self.reference("snapshot_facts").iloc[0].to_dict()
+
+    @cached_property
+    def _ward_codes(self) -> frozenset[str]:
+        return frozenset(self.reference("ward_list")["ward_code"])
+
+    def _every_row(self, scope: Scope) -> bool:
+        """Whether a scope reads every row: the whole force (every ward and the rows with no
+        ward) where every ward a row names is one of the wards table's."""
+        return scope.include_unwarded and bool(self._facts["wards_known"]) and set(scope.wards) == self._ward_codes
 
     @property
     def person_level(self) -> bool:
@@ -542,6 +569,9 @@ class Store:
 
     def reference(self, name: str) -> pd.DataFrame:
         return self._snapshot.reference(name)
+
+    def memo(self, key: tuple, compute):
+        return self._snapshot.memo(key, compute)
 
     @property
     def person_level(self) -> bool:

@@ -10,7 +10,7 @@ SELECT coalesce(incident_type, '(no type)') AS "group",
        count(*) FILTER (WHERE received_at >= $start AND received_at < $end) AS count,
        count(*) FILTER (WHERE received_at >= $prev_start AND received_at < $prev_end) AS previous_count
 FROM calls c
-WHERE (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
+WHERE in_area(c.ward_code, $wards, $include_unwarded)
   AND received_at >= least($start, $prev_start) AND received_at < greatest($end, $prev_end)
   AND ((received_at >= $start AND received_at < $end) OR (received_at >= $prev_start AND received_at < $prev_end))
   AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', received_at) AS DATE)))

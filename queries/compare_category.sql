@@ -10,7 +10,7 @@ SELECT coalesce(category, '(no category)') AS "group",
        count(*) FILTER (WHERE recorded_at >= $start AND recorded_at < $end) AS count,
        count(*) FILTER (WHERE recorded_at >= $prev_start AND recorded_at < $prev_end) AS previous_count
 FROM crimes c
-WHERE (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
+WHERE in_area(c.ward_code, $wards, $include_unwarded)
   AND recorded_at >= least($start, $prev_start) AND recorded_at < greatest($end, $prev_end)
   AND ((recorded_at >= $start AND recorded_at < $end) OR (recorded_at >= $prev_start AND recorded_at < $prev_end))
   AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', recorded_at) AS DATE)))

@@ -12,7 +12,7 @@ WITH chosen AS (
            m.reported_at >= $prev_start AND m.reported_at < $prev_end AS in_previous
     FROM missing_episodes m
     LEFT JOIN locations l ON l.location_id = m.from_location_id
-    WHERE (list_contains($wards, m.ward_code) OR (m.ward_code IS NULL AND $include_unwarded))
+    WHERE in_area(m.ward_code, $wards, $include_unwarded)
       AND m.reported_at >= least($start, $prev_start) AND m.reported_at < greatest($end, $prev_end)
       AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', m.reported_at) AS DATE)))
 )

@@ -6,6 +6,6 @@
 SELECT caller_id AS person_id, count(*) AS count
 FROM calls c
 WHERE caller_id IS NOT NULL
-  AND (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
+  AND in_area(c.ward_code, $wards, $include_unwarded)
   AND received_at >= $start AND received_at < $end
 GROUP BY caller_id;

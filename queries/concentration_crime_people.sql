@@ -6,6 +6,6 @@
 SELECT person_id, count(DISTINCT crime_id) AS count
 FROM crime_links c
 WHERE list_contains($roles, role)
-  AND (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
+  AND in_area(c.ward_code, $wards, $include_unwarded)
   AND recorded_at >= $start AND recorded_at < $end
 GROUP BY person_id;

@@ -13,6 +13,6 @@ WITH events AS (
 SELECT location_id, count(*) AS count
 FROM events e
 WHERE location_id IS NOT NULL
-  AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
+  AND in_area(e.ward_code, $wards, $include_unwarded)
   AND "at" >= $start AND "at" < $end
 GROUP BY location_id;

@@ -5,6 +5,6 @@
 -- params: $wards, $include_unwarded, $start, $end
 SELECT person_id, count(*) AS count
 FROM missing_episodes m
-WHERE (list_contains($wards, m.ward_code) OR (m.ward_code IS NULL AND $include_unwarded))
+WHERE in_area(m.ward_code, $wards, $include_unwarded)
   AND reported_at >= $start AND reported_at < $end
 GROUP BY person_id;

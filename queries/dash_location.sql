@@ -7,8 +7,7 @@
 -- params: $location_id, $wards, $include_unwarded
 WITH counted AS (
     -- location_events holds each event at a place once, sorted by place
-    SELECT count(*) FILTER (WHERE coalesce(list_contains($wards, ward_code), false)
-                                  OR (ward_code IS NULL AND $include_unwarded)) AS events,
+    SELECT count(*) FILTER (WHERE in_area(ward_code, $wards, $include_unwarded)) AS events,
            count(*) AS all_events
     FROM location_events
     WHERE location_id = $location_id
@@ -19,5 +18,4 @@ FROM locations l
 LEFT JOIN wards w USING (ward_code)
 CROSS JOIN counted c
 WHERE l.location_id = $location_id
-  AND (c.events > 0 OR coalesce(list_contains($wards, l.ward_code), false)
-       OR (l.ward_code IS NULL AND $include_unwarded));
+  AND (c.events > 0 OR in_area(l.ward_code, $wards, $include_unwarded));

@@ -7,8 +7,7 @@
 -- params: $person_id, $wards, $include_unwarded
 WITH counted AS (
     -- person_events holds each of a person's events once, sorted by person
-    SELECT count(*) FILTER (WHERE coalesce(list_contains($wards, ward_code), false)
-                                  OR (ward_code IS NULL AND $include_unwarded)) AS events,
+    SELECT count(*) FILTER (WHERE in_area(ward_code, $wards, $include_unwarded)) AS events,
            count(*) AS all_events
     FROM person_events
     WHERE person_id = $person_id

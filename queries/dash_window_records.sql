@@ -14,19 +14,19 @@ WITH picked AS (
     FROM calls
     WHERE ($measure = 'calls' OR ($measure = 'asb_calls' AND asb))
       AND received_at >= $start AND received_at < $end
-      AND (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
+      AND in_area(ward_code, $wards, $include_unwarded)
     UNION ALL
     SELECT recorded_at, 'crime', crime_id, category, offence, ward_code, location_id
     FROM crimes
     WHERE $measure = 'crimes'
       AND recorded_at >= $start AND recorded_at < $end
-      AND (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
+      AND in_area(ward_code, $wards, $include_unwarded)
     UNION ALL
     SELECT reported_at, 'missing', episode_id, 'Missing person', risk, ward_code, from_location_id
     FROM missing_episodes
     WHERE $measure = 'missing_episodes'
       AND reported_at >= $start AND reported_at < $end
-      AND (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
+      AND in_area(ward_code, $wards, $include_unwarded)
 )
 SELECT p.at, p.source, p.event_id, p.what, p.detail, p.ward_code, w.ward_name, p.location_id,
        l.address

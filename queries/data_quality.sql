@@ -11,7 +11,7 @@
 WITH by_ward AS (
     SELECT w.ward_code, w.ward_name, 1 AS position
     FROM wards w
-    WHERE list_contains($wards, w.ward_code)
+    WHERE in_area(w.ward_code, $wards, false)
     UNION ALL
     SELECT NULL, '(no ward)', 2
     WHERE $include_unwarded

@@ -11,7 +11,7 @@ WITH chosen AS (
            day >= CAST($start AS DATE) AND day < CAST($end AS DATE) AS in_current,
            day >= CAST($prev_start AS DATE) AND day < CAST($prev_end AS DATE) AS in_previous
     FROM ward_days
-    WHERE (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
+    WHERE in_area(ward_code, $wards, $include_unwarded)
       AND day >= least(CAST($start AS DATE), CAST($prev_start AS DATE))
       AND day < greatest(CAST($end AS DATE), CAST($prev_end AS DATE))
 ),

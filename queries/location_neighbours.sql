@@ -26,7 +26,7 @@ counts AS (
     FROM events e
     WHERE e.at >= $start AND e.at < $end
       AND e.location_id IN (SELECT location_id FROM near WHERE distance_m <= $radius_m)
-      AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
+      AND in_area(e.ward_code, $wards, $include_unwarded)
     GROUP BY location_id
 )
 SELECT n.location_id, n.address, n.location_type, n.ward_code, n.lat, n.lon, n.distance_m,

@@ -16,7 +16,7 @@ counts AS (
     SELECT source, CAST(date_trunc('month', day) AS DATE) AS month, CAST(sum(events) AS BIGINT) AS n
     FROM ward_days
     WHERE day >= CAST($first_month AS DATE) AND day <= CAST($as_of AS DATE)
-      AND (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
+      AND in_area(ward_code, $wards, $include_unwarded)
     GROUP BY ALL
 )
 SELECT g.month, g.source,

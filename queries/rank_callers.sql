@@ -19,7 +19,7 @@ WITH chosen AS (
            received_at >= $start AND received_at < $end AS in_current
     FROM calls c
     WHERE caller_id IS NOT NULL
-      AND (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
+      AND in_area(c.ward_code, $wards, $include_unwarded)
       AND received_at >= least($start, $prev_start) AND received_at < greatest($end, $prev_end)
       AND ((received_at >= $start AND received_at < $end)
            OR (received_at >= $prev_start AND received_at < $prev_end))
@@ -52,7 +52,7 @@ theirs AS (
     SELECT * FROM person_events e
     WHERE person_id IN (SELECT person_id FROM page)
       AND "at" >= $start AND "at" < $end
-      AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
+      AND in_area(e.ward_code, $wards, $include_unwarded)
 ),
 flags AS (
     SELECT person_id, bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,

@@ -21,7 +21,7 @@ linked AS (
            recorded_at >= $start AND recorded_at < $end AS in_current
     FROM crime_links c
     WHERE list_contains($roles, role)
-      AND (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
+      AND in_area(c.ward_code, $wards, $include_unwarded)
       AND recorded_at >= least($start, $prev_start) AND recorded_at < greatest($end, $prev_end)
       AND ((recorded_at >= $start AND recorded_at < $end)
            OR (recorded_at >= $prev_start AND recorded_at < $prev_end))
@@ -57,7 +57,7 @@ theirs AS (
     SELECT * FROM person_events e
     WHERE person_id IN (SELECT person_id FROM page)
       AND "at" >= $start AND "at" < $end
-      AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
+      AND in_area(e.ward_code, $wards, $include_unwarded)
 ),
 flags AS (
     SELECT person_id, bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,

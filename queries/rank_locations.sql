@@ -24,7 +24,7 @@ chosen AS (
            recorded_at >= $start AND recorded_at < $end AS in_current
     FROM crimes c
     WHERE location_id IS NOT NULL
-      AND (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
+      AND in_area(c.ward_code, $wards, $include_unwarded)
       AND recorded_at >= least($start, $prev_start) AND recorded_at < greatest($end, $prev_end)
       AND ((recorded_at >= $start AND recorded_at < $end) OR (recorded_at >= $prev_start AND recorded_at < $prev_end))
       AND ($category IS NULL OR category = $category)
@@ -37,7 +37,7 @@ chosen AS (
            received_at >= $start AND received_at < $end
     FROM calls c
     WHERE location_id IS NOT NULL
-      AND (list_contains($wards, c.ward_code) OR (c.ward_code IS NULL AND $include_unwarded))
+      AND in_area(c.ward_code, $wards, $include_unwarded)
       AND received_at >= least($start, $prev_start) AND received_at < greatest($end, $prev_end)
       AND ((received_at >= $start AND received_at < $end) OR (received_at >= $prev_start AND received_at < $prev_end))
       AND ($category IS NULL OR incident_type = $category)
@@ -50,7 +50,7 @@ chosen AS (
            reported_at >= $start AND reported_at < $end
     FROM missing_episodes m
     WHERE from_location_id IS NOT NULL
-      AND (list_contains($wards, m.ward_code) OR (m.ward_code IS NULL AND $include_unwarded))
+      AND in_area(m.ward_code, $wards, $include_unwarded)
       AND reported_at >= least($start, $prev_start) AND reported_at < greatest($end, $prev_end)
       AND ((reported_at >= $start AND reported_at < $end) OR (reported_at >= $prev_start AND reported_at < $prev_end))
       AND ($category IS NULL OR $category = 'Missing person')
@@ -90,7 +90,7 @@ counted AS (
     SELECT * FROM location_events e
     WHERE location_id IN (SELECT location_id FROM page)
       AND "at" >= $start AND "at" < $end
-      AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
+      AND in_area(e.ward_code, $wards, $include_unwarded)
       AND ($category IS NULL OR what = $category)
       AND (NOT $weapon_only OR weapon)
       AND (NOT $domestic_only OR domestic)

@@ -17,7 +17,7 @@ WITH chosen AS (
     SELECT person_id, reported_at,
            reported_at >= $start AND reported_at < $end AS in_current
     FROM missing_episodes m
-    WHERE (list_contains($wards, m.ward_code) OR (m.ward_code IS NULL AND $include_unwarded))
+    WHERE in_area(m.ward_code, $wards, $include_unwarded)
       AND reported_at >= least($start, $prev_start) AND reported_at < greatest($end, $prev_end)
       AND ((reported_at >= $start AND reported_at < $end)
            OR (reported_at >= $prev_start AND reported_at < $prev_end))
@@ -50,7 +50,7 @@ theirs AS (
     SELECT * FROM person_events e
     WHERE person_id IN (SELECT person_id FROM page)
       AND "at" >= $start AND "at" < $end
-      AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
+      AND in_area(e.ward_code, $wards, $include_unwarded)
 ),
 flags AS (
     SELECT person_id, bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,

@@ -9,5 +9,5 @@ FROM events e
 LEFT JOIN locations l USING (location_id)
 WHERE e.source IN ('crime', 'call')
   AND e.at >= $start AND e.at < $end
-  AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
+  AND in_area(e.ward_code, $wards, $include_unwarded)
 ORDER BY e.at DESC, e.source, e.event_id;

@@ -170,12 +170,14 @@ FROM (
 ORDER BY ward_code;
 
 -- The people linked to the events of the areas most often asked for, counted once: the whole
--- force (its wards and the events with no ward) and each district.
+-- force (its wards and the events with no ward; wards NULL is every ward, as in_area reads it)
+-- and each district.
 CREATE TABLE area_persons AS
-SELECT list_sort(list(DISTINCT ward_code) FILTER (WHERE ward_code IS NOT NULL)) AS wards,
-       true AS include_unwarded, NULL::BIGINT AS persons
+SELECT list_sort(list(DISTINCT ward_code)) AS wards, true AS include_unwarded, NULL::BIGINT AS persons
 FROM wards;
-UPDATE area_persons SET persons = (SELECT count(DISTINCT person_id) FROM person_wards);
+UPDATE area_persons SET persons = (SELECT count(DISTINCT person_id) FROM person_wards)
+WHERE wards = (SELECT list_sort(list(DISTINCT ward_code)) FROM wards);
+INSERT INTO area_persons SELECT NULL, true, persons FROM area_persons;
 INSERT INTO area_persons
 SELECT w.wards, false, (SELECT count(DISTINCT person_id) FROM person_wards p WHERE list_contains(w.wards, p.ward_code))
 FROM (SELECT list_sort(list(ward_code)) AS wards FROM wards GROUP BY district) w;

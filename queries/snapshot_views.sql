@@ -5,6 +5,8 @@
 --     category or 'Missing person')
 --   in_covered_month(source_table, at): a macro, true when the coverage table marks the
 --     month of `at` covered for that source
+--   in_area(ward_code, wards, include_unwarded): a macro, true when an event's ward is one of
+--     the area's wards, or it has no ward and the area is the whole force
 --   event_kinds: a table of the distinct (source, what) pairs
 -- reads: build
 -- params: (none)
@@ -28,6 +30,14 @@ CREATE MACRO in_covered_month(source_table, "at") AS EXISTS (
     WHERE g.covered AND g.table_name = source_table
       AND date_trunc('month', g.month) = date_trunc('month', "at")
 );
+
+-- in_area(ward_code, wards, include_unwarded): whether a row lies in the area a read gate
+--   resolved: its ward is one of `wards`, or it has no ward and the area is the whole force
+--   (`include_unwarded`). `wards` NULL stands for every ward: the store passes it for the whole
+--   force when every ward an event names is one of the wards table's, and then the condition
+--   holds for every row, so DuckDB drops it and a force-wide read costs no ward test at all.
+CREATE MACRO in_area(ward_code, wards, include_unwarded) AS
+    (wards IS NULL OR coalesce(list_contains(wards, ward_code), false)) OR (ward_code IS NULL AND include_unwarded);
 
 -- The vocabulary of event kinds, kept as reference so that checking a category filter never
 -- reads the events themselves.

@@ -11,18 +11,18 @@
 WITH in_area AS (
     SELECT table_name, sum(row_count) AS row_count, min(first_at) AS first_at, max(last_at) AS last_at
     FROM ward_tables
-    WHERE list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded)
+    WHERE in_area(ward_code, $wards, $include_unwarded)
     GROUP BY table_name
 ),
 known AS (
     SELECT any_value(persons) AS persons, count(*) AS found
     FROM area_persons
-    WHERE wards = list_sort($wards) AND include_unwarded = $include_unwarded
+    WHERE wards IS NOT DISTINCT FROM list_sort($wards) AND include_unwarded = $include_unwarded
 ),
 persons AS (
     SELECT CASE WHEN (SELECT found FROM known) > 0 THEN (SELECT persons FROM known)
                 ELSE (SELECT count(DISTINCT person_id) FROM person_wards
-                      WHERE (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
+                      WHERE in_area(ward_code, $wards, $include_unwarded)
                         AND (SELECT found FROM known) = 0)
            END AS row_count
 )
@@ -32,7 +32,7 @@ FROM (VALUES (1, 'wards', NULL), (2, 'locations', 0), (3, 'persons', NULL), (4, 
      AS t(position, table_name, rows_if_none)
 LEFT JOIN (
     SELECT table_name, row_count, first_at, last_at FROM in_area
-    UNION ALL SELECT 'wards', count(*), NULL, NULL FROM wards WHERE list_contains($wards, ward_code)
+    UNION ALL SELECT 'wards', count(*), NULL, NULL FROM wards WHERE in_area(ward_code, $wards, false)
     UNION ALL SELECT 'persons', row_count, NULL, NULL FROM persons
     UNION ALL SELECT 'coverage', count(*), min(month), max(month) FROM coverage
 ) a USING (table_name)

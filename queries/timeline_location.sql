@@ -10,5 +10,5 @@ SELECT e."at", e.source, e.event_id, e.timeline_what AS what, 'at location' AS r
        (SELECT address FROM locations WHERE location_id = $location_id) AS address, e.linked
 FROM location_events e
 WHERE e.location_id = $location_id
-  AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
+  AND in_area(e.ward_code, $wards, $include_unwarded)
 ORDER BY e."at", e.source, e.event_id;

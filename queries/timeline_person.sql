@@ -15,5 +15,5 @@ SELECT "at", source, event_id, what, role, ward_code, location_id, address,
        END AS linked
 FROM person_events e
 WHERE person_id = $person_id
-  AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
+  AND in_area(e.ward_code, $wards, $include_unwarded)
 ORDER BY "at", source, event_id;

@@ -22,7 +22,7 @@ counts AS (
     SELECT source, CAST(date_trunc('week', day) AS DATE) AS week, CAST(sum(events) AS BIGINT) AS n
     FROM ward_days
     WHERE day >= CAST($first_week AS DATE) AND day <= CAST($as_of AS DATE)
-      AND (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
+      AND in_area(ward_code, $wards, $include_unwarded)
     GROUP BY ALL
 ),
 covered AS (

@@ -46,17 +46,19 @@ for tab, kind in zip(tabs, KIND_LABELS):
         if ui.person_data_missing(kind):
             continue
         crime_filters = kind in CRIME_KINDS
-        ranked = ui.call(
-            "rank",
-            area=v.area,
-            kind=kind,
-            window=v.window,
-            as_of=v.as_of,
-            min_count=int(min_count),
-            category=(category or None) if crime_filters else None,
-            weapon_only=weapon_only and crime_filters,
-            domestic_only=domestic_only and crime_filters,
-        )
+        # One page of the list is read at a time: names, categories and flags only for the
+        # rows shown (a force's year of repeat callers is 200,000 rows).
+        request = {
+            "area": v.area,
+            "kind": kind,
+            "window": v.window,
+            "as_of": v.as_of,
+            "min_count": int(min_count),
+            "category": (category or None) if crime_filters else None,
+            "weapon_only": weapon_only and crime_filters,
+            "domestic_only": domestic_only and crime_filters,
+        }
+        ranked = ui.call("rank_page", **request, page=ui.page_number(f"rep_{kind}"), page_rows=ui.PAGE_ROWS)
         if not crime_filters and (category or weapon_only or domestic_only):
             st.caption("The crime filters do not apply to this list.")
         notes = [ranked.attrs.get("coverage"), ranked.attrs.get("previous_coverage")]
@@ -74,10 +76,10 @@ for tab, kind in zip(tabs, KIND_LABELS):
                 + (" with these filters." if category or weapon_only or domestic_only else ".")
             )
             continue
-        rises = int((ranked["significance"] == "rise").sum())
+        rises = ranked.attrs["rises"]
         st.markdown(
-            f"**{len(ranked):,} {KIND_LABELS[kind].lower()}** with {int(min_count)} or more events, "
-            f"{int(ranked['count'].sum()):,} events between them; "
+            f"**{ranked.attrs['rows']:,} {KIND_LABELS[kind].lower()}** with {int(min_count)} or more events, "
+            f"{ranked.attrs['events']:,} events between them; "
             + (f"**{rises:,}** with a significant rise on the period before." if rises else
                "none with a significant rise on the period before.")
         )
@@ -99,12 +101,18 @@ for tab, kind in zip(tabs, KIND_LABELS):
             columns += ["location_type", "crimes", "calls", "missing"]
         else:
             columns.insert(2, "birth_year")
-        ranked = ranked.assign(
-            verdict=[wording.significance_text(s) if s in ("rise", "fall") else "" for s in ranked["significance"]]
-        )
-        event, shown = ui.paged(
+
+        def with_verdict(frame):
+            return frame.assign(
+                verdict=[wording.significance_text(s) if s in ("rise", "fall") else "" for s in frame["significance"]]
+            )
+
+        ranked = with_verdict(ranked)
+        event = st.dataframe(
             ranked[columns],
             key=f"rep_{kind}",
+            hide_index=True,
+            placeholder="–",
             on_select="rerun",
             selection_mode="single-row",
             column_config={
@@ -136,13 +144,14 @@ for tab, kind in zip(tabs, KIND_LABELS):
                 "missing": "Missing",
             },
         )
-        ui.download_personal(
-            ranked[["id", *columns]],
-            ranked["id"].astype(str).tolist(),
+        ui.page_picker(ranked, f"rep_{kind}")
+        ui.download_personal_later(
+            lambda gate, request=request, columns=columns: with_verdict(
+                gate.call("rank", **request))[["id", *columns]],
             f"repeat-{kind}-{v.area}-{v.window}-{v.as_of}.csv",
             key=f"rep_{kind}_csv",
             area=v.area,
         )
-        chosen = ui.selected_row(event, ranked.loc[shown.index])
+        chosen = ui.selected_row(event, ranked)
         if chosen is not None:
             ui.open_profile(kind, chosen["id"])

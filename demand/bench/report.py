@@ -105,8 +105,9 @@ def summary(result: dict) -> list[tuple[str, str, bool]]:
     if callers:
         rows.append(("force-wide 12-month Callers tab ≤ 500 ms", f"{_ms(callers[0]['rerun']['p95'])} ms p95 rerun",
                      callers[0]["rerun"]["p95"] <= CALLERS_TAB_MS))
-    rows.append(("serving process ≤ 1 GB", f"{result['serving_peak_mb']:,.0f} MB peak",
-                 result["serving_peak_mb"] <= SERVING_MB))
+    if result["serving_peak_mb"]:
+        rows.append(("serving process ≤ 1 GB", f"{result['serving_peak_mb']:,.0f} MB peak",
+                     result["serving_peak_mb"] <= SERVING_MB))
     rows.append(("snapshot build ≤ 60 s", f"{result['build_s']:.1f} s", result["build_s"] <= BUILD_S))
     runs = {(r["processes"], r["sessions"]): r for r in result["concurrency"]}
     if (1, 1) in runs and (2, 1) in runs:

@@ -28,6 +28,7 @@ from demand.store import TABLES, Store, build_snapshot, fingerprint, snapshot_fi
 
 CACHE_ENV = "DEMAND_BENCH_CACHE"
 SCALES = ("small", "force")
+PARTS = ("analyses", "first", "pages", "sessions")
 ANALYST = User("benchmark@localhost", "Benchmark analyst", "analyst")
 
 
@@ -130,8 +131,9 @@ def concurrency(job: dict, processes: int, sessions: int, rounds: int) -> dict:
 
 
 def measure(scale: str = "small", data: Path | None = None, repeat: int = 9, seed: int = 1,
-            rounds: int = 2, page_repeat: int = 5, say=print) -> dict:
-    """Everything the report holds, as plain values."""
+            rounds: int = 2, page_repeat: int = 5, parts=PARTS, say=print) -> dict:
+    """Everything the report holds, as plain values (``parts``: which of PARTS to measure; the
+    analyses' agreement is always checked)."""
     watch = LoadWatch()
     result: dict = {"scale": scale, "started": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(),
                     "repeat": repeat}
@@ -178,39 +180,43 @@ def measure(scale: str = "small", data: Path | None = None, repeat: int = 9, see
         say(f"{sum(a['agree'] for a in agreement.values())} of {len(agreement)} analyses agree three ways")
         say(f"timing {len(chosen)} analyses, {repeat} interleaved rounds ...")
         watch.mark()
-        timed = interleaved(variants, repeat=repeat, warmup=0, watch=watch)
+        timed = interleaved(variants, repeat=repeat if "analyses" in parts else 1, warmup=0, watch=watch)
         floor_cursor.close()
         state.close()
     frames = None  # free the pandas copy before the worker processes start
     result["analyses"] = [_analysis_row(case, timed[case.name], agreement[case.name]) for case in chosen]
     result["load_analyses"] = watch.text()
 
-    say("first call of a fresh process, per analysis ...")
-    fresh = _worker("fresh", job)
-    for row in result["analyses"]:
-        row["first_call"] = fresh["first_calls"].get(row["name"], {})
-    watch.mark()
+    if "first" in parts:
+        say("first call of a fresh process, per analysis ...")
+        fresh = _worker("fresh", job)
+        for row in result["analyses"]:
+            row["first_call"] = fresh["first_calls"].get(row["name"], {})
+        watch.mark()
 
-    say("pages through Streamlit's AppTest ...")
-    page_watch = LoadWatch()
-    pages = _worker("pages", {**job, "repeat": page_repeat})
-    page_watch.mark()
-    result["pages"] = [{"name": name, "first_ms": p["first_ms"], "rerun": _summary(p["rerun"]),
-                        "cached": _summary(p["cached"]), "problems": p["problems"]}
-                       for name, p in pages["pages"].items()]
-    result["pages_peak_mb"] = pages["peak_mb"]
-    result["load_pages"] = page_watch.text()
+    result["pages"], result["pages_peak_mb"], result["load_pages"] = [], 0.0, "n/a"
+    if "pages" in parts:
+        say("pages through Streamlit's AppTest ...")
+        page_watch = LoadWatch()
+        pages = _worker("pages", {**job, "repeat": page_repeat})
+        page_watch.mark()
+        result["pages"] = [{"name": name, "first_ms": p["first_ms"], "rerun": _summary(p["rerun"]),
+                            "cached": _summary(p["cached"]), "problems": p["problems"]}
+                           for name, p in pages["pages"].items()]
+        result["pages_peak_mb"] = pages["peak_mb"]
+        result["load_pages"] = page_watch.text()
 
-    say("concurrent sessions and processes ...")
-    serve_watch = LoadWatch()
-    runs = []
-    for processes, sessions in ((1, 1), (1, 2), (1, 4), (2, 1)):
-        runs.append(concurrency(job, processes, sessions, rounds))
-        serve_watch.mark()
-        say(f"  {processes} process(es) x {sessions} session(s): {runs[-1]['throughput']:.1f} calls/s")
-    result["concurrency"] = runs
-    result["load_concurrency"] = serve_watch.text()
-    result["serving_peak_mb"] = max([pages["peak_mb"], *(r["peak_mb"] for r in runs)])
+    result["concurrency"], result["load_concurrency"] = [], "n/a"
+    if "sessions" in parts:
+        say("concurrent sessions and processes ...")
+        serve_watch = LoadWatch()
+        for processes, sessions in ((1, 1), (1, 2), (1, 4), (2, 1)):
+            result["concurrency"].append(concurrency(job, processes, sessions, rounds))
+            serve_watch.mark()
+            run = result["concurrency"][-1]
+            say(f"  {processes} process(es) x {sessions} session(s): {run['throughput']:.1f} calls/s")
+        result["load_concurrency"] = serve_watch.text()
+    result["serving_peak_mb"] = max([result["pages_peak_mb"], *(r["peak_mb"] for r in result["concurrency"])])
     watch.mark()
     result["load"] = watch.text()
     result["finished"] = time.strftime("%Y-%m-%d %H:%M")

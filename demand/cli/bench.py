@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from demand.bench import report, run
+from demand.errors import UsageError
 
 
 def register(commands) -> None:
@@ -25,6 +26,8 @@ def register(commands) -> None:
     bench.add_argument("--page-repeat", type=int, default=5, help="uncached reruns of every page (default 5)")
     bench.add_argument("--rounds", type=int, default=2,
                        help="rounds of every analysis per concurrent session (default 2)")
+    bench.add_argument("--parts", default=",".join(run.PARTS),
+                       help=f"what to measure, of {','.join(run.PARTS)} (default: all)")
     bench.add_argument("--json", type=Path, help="also keep every figure measured as JSON")
     bench.set_defaults(run=cmd_bench)
 
@@ -33,8 +36,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
     def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
+    parts = tuple(p.strip() for p in args.parts.split(",") if p.strip())
+    unknown = set(parts) - set(run.PARTS)
+    if unknown:
+        raise UsageError(f"unknown part {', '.join(sorted(unknown))}: choose from {', '.join(run.PARTS)}")
     result = run.measure(args.scale, data=args.extracts, repeat=args.repeat, rounds=args.rounds,
-                         page_repeat=args.page_repeat, say=say)
+                         page_repeat=args.page_repeat, parts=parts, say=say)
     if args.json:
         args.json.write_text(json.dumps(result, indent=1, default=str))
     if args.out:
