@@ -47,6 +47,10 @@ previous AS (
     WHERE NOT in_current AND person_id IN (SELECT person_id FROM totals)
     GROUP BY person_id
 ),
+named AS (
+    -- the page's people's names (a lookup by the persons index, not a join with every person)
+    SELECT pg.person_id, p.name, p.birth_year FROM page pg JOIN persons p USING (person_id)
+),
 theirs AS (
     -- the page's people's events in the window and the area (person_events is sorted by person)
     SELECT * FROM person_events e
@@ -90,8 +94,7 @@ SELECT t.person_id AS id, pe.name, pe.birth_year, t.count, coalesce(pr.previous_
        f.mental_health, f.domestic, f.weapon, f.high_risk
 FROM totals t
 LEFT JOIN previous pr USING (person_id)
-LEFT JOIN page pg USING (person_id)
-LEFT JOIN persons pe ON pe.person_id = pg.person_id
+LEFT JOIN named pe USING (person_id)
 LEFT JOIN types ty USING (person_id)
 LEFT JOIN mental_health m USING (person_id)
 LEFT JOIN flags f USING (person_id)

@@ -85,6 +85,10 @@ previous AS (
     WHERE NOT in_current AND location_id IN (SELECT location_id FROM totals)
     GROUP BY location_id
 ),
+placed AS (
+    -- the page's places (a lookup by the locations index, not a join with every place)
+    SELECT l.* FROM page pg JOIN locations l USING (location_id)
+),
 counted AS (
     -- the page's places' events that the ranking counted (location_events is sorted by place)
     SELECT * FROM location_events e
@@ -123,8 +127,7 @@ SELECT t.location_id AS id, coalesce(l.address, t.location_id) AS name, l.addres
        w.main_categories, f.mental_health, f.domestic, f.weapon, f.high_risk
 FROM totals t
 LEFT JOIN previous pr USING (location_id)
-LEFT JOIN page pg USING (location_id)
-LEFT JOIN locations l ON l.location_id = pg.location_id
+LEFT JOIN placed l USING (location_id)
 LEFT JOIN whats w USING (location_id)
 LEFT JOIN flags f USING (location_id)
 ORDER BY t.count DESC, t.harm DESC, t.last_at DESC, t.location_id;
