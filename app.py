@@ -17,7 +17,8 @@ from demand.errors import UsageError
 from demand.reader import AuditUnavailable, Refused
 from demand.store import ExtractError
 
-st.set_page_config(page_title="Repeat demand", page_icon=":material/repeat:", layout="wide")
+# The icon is a file served by the app itself: a ":material/...:" icon is fetched from a public font host.
+st.set_page_config(page_title="Repeat demand", page_icon=ui.ICON, layout="wide")
 
 
 def stop_with(title: str, lines: list[str]) -> None:

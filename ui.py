@@ -77,6 +77,8 @@ PAGES = {
 }
 REFRESH_SECONDS = 10
 PAGE_ROWS = 25
+# The page icon, served by the app (Material icons as page icons are fetched from a font host).
+ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
 
 
 # --- the store and the state database ----------------------------------------------------------

@@ -379,9 +379,7 @@ def area_map(boundaries: dict, points: pd.DataFrame, repeats: pd.DataFrame) -> p
                 pickable=True,
             )
         )
-    return pdk.Deck(
-        layers=layers, initial_view_state=view, map_provider=None, map_style=None, tooltip={"text": "{tip}"}
-    )
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, tooltip={"text": "{tip}"})
 
 
 def change_map(boundaries: dict, by_ward: pd.DataFrame) -> pdk.Deck:
@@ -405,6 +403,5 @@ def change_map(boundaries: dict, by_ward: pd.DataFrame) -> pdk.Deck:
         layers=[_boundary_layer(boundaries, fill=True)],
         initial_view_state=view,
         map_provider=None,
-        map_style=None,
         tooltip={"text": "{tip}"},
     )

@@ -54,7 +54,7 @@ def server(small_force, tmp_path_factory):
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                "serve.py",
                 "--server.headless",
                 "true",
                 "--server.port",
