@@ -7,7 +7,9 @@ Logic lives in ``demand``; this module only decides how it reaches the screen.
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +79,11 @@ PAGES = {
 }
 REFRESH_SECONDS = 10
 PAGE_ROWS = 25
+DOWNLOAD_ROWS = 5_000  # the most records one download holds
+ASSETS = Path(__file__).resolve().parent / "assets"
 # The page icon, served by the app (Material icons as page icons are fetched from a font host).
-ICON = Path(__file__).resolve().parent / "assets" / "icon.png"
+ICON = ASSETS / "icon.png"
+STYLE = "<style>" + (ASSETS / "style.css").read_text() + "</style>"
 
 
 # --- the store and the state database ----------------------------------------------------------
@@ -202,8 +207,8 @@ def sign_in() -> User:
     if found is None:
         stop_page(
             "No access yet",
-            f"You are signed in as {email or 'an account with no email'}, but Repeat demand has no "
-            f"role or wards for you. Ask {directory().contact} to add you.",
+            f"You are signed in as {wording.plain(email) if email else 'an account with no email'}, but Repeat "
+            f"demand has no role or wards for you. Ask {wording.plain(directory().contact, 200)} to add you.",
             sign_out=True,
         )
     return found
@@ -279,9 +284,32 @@ def page_keys() -> list[str]:
 
 # --- the shared view (sidebar) ---------------------------------------------------------------
 
+# Each page's own URL parameters; any other parameter (not the shared view's) is dropped when
+# the page runs, so a person= from the profile does not follow the officer back to the Ward page.
+PAGE_PARAMS: dict[str, tuple[str, ...]] = {
+    "profile": ("person", "location"),
+    "streets": ("street",),
+    "find": ("q",),
+}
+
 
 def _reset_ward() -> None:
     st.session_state["sb_ward"] = ""
+
+
+def _ward_chosen() -> None:
+    st.session_state["sb_ward_chosen"] = True
+
+
+def _date_chosen() -> None:
+    """A date picked in the sidebar pins the view to it; picking the latest date unpins it."""
+    state = st.session_state
+    state["sb_pinned"] = state["sb_as_of"] != state.get("latest_seen")
+
+
+def _follow_latest() -> None:
+    state = st.session_state
+    state["sb_as_of"], state["sb_pinned"] = state["latest_seen"], False
 
 
 def sidebar(wards: pd.DataFrame, dates: tuple) -> View:
@@ -295,12 +323,11 @@ def sidebar(wards: pd.DataFrame, dates: tuple) -> View:
         state["sb_ward"] = view.ward or ""
         state["sb_window"] = view.window
         state["sb_as_of"] = view.as_of
+        state["sb_pinned"] = view.pinned
         state["url_notes"] = notes
-    # New data: follow the latest date unless the user chose another; never leave the range.
-    if state.get("latest_seen") not in (None, last) and state["sb_as_of"] == state["latest_seen"]:
-        state["sb_as_of"] = last
-    if not first <= state["sb_as_of"] <= last:
-        state["sb_as_of"] = last
+    # Unless a date was chosen, the view is of the latest data, and moves on with new data.
+    if not state.get("sb_pinned") or not first <= state["sb_as_of"] <= last:
+        state["sb_as_of"], state["sb_pinned"] = last, False
     state["latest_seen"] = last
 
     districts = sorted(wards["district"].unique())
@@ -321,7 +348,7 @@ def sidebar(wards: pd.DataFrame, dates: tuple) -> View:
             names.update(zip(in_district["ward_code"], in_district["ward_name"]))
             if state.get("sb_ward") not in names:
                 state["sb_ward"] = ""
-            st.selectbox("Ward", list(names), key="sb_ward", format_func=names.get)
+            st.selectbox("Ward", list(names), key="sb_ward", format_func=names.get, on_change=_ward_chosen)
         st.segmented_control(
             "Period",
             list(ui_state.WINDOW_LABELS),
@@ -335,27 +362,41 @@ def sidebar(wards: pd.DataFrame, dates: tuple) -> View:
             max_value=last,
             key="sb_as_of",
             format="DD/MM/YYYY",
-            help=f"The data runs from {first:%d %b %Y} to {last:%d %b %Y}.",
+            on_change=_date_chosen,
+            help=f"The data runs from {first:%d %b %Y} to {last:%d %b %Y}. Links you share carry a date only "
+            "when you choose one here; otherwise they show the latest data when opened.",
         )
+        if state["sb_pinned"]:
+            st.button("Back to the latest data", key="sb_latest", on_click=_follow_latest,
+                      icon=":material/update:", width="stretch")
     view = View(
         district=state["sb_district"] or None,
         ward=state.get("sb_ward") or None,
         window=state["sb_window"],
         as_of=state["sb_as_of"],
+        pinned=bool(state["sb_pinned"]),
     )
     _write_url(view)
     return view
 
 
 def _write_url(view: View) -> None:
-    """Put the view in the URL, leaving any page's own parameters (person=...) alone."""
+    """Put the view in the URL with the page's own parameters (person=...) and nothing else."""
     wanted = ui_state.to_params(view)
+    own = PAGE_PARAMS.get(st.session_state.get("page_key", ""), ())
+    for key in ui_state.page_params(st.query_params.to_dict(), own):
+        del st.query_params[key]
     for key in ui_state.SHARED_PARAMS:
         if key not in wanted and key in st.query_params:
             del st.query_params[key]
     for key, value in wanted.items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+
+
+def ward_just_chosen() -> bool:
+    """Whether the sidebar's ward was chosen in this run (the Overview then opens the ward)."""
+    return bool(st.session_state.pop("sb_ward_chosen", False))
 
 
 def view() -> View:
@@ -402,31 +443,87 @@ def tested_caption(frame: pd.DataFrame, fdr: bool = True) -> None:
     st.caption(wording.tested_text(frame.attrs.get("tested", 0), fdr=fdr))
 
 
-def paged(frame: pd.DataFrame, key: str, **dataframe_args):
-    """A dataframe shown PAGE_ROWS at a time with a page picker under it; returns the
-    selection state of the visible page (rows are positions in that page) and the page."""
-    pages = max(1, -(-len(frame) // PAGE_ROWS))
-    page = st.session_state.get(f"{key}_page", 1)
-    if not 1 <= page <= pages:  # the table shrank under the picker: back to the first page
-        st.session_state.pop(f"{key}_page", None)
+# --- the phone and the desk --------------------------------------------------------------------
+
+
+def page_style() -> None:
+    """The app's few style rules (assets/style.css): phone and desk variants of a list, room
+    for the tables' toolbars. Called once per run by the frame."""
+    st.html(STYLE)
+
+
+def phone(key: str):
+    """A container shown only on a narrow screen (below 640 px, where Streamlit stacks columns)."""
+    return st.container(key=f"phone-{key}")
+
+
+def desk(key: str):
+    """A container shown only on a wider screen: the desk variant of a ``phone`` container."""
+    return st.container(key=f"desk-{key}")
+
+
+# --- tables: selection belongs to the rows shown ---------------------------------------------------
+
+
+def table_key(key: str, ids) -> str:
+    """The widget key of a table showing rows with these identities (in this order). Streamlit
+    keeps a table's selection by row position under a widget key; tying the key to the rows
+    shown means a selection can only ever pick the row it was made on: the same rows keep it,
+    and any other table (another grouping, page, area or window) starts with none."""
+    text = "\x1f".join(str(v) for v in ids)
+    return f"{key}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
+
+
+def _page(key: str, pages: int, table: str) -> int:
+    """The page of a paged table, back to the first when the table under it changed."""
+    state = st.session_state
+    if state.get(f"{key}_table") != table:
+        state[f"{key}_table"] = table
+        state.pop(f"{key}_page", None)
+    page = state.get(f"{key}_page", 1)
+    if not 1 <= page <= pages:
+        state.pop(f"{key}_page", None)
         page = 1
+    return page
+
+
+def _pager(key: str, pages: int, first: int, shown: int, total: int, noun: str = "rows") -> None:
+    if pages > 1:
+        st.pagination(pages, key=f"{key}_page", max_visible_pages=5)
+        st.caption(f"{noun.capitalize()} {first:,}–{first + shown - 1:,} of {total:,}")
+
+
+def paged(frame: pd.DataFrame, key: str, ids: str | list[str] | None = None, style=None, **dataframe_args):
+    """A dataframe shown PAGE_ROWS at a time with a page picker under it. ``ids`` names the
+    column(s) that identify a row (default: the first column); the table's selection is tied
+    to the rows shown (table_key). ``style`` turns the page into a Styler. Returns the
+    selection state and the rows shown: ``selected_row(event, shown)`` is the row chosen."""
+    columns = [ids] if isinstance(ids, str) else list(ids or frame.columns[:1])
+    identity = [tuple(row) for row in frame[columns].itertuples(index=False)]
+    pages = max(1, -(-len(frame) // PAGE_ROWS))
+    page = _page(key, pages, table_key("", identity))
     start = (page - 1) * PAGE_ROWS
     shown = frame.iloc[start : start + PAGE_ROWS]
-    event = st.dataframe(shown, key=key, hide_index=True, placeholder="–", **dataframe_args)
-    if pages > 1:
-        st.pagination(pages, key=f"{key}_page")
-        st.caption(f"Rows {start + 1:,}–{start + len(shown):,} of {len(frame):,}")
+    event = st.dataframe(
+        style(shown) if style else shown,
+        key=table_key(key, identity[start : start + PAGE_ROWS]),
+        hide_index=True,
+        placeholder="–",
+        **dataframe_args,
+    )
+    _pager(key, pages, start + 1, len(shown), len(frame))
     return event, shown
 
 
 def selected_row(event, shown: pd.DataFrame) -> pd.Series | None:
+    """The row selected in a table drawn by ``paged`` (or ``records``), or None."""
     rows = getattr(getattr(event, "selection", None), "rows", None) or []
-    return shown.iloc[rows[0]] if rows else None
+    return shown.iloc[rows[0]] if rows and rows[0] < len(shown) else None
 
 
 def profile_params(v: View, kind: str, entity_id: str) -> dict[str, str]:
     """The URL parameters of the profile of a person, or of a location when kind is
-    'locations', keeping the view's area, window and as-of date."""
+    'locations', keeping the view's area, window and (when chosen) as-of date."""
     key = "location" if kind == "locations" else "person"
     return {**ui_state.to_params(v), key: str(entity_id)}
 
@@ -442,52 +539,120 @@ def open_record_location(record: pd.Series | None) -> None:
     if record is None:
         return
     if pd.isna(record.get("location_id")):
-        st.caption(f"Record {record.get('event_id', '')} has no location to open.")
+        st.caption(f"Record {wording.plain(record.get('event_id', ''))} has no location to open.")
         return
     open_profile("locations", record["location_id"])
 
 
+def link_list(items: list[tuple[str, dict | None]], key: str, page: str = "views/profile.py") -> None:
+    """A list of short lines, each a link to ``page`` with its query parameters (None: text
+    only), drawn for a thumb: one line per item, nothing to scroll sideways. Labels are
+    Markdown: put values from the data through wording.plain."""
+    with st.container(key=f"list-{key}", gap="small"):
+        for number, (label, params) in enumerate(items):
+            if params is None:
+                st.markdown(label)
+            else:
+                st.page_link(page, label=label, query_params=params, icon=":material/chevron_right:",
+                             icon_position="right", width="stretch")
+
+
+def record_line(row: pd.Series) -> str:
+    """One record in a phone list: '**Burglary** (Theft from dwelling) · Sat 31 Oct 21:05 ·
+    12 High Street · R123'. Plain text from the data, Markdown only for the emphasis."""
+    what = f"**{wording.plain(row['what'])}**" if pd.notna(row.get("what")) else "**(not recorded)**"
+    detail = row.get("detail")
+    parts = [what + (f" ({wording.plain(detail)})" if isinstance(detail, str) and detail else "")]
+    parts.append(f"{pd.Timestamp(row['at']):%a %d %b %H:%M}")
+    where = row.get("address")
+    parts.append(wording.plain(where, 60) if isinstance(where, str) and where else "no location")
+    parts.append(wording.plain(row["event_id"], 24))
+    return " · ".join(parts)
+
+
 RECORD_COLUMNS = {
-    "at": st.column_config.DatetimeColumn("When", format="DD MMM YYYY HH:mm"),
-    "event_id": "Reference",
-    "what": "What",
+    "at": st.column_config.DatetimeColumn("When", format="DD MMM YY HH:mm", width=112),
+    "what": st.column_config.TextColumn("What", width=130),
+    "address": st.column_config.TextColumn("Where", width=150),
     "detail": "Detail",
+    "event_id": "Reference",
     "ward_name": "Ward",
     "location_id": "Location",
-    "address": "Address",
 }
 
 
-def download_personal(frame: pd.DataFrame, ids: list[str], file_name: str, key: str, area: str | None,
-                      label: str = "Download CSV") -> None:
+def download_personal(frame: pd.DataFrame | Callable[[], pd.DataFrame], ids: list[str] | None, file_name: str,
+                      key: str, area: str | None, label: str = "Download CSV") -> None:
     """A CSV download of a person-level table. The file is made only when the button is
     pressed, and only after an audit record of the download is written; if it cannot be, no
-    file is made. (The tables' own toolbar download is switched off: client.disableDataExport.)"""
+    file is made. ``frame`` may be a function that reads the rows when pressed (then ``ids``
+    None: the ids are its ``event_id``). (The tables' own toolbar download is switched off:
+    client.disableDataExport.)"""
     gate = reader()
 
     def audited_csv() -> bytes:
-        gate.record_disclosure("download", area, ids, file_name=file_name, rows=len(frame))
-        return frame.to_csv(index=False).encode("utf-8")
+        rows = frame() if callable(frame) else frame
+        shown = ids if ids is not None else rows["event_id"].astype(str).tolist()
+        gate.record_disclosure("download", area, shown, file_name=file_name, rows=len(rows))
+        return rows.to_csv(index=False).encode("utf-8")
 
     st.download_button(label, audited_csv, file_name=file_name, mime="text/csv", key=key, on_click="ignore",
                        icon=":material/download:", help="The download is recorded in the audit log.")
 
 
-def records_table(rows: pd.DataFrame, key: str, columns=tuple(RECORD_COLUMNS), area: str | None = None) -> None:
-    """Records behind a number (demand.records.window_records); selecting one opens its
-    location's profile."""
-    event = st.dataframe(
-        rows[list(columns)],
-        hide_index=True,
-        key=key,
-        on_select="rerun",
-        selection_mode="single-row",
-        column_config={c: RECORD_COLUMNS[c] for c in columns},
-    )
-    download_personal(rows[list(columns)], rows["event_id"].astype(str).tolist(), f"{key}.csv", f"{key}_csv",
-                      area if area is not None else view().area)
-    open_record_location(selected_row(event, rows))
+def _draw_events(rows: pd.DataFrame, key: str, columns) -> None:
+    """One page of events: on a phone a list of lines (each opening its location), at a desk a
+    table (selecting a row opens its location). The table's selection belongs to these rows."""
+    with phone(key):
+        link_list([(record_line(r), None if pd.isna(r["location_id"]) else
+                    profile_params(view(), "locations", r["location_id"])) for _, r in rows.iterrows()], key)
+    with desk(key):
+        shown = rows[[*columns, *(["location_id"] if "location_id" not in columns else [])]]
+        event = st.dataframe(
+            shown, key=table_key(key, rows["event_id"]), hide_index=True, placeholder="–", on_select="rerun",
+            selection_mode="single-row", column_order=list(columns),
+            column_config={c: RECORD_COLUMNS[c] for c in columns if c in RECORD_COLUMNS},
+        )
+    open_record_location(selected_row(event, shown))
+
+
+def event_list(events: pd.DataFrame, key: str, columns=("at", "what", "address", "source", "event_id")) -> None:
+    """Events already read (at, what, address, event_id, location_id, ...), newest first, a
+    page at a time; see _draw_events."""
+    pages = max(1, -(-len(events) // PAGE_ROWS))
+    page = _page(key, pages, table_key("", events["event_id"]))
+    start = (page - 1) * PAGE_ROWS
+    _draw_events(events.iloc[start : start + PAGE_ROWS], key, columns)
+    _pager(key, pages, start + 1, len(events.iloc[start : start + PAGE_ROWS]), len(events), noun="events")
+
+
+def records(key: str, area: str, measure: str, window: str, as_of, columns=("at", "what", "address", "detail",
+            "event_id", "ward_name"), **filters) -> int:
+    """The records behind a number (demand.records.window_records), newest first, a page at a
+    time read from the data (each page read through the gate, so audited), with a download of
+    them all. Returns how many there are."""
+    page = _page(key, 10**9, table_key("", [area, measure, window, as_of, sorted(filters.items())]))
+    rows = call("window_records", area=area, measure=measure, window=window, as_of=as_of, limit=PAGE_ROWS,
+                offset=(page - 1) * PAGE_ROWS, **filters)
+    total = int(rows["total"].iloc[0]) if len(rows) else 0
+    if rows.empty:
+        return total
+    _draw_events(rows, key, columns)
+    _pager(key, -(-total // PAGE_ROWS), (page - 1) * PAGE_ROWS + 1, len(rows), total, noun="records")
+    gate = reader()
+    download_personal(
+        lambda: gate.call("window_records", area, measure=measure, window=window, as_of=as_of,
+                          limit=DOWNLOAD_ROWS, **filters).drop(columns=["total"]),
+        None, f"records-{measure}-{area}-{window}-{as_of}.csv", f"{key}_csv", area,
+        label="Download CSV" if total <= DOWNLOAD_ROWS else f"Download the latest {DOWNLOAD_ROWS:,} (CSV)")
+    return total
 
 
 def empty(message: str) -> None:
     st.info(message, icon=":material/info:")
+
+
+def say(kind: str, message: object, icon: str | None = None) -> None:
+    """A message that may hold values from outside (a URL, an extract, a refusal repeating the
+    request) as plain text, starting with a capital: ``kind`` is 'info', 'warning' or 'error'."""
+    getattr(st, kind)(wording.plain(wording.sentence(str(message)), limit=600), icon=icon)

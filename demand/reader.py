@@ -18,8 +18,9 @@ For each call the gate
    the ids shown, purpose) *before* returning, so a cached result is audited too, and shows
    nothing if the record cannot be written (fail closed).
 
-The analyses are the functions of ``demand.analytics`` and ``demand.records``; this module's
-ANALYSES table says which are person-level and which ids they show.
+The analyses are the functions of ``demand.analytics``, ``demand.records`` and the modules named
+for their topic (``demand.streets``, ``demand.impact``, ``demand.asb``, ``demand.search``); this
+module's ANALYSES table says which are person-level and which ids they show.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from demand import analytics, areas, records
+from demand import analytics, areas, asb, impact, records, search, streets
 from demand.access import User
 from demand.errors import UsageError
 from demand.state import AuditLog, AuditWriteError, Entry
@@ -60,7 +61,10 @@ def _column(name: str) -> Callable[[Any], list[str]]:
 
 
 def _profile_ids(result: dict) -> list[str]:
-    return [str(result["id"]), *(str(v) for v in result["timeline"]["event_id"])]
+    """The profile's own reference, its events and the people linked to them (named on it)."""
+    linked = result.get("people")
+    people = [] if linked is None else [str(v) for v in linked["person_id"]]
+    return [str(result["id"]), *(str(v) for v in result["timeline"]["event_id"]), *people]
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,15 @@ ANALYSES: dict[str, Analysis] = {
     "location_neighbours": Analysis(analytics.location_neighbours, personal=True, ids=_column("location_id")),
     "timeline": Analysis(analytics.timeline, personal=True, ids=_column("event_id")),
     "profile": Analysis(records.profile, personal=True, ids=_profile_ids, needs_purpose=True),
+    # Hampshire's reports (issue 14): crimes by street, impact, ASB victims and places, search
+    "crimes_by_area": Analysis(streets.by_area),
+    "harm_by": Analysis(impact.harm_by),
+    "crimes_by_street": Analysis(streets.by_street, detail=True),
+    "asb_reporters": Analysis(asb.reporters, personal=True, ids=_column("id")),
+    "asb_locations": Analysis(asb.locations, personal=True, ids=_column("id")),
+    "find_people": Analysis(search.people, personal=True, ids=_column("person_id")),
+    "find_places": Analysis(search.places, personal=True, ids=_column("location_id")),
+    "find_streets": Analysis(search.streets, detail=True),
 }
 
 Runner = Callable[[str, Scope | None, dict], Any]

@@ -268,3 +268,12 @@ def compare_table(frame: pd.DataFrame, fdr: bool = True) -> pd.DataFrame:
 def significant_count(frame: pd.DataFrame) -> int:
     """How many rows of a compare_table result are a significant rise or fall."""
     return int(frame["significance"].isin([RISE, FALL]).sum())
+
+
+def rates_per_thousand(counts, population) -> pd.Series:
+    """Events per 1,000 residents: count / population x 1,000, NaN where the population is
+    unknown or not positive (never a rate over a guessed population). A ward's population is a
+    mid-year estimate, so the rate is an estimate too, and pages say so."""
+    counts = pd.Series(counts, dtype="Float64").astype("float64")
+    people = pd.Series(population, index=counts.index, dtype="Float64").astype("float64")
+    return (counts / people.where(people > 0) * 1000).rename("rate")

@@ -10,6 +10,7 @@ an outline, so a period the source lacks never looks like a rise.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -49,6 +50,54 @@ VERDICTS = {
     NO_DATA: Verdict("", "no data for a period", NO_DATA_FILL, "#222222"),
 }
 SOURCE_WORDS = {"crimes": "crime", "calls": "call", "missing_episodes": "missing-person"}
+# The repeat lists, in the one order every page shows them: the problem analysis triangle
+# (victim, offender, location), then callers and missing persons, then ASB.
+KIND_LABELS = {
+    "victims": "Victims",
+    "offenders": "Offenders",
+    "locations": "Locations",
+    "callers": "Callers",
+    "missing": "Missing persons",
+}
+LONGEST_SHOWN = 80  # characters of a value echoed back from a URL or an extract
+
+
+# --- values from outside (a URL, an extract) shown as plain text ------------------------------
+
+# Everything Markdown (with GitHub's tables, strike-through and bare links), Streamlit's
+# :colour[...] / :material/...: directives, emoji short codes and $maths$ could read as markup
+# is escaped with a backslash, so it shows as itself: brackets (links, images), emphasis, code,
+# HTML, entities, colons and full stops (bare links such as www.example.com or https://...).
+_MARKUP = re.compile(r"([\\`*_{}\[\]#!|~<>$:&.])")
+_LEADING = re.compile(r"^([-+=])")  # a list or heading marker at the start of a line
+
+
+def cut(value: object, limit: int = LONGEST_SHOWN) -> str:
+    """A value as one printable line of at most ``limit`` characters ('…' marks a cut)."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in str(value)).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def plain(value: object, limit: int = LONGEST_SHOWN) -> str:
+    """A value from a URL or an extract (a ward asked for, a name, an address, a problem in a
+    file) ready to sit in any Markdown the pages draw (titles, captions, messages, link labels)
+    as plain text: one line, cut to ``limit`` characters, every markup character escaped. A
+    link or an image written into a value shows as its characters and is never fetched."""
+    return _LEADING.sub(r"\\\1", _MARKUP.sub(r"\\\1", cut(value, limit)))
+
+
+def sentence(text: str) -> str:
+    """A message as a sentence: its first letter a capital (the rest as written)."""
+    text = str(text).strip()
+    return text[:1].upper() + text[1:]
+
+
+def month_text(value) -> str:
+    """A month as people write it, the one form every page and chart uses: 'May 2025'."""
+    return f"{pd.Timestamp(value):%B %Y}"
+
+
+MONTH_FORMAT = "%B %Y"  # the same, for chart axes and hover labels (d3 and strftime agree)
 
 
 def verdict(significance: str | None) -> Verdict:
