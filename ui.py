@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -317,7 +318,10 @@ def sidebar(wards: pd.DataFrame, dates: tuple) -> View:
     state; invalid values are dropped with a note. Returns the chosen view."""
     state = st.session_state
     first, last = dates
-    if "sb_window" not in state:
+    asked = {k: v for k, v in st.query_params.to_dict().items() if k in ui_state.SHARED_PARAMS}
+    # Read the URL once per session, and again when a link or the browser's Back brought another
+    # view (a drill-down, a tap on the map); a page change that carries no view keeps this one.
+    if "sb_window" not in state or (asked and asked != state.get("url_written")):
         view, notes = ui_state.from_params(st.query_params.to_dict(), wards, dates)
         state["sb_district"] = view.district or ""
         state["sb_ward"] = view.ward or ""
@@ -392,6 +396,7 @@ def _write_url(view: View) -> None:
     for key, value in wanted.items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+    st.session_state["url_written"] = wanted
 
 
 def ward_just_chosen() -> bool:
@@ -401,6 +406,50 @@ def ward_just_chosen() -> bool:
 
 def view() -> View:
     return st.session_state["view"]
+
+
+def area_params(ward: str | None = None, district: str | None = None, **extra: str) -> dict[str, str]:
+    """The URL parameters of the current view moved to another area (a ward, a district, or
+    neither: all of the user's area), for a drill-down link; a ward brings its district."""
+    if ward and not district:
+        match = wards()[wards()["ward_code"] == ward]
+        district = match["district"].iloc[0] if len(match) else None
+    moved = replace(view(), ward=ward, district=district)
+    return {**ui_state.to_params(moved), **extra}
+
+
+def go_to_ward(ward: str) -> None:
+    """Open the Ward page for ``ward`` (its district follows), keeping window and date."""
+    st.switch_page("views/ward.py", query_params=area_params(ward=ward))
+
+
+def _picked_ward(key: str) -> None:
+    """A ward chosen in a page's picker becomes the view's ward (before the next run draws the
+    sidebar, so its selectors follow)."""
+    code = st.session_state.get(key)
+    match = wards()[wards()["ward_code"] == code]
+    if len(match):
+        st.session_state["sb_district"], st.session_state["sb_ward"] = match["district"].iloc[0], code
+
+
+def ward_picker(key: str, v: View) -> None:
+    """For a page of one ward opened without one: choose it here (a phone hides the sidebar)."""
+    choices = wards() if not v.district else wards()[wards()["district"] == v.district]
+    names = dict(zip(choices["ward_code"], choices["ward_name"] + " (" + choices["district"] + ")"))
+    st.selectbox("Choose a ward for a neighbourhood view", list(names), index=None, key=key,
+                 format_func=names.get, placeholder="Your ward", on_change=_picked_ward, args=(key,),
+                 help="The same as choosing it in the sidebar; the figures below are for the whole area until then.")
+
+
+def follow_map_choice(choice: tuple[str, str] | None) -> None:
+    """Act on a tap on a map (dashboard.map_choice): a place opens its profile, a ward its page."""
+    if choice is None:
+        return
+    kind, reference = choice
+    if kind == "location":
+        open_profile("locations", reference)
+    elif kind == "ward" and reference != view().ward and "ward" in page_keys():
+        go_to_ward(reference)
 
 
 def shared_params(**extra: str) -> dict[str, str]:
@@ -570,6 +619,64 @@ def record_line(row: pd.Series) -> str:
     return " · ".join(parts)
 
 
+# --- repeat lists ------------------------------------------------------------------------------
+
+KINDS = {**wording.KIND_LABELS, "asb": "ASB"}  # the lists, in the one order Ward and Repeat lists show
+
+
+def kind_picker(key: str, default: str = "victims") -> str:
+    """Which repeat list to show: pills that wrap onto a second line on a phone (tabs ran off
+    its edge)."""
+    return st.pills("List", list(KINDS), key=key, default=default, required=True, format_func=KINDS.get,
+                    label_visibility="collapsed")
+
+
+def repeat_line(row: pd.Series, kind: str) -> str:
+    """One entry of a repeat list as a line: '**William Lee** · 15 events (5 before) · ▲
+    significant rise · mostly Violence and sexual offences (9), ...'. Values are plain text."""
+    noun = "reports" if kind.startswith("asb") else "events"
+    parts = [f"**{wording.plain(row['name'] if pd.notna(row.get('name')) else row['id'], 50)}**",
+             f"{int(row['count']):,} {noun} ({wording.fmt_count(row['previous_count'])} before)"]
+    if row.get("significance") in ("rise", "fall"):
+        parts.append(wording.significance_text(row["significance"]))
+    for column, prefix in (("main_categories", "mostly "), ("main_place", "mostly at "), ("flags", "")):
+        value = row.get(column)
+        if isinstance(value, str) and value:
+            parts.append(prefix + wording.plain(value, 70))
+    if kind == "asb_locations" and row.get("reporters"):
+        parts.append(f"{int(row['reporters'])} people reporting")
+    return " · ".join(parts)
+
+
+def repeat_links(frame: pd.DataFrame, kind: str, key: str) -> None:
+    """A repeat list as lines to tap, each opening its profile."""
+    profile_kind = "locations" if kind in ("locations", "asb_locations") else "victims"
+    link_list([(repeat_line(row, kind), profile_params(view(), profile_kind, row["id"]))
+               for _, row in frame.iterrows()], key)
+
+
+def top_lists(kind: str, v: View, top: int, key: str) -> None:
+    """The top ``top`` of a repeat list (or, for 'asb', of the people reporting ASB and of its
+    places) with at least 2 events, as lines to tap."""
+    if kind == "asb":
+        left, right = st.columns(2)
+        for column, analysis, title in ((left, "asb_reporters", "People reporting ASB repeatedly"),
+                                        (right, "asb_locations", "Where ASB is reported repeatedly")):
+            with column:
+                st.markdown(f"**{title}**")
+                found = call(analysis, area=v.area, window=v.window, as_of=v.as_of, limit=top)
+                if found.empty:
+                    empty("None with 2 or more reports in this period.")
+                else:
+                    repeat_links(found, analysis, f"{key}_{analysis}")
+        return
+    found = call("rank", kind=kind, area=v.area, window=v.window, as_of=v.as_of, limit=top)
+    if found.empty:
+        empty(f"No repeat {KINDS[kind].lower()} (2 or more events) in this period.")
+    else:
+        repeat_links(found, kind, f"{key}_{kind}")
+
+
 RECORD_COLUMNS = {
     "at": st.column_config.DatetimeColumn("When", format="DD MMM YY HH:mm", width=112),
     "what": st.column_config.TextColumn("What", width=130),
@@ -578,6 +685,7 @@ RECORD_COLUMNS = {
     "event_id": "Reference",
     "ward_name": "Ward",
     "location_id": "Location",
+    "source": st.column_config.TextColumn("Type", width=60),
 }
 
 

@@ -72,7 +72,7 @@ def map_points(store: Store, scope: Scope, window: str, as_of: date, limit: int)
     total = len(points)
     if total > limit:
         points = points.sample(limit, random_state=0)
-    return points[["lat", "lon", "source", "what"]].reset_index(drop=True), total
+    return points[["lat", "lon", "source", "what", "location_id"]].reset_index(drop=True), total
 
 
 def profile(store: Store, scope: Scope, person: str | None = None, location: str | None = None) -> dict:
