@@ -56,6 +56,20 @@ PAGES = {
         "profile",
         "The timeline of one person or location",
     ),
+    "views/streets.py": (
+        "streets",
+        "Crimes by street",
+        ":material/signpost:",
+        "streets",
+        "From the force to a district, a ward, a street and its records",
+    ),
+    "views/find.py": (
+        "find",
+        "Find",
+        ":material/search:",
+        "find",
+        "A person, a place or a street by name",
+    ),
     "views/concentration.py": (
         "concentration",
         "Concentration",
@@ -290,7 +304,6 @@ def page_keys() -> list[str]:
 PAGE_PARAMS: dict[str, tuple[str, ...]] = {
     "profile": ("person", "location"),
     "streets": ("street",),
-    "find": ("q",),
 }
 
 
@@ -677,6 +690,26 @@ def top_lists(kind: str, v: View, top: int, key: str) -> None:
         repeat_links(found, kind, f"{key}_{kind}")
 
 
+def ranked_list(frame: pd.DataFrame, kind: str, key: str, column_config: dict) -> None:
+    """A whole repeat list, a page at a time: on a phone as lines to tap (repeat_line), at a
+    desk as a table whose columns are ``column_config``'s, in its order; choosing a row opens
+    its profile. The table's selection belongs to the rows shown."""
+    pages = max(1, -(-len(frame) // PAGE_ROWS))
+    page = _page(key, pages, table_key("", frame["id"]))
+    start = (page - 1) * PAGE_ROWS
+    shown = frame.iloc[start : start + PAGE_ROWS]
+    with phone(key):
+        repeat_links(shown, kind, key)
+    with desk(key):
+        event = st.dataframe(shown, key=table_key(key, shown["id"]), hide_index=True, placeholder="–",
+                             on_select="rerun", selection_mode="single-row", column_order=list(column_config),
+                             column_config=column_config)
+    _pager(key, pages, start + 1, len(shown), len(frame))
+    chosen = selected_row(event, shown)
+    if chosen is not None:
+        open_profile("locations" if kind in ("locations", "asb_locations") else "victims", chosen["id"])
+
+
 RECORD_COLUMNS = {
     "at": st.column_config.DatetimeColumn("When", format="DD MMM YY HH:mm", width=112),
     "what": st.column_config.TextColumn("What", width=130),
@@ -686,6 +719,8 @@ RECORD_COLUMNS = {
     "ward_name": "Ward",
     "location_id": "Location",
     "source": st.column_config.TextColumn("Type", width=60),
+    "role": st.column_config.TextColumn("Role", width=90),
+    "linked": "Linked",
 }
 
 

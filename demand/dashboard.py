@@ -97,7 +97,7 @@ def counts_by_month(timeline: pd.DataFrame) -> pd.DataFrame:
 # --- figures -------------------------------------------------------------------------------------
 
 
-def label(value) -> str:
+def chart_label(value) -> str:
     """A value from the data as a chart label: one line, cut, and with plotly's own markup
     (<a href>, <b>, <br>) escaped, so a link written into the data is shown, never followed."""
     return html.escape(cut(value, 60))
@@ -109,7 +109,8 @@ def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
         xaxis_title=x,
         yaxis_title=y,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "title": None},
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        # room for the x axis title: with less, it is drawn under the chart's lower edge
+        margin={"l": 10, "r": 10, "t": 70, "b": 56},
         height=360,
     )
     return fig
@@ -217,7 +218,7 @@ def change_bar_figure(compared: pd.DataFrame, title: str, group_label: str) -> g
     fig = go.Figure(
         go.Bar(
             x=data["change"],
-            y=[label(g) for g in data["group"]],
+            y=[chart_label(g) for g in data["group"]],
             orientation="h",
             marker_color=[verdict_colour(s) for s in data["significance"]],
             marker_line={"color": "#555555", "width": 0.5},
@@ -230,6 +231,24 @@ def change_bar_figure(compared: pd.DataFrame, title: str, group_label: str) -> g
     )
     fig = _layout(fig, title, "Change in count (events, at equal covered days)", group_label)
     fig.update_layout(height=max(300, 28 * len(data) + 120), showlegend=False)
+    return fig
+
+
+def harm_figure(harm: pd.DataFrame, title: str, top: int = 12) -> go.Figure:
+    """Horizontal bars of crime harm now and before for the ``top`` most harmful groups
+    (demand.impact.harm_by output), most harmful at the top; the crimes' count in the hover."""
+    data = harm.head(top).iloc[::-1]
+    names = [chart_label(n) for n in data["name"]]
+    fig = go.Figure()
+    fig.add_bar(x=data["previous_harm"], y=names, orientation="h", name="Before",
+                marker_color=OKABE_ITO["grey"], customdata=data["previous_count"],
+                hovertemplate="%{y}: %{x:,.0f} days from %{customdata:,} crimes before<extra></extra>")
+    fig.add_bar(x=data["harm"], y=names, orientation="h", name="Now", marker_color=OKABE_ITO["black"],
+                customdata=data["count"], hovertemplate="%{y}: %{x:,.0f} days from %{customdata:,} crimes now"
+                "<extra></extra>")
+    fig = _layout(fig, title, "Harm (indicative days of imprisonment)", "")
+    fig.update_layout(barmode="group", height=max(300, 34 * len(data) + 130))
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -259,8 +278,8 @@ def significance_heatmap_figure(matrix: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=code.values.astype(float),
-            x=[label(c) for c in code.columns],
-            y=[label(w) for w in code.index],
+            x=[chart_label(c) for c in code.columns],
+            y=[chart_label(w) for w in code.index],
             zmin=-0.5,
             zmax=3.5,
             colorscale=scale,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +44,7 @@ def _codes(district_codes) -> list[str]:
     return codes
 
 
-@lru_cache(maxsize=None)
+@cache
 def _district_features(code: str) -> tuple[dict, ...]:
     raw = json.loads((DATA_DIR / "ward25" / f"{code}.geojson").read_text(encoding="utf-8"))
     out = []

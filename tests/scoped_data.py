@@ -115,7 +115,7 @@ def forbidden(wards: set[str] | None) -> set[str]:
     for location, events in events_at_location().items():
         ward = next(loc["ward_code"] for loc in LOCATIONS if loc["location_id"] == location)
         if not events & inside and ward not in wards:
-            hidden |= {location, f"Addr-{location}"}
+            hidden |= {location, f"Addr-{location}", f"Street-{location}"}
     hidden |= {WARD_NAMES[w] for w in WARD_NAMES if w not in wards}
     hidden |= {d for d, ws in DISTRICTS.items() if not ws & wards}
     return hidden

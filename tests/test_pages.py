@@ -12,6 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from demand.fixtures import ABBEY, BEACON, CASTLE, NORTH, write_extracts
+from tests.markdown import read
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 AS_OF = date(2026, 6, 30)
@@ -97,11 +98,11 @@ def metric(test: AppTest, label: str) -> str:
 
 
 def texts(test: AppTest) -> str:
-    return "\n".join(
-        str(e.value)
-        for kind in (test.markdown, test.caption, test.info, test.warning, test.error)
-        for e in kind
-    )
+    """Everything written on the page, as a person reads it (links' labels included)."""
+    return read("\n".join(
+        [str(e.value) for kind in (test.markdown, test.caption, test.info, test.warning, test.error) for e in kind]
+        + [str(link.label) for link in test.get("page_link")]
+    ))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -209,7 +210,7 @@ def test_repeat_list_filters_change_the_list(monkeypatch, crafted):
 def test_repeat_list_tabs_show_each_kind(monkeypatch, crafted):
     test = run(app(monkeypatch, crafted, ward=ABBEY, window="12m", as_of=AS_OF.isoformat()), None)
     run(test, "views/repeats.py")
-    test.session_state["rep_kind"] = "Callers"
+    test.session_state["rep_kind"] = "callers"
     run(test)
     assert "**1 callers** with 2 or more events, 4 events" in texts(test)
     assert test.dataframe[0].value["name"].tolist() == ["Person P3"]
@@ -231,36 +232,43 @@ def test_compare_page_toggle_and_baseline(monkeypatch, crafted):
 
 
 def test_profile_of_a_person_from_the_url(monkeypatch, crafted):
-    test = run(
-        app(monkeypatch, crafted, ward=ABBEY, window="90d", as_of=AS_OF.isoformat(), person="P1"), None
-    )
-    run(test, "views/profile.py")
+    test = run(app(monkeypatch, crafted, ward=ABBEY, window="90d", as_of=AS_OF.isoformat(), person="P1"),
+               "views/profile.py")
     assert test.title[0].value == "Open the profile of person P1" and not test.dataframe  # nothing before a reason
     give_purpose(test, "person", "P1")
     assert test.title[0].value == "Person P1"
     timeline = test.dataframe[0].value
     assert len(timeline) == 5 and set(timeline["role"]) == {"victim", "reporting_person"}
     assert metric(test, "Last 7 days") == "2"  # R0 and R1
+    # the people on P1's crimes, each a link to their own profile: P2, offender on R0, R1 and R2
+    linked = [link for link in test.get("page_link") if link.label.startswith("**Person P2**")]
+    assert len(linked) == 1 and "offender · 3 events" in linked[0].label
+    assert "person=P2" in str(linked[0].proto.query_string) or linked[0].proto.page.endswith("profile.py")
     test.date_input(key="sb_as_of").set_value(AS_OF - timedelta(days=30))
     run(test)
     assert metric(test, "Last 7 days") == "0"
 
 
 def test_profile_of_a_location_lists_its_neighbours(monkeypatch, crafted):
-    test = run(app(monkeypatch, crafted, window="12m", as_of=AS_OF.isoformat(), location="L1"), None)
-    run(test, "views/profile.py")
+    test = run(app(monkeypatch, crafted, window="12m", as_of=AS_OF.isoformat(), location="L1"), "views/profile.py")
     give_purpose(test, "location", "L1")
     assert test.title[0].value == "L1 Test Street"
-    assert [h.value for h in test.header] == ["Timeline", "Demand within 200 m"]
+    assert [h.value for h in test.header] == ["Timeline", "People linked", "Demand within 200 m"]
     near = test.dataframe[1].value  # every crafted location sits on the same point
     assert "L2" in set(near["location_id"])
+    # at L1: P3's 4 calls, P1 the victim of R0-R3, P2 the offender of R0-R2; most shared events
+    # first, then the latest (P3's call today before P1's crime yesterday)
+    people = [read(link.label).split(" · ")[:3] for link in test.get("page_link")
+              if link.label.startswith("**Person P")]
+    assert people == [["**Person P3**", "caller", "4 events"], ["**Person P1**", "victim", "4 events"],
+                      ["**Person P2**", "offender", "3 events"]]
 
 
 def test_profile_says_when_a_reference_is_unknown(monkeypatch, crafted):
-    test = run(app(monkeypatch, crafted, person="P404"), None)
-    run(test, "views/profile.py")
+    test = run(app(monkeypatch, crafted, person="P404"), "views/profile.py")
     give_purpose(test, "person", "P404")
-    assert "no person with reference 'P404' has an event in the whole force" in test.error[0].value
+    # the gate's message, starting with a capital (issue 14) and shown as plain text
+    assert "No person with reference 'P404' has an event in the whole force." in read(test.error[0].value)
 
 
 def test_profile_without_a_reference_explains_itself(monkeypatch, crafted):
@@ -358,8 +366,8 @@ def test_profile_never_counts_a_missing_month_as_zero(monkeypatch, gap_data):
     """L1's crimes by period to 2026-06-30. 90 days: 3 (10 Apr, 5 and 20 Jun) over 59 covered
     days. 12 months: 6 over 150 covered days (July to December 2025 and May 2026 uncovered);
     the 12 months before have no covered day, so no change is shown rather than +6 on 0."""
-    test = run(app(monkeypatch, gap_data, ward=ABBEY, window="90d", as_of=AS_OF.isoformat(), location="L1"), None)
-    run(test, "views/profile.py")
+    test = run(app(monkeypatch, gap_data, ward=ABBEY, window="90d", as_of=AS_OF.isoformat(), location="L1"),
+               "views/profile.py")
     give_purpose(test, "location", "L1")
     assert metric(test, "Last 90 days") == "3" and metric(test, "Last 12 months") == "6"
     year = next(m for m in test.metric if m.label == "Last 12 months")
@@ -382,7 +390,7 @@ def test_a_broken_extract_shows_table_and_column_not_a_trace(monkeypatch, tmp_pa
     test = app(monkeypatch, data)
     test.run()
     assert not test.exception
-    message = test.error[0].value
+    message = read(test.error[0].value)
     assert "cannot be read" in message and "crimes, column category: required column missing" in message
 
 
@@ -396,7 +404,7 @@ def test_a_later_broken_extract_keeps_the_old_data_serving(monkeypatch, tmp_path
     ui._refreshed.clear()
     run(test)
     assert metric(test, "Crimes") == "9"
-    assert "keeps serving" in test.warning[0].value and "wards.parquet" in test.warning[0].value
+    assert "keeps serving" in read(test.warning[0].value) and "wards.parquet" in read(test.warning[0].value)
 
 
 def test_the_small_synthetic_force_renders_every_page(monkeypatch, small_force, small_store):
@@ -418,7 +426,7 @@ def test_headline_numbers_lead_to_their_records(monkeypatch, crafted):
     run(test)
     records = test.expander[0].dataframe[0].value
     assert sorted(records["event_id"]) == ["R0", "R1", "R2", "R3", "R4"]  # the 5 crimes of the 28 days
-    assert "Showing the latest 5 of 5." in texts(test)
+    assert "Newest first." in texts(test)
     test.segmented_control(key="ward_measure").set_value("asb_calls")
     run(test)
     assert len(test.expander[0].dataframe[0].value) == int(metric(test, "ASB calls")) == 3
@@ -428,7 +436,7 @@ def test_record_rows_open_the_location_profile_keeping_the_view():
     import ui
     from demand.ui_state import View
 
-    view = View(district=NORTH, ward=ABBEY, window="28d", as_of=AS_OF)
+    view = View(district=NORTH, ward=ABBEY, window="28d", as_of=AS_OF, pinned=True)
     assert ui.profile_params(view, "locations", "L1") == {
         "ward": ABBEY,
         "window": "28d",
@@ -448,4 +456,4 @@ def test_compare_missing_episodes_invite_a_row_choice(monkeypatch, crafted):
     test.segmented_control(key="cmp_by").set_value("missing")
     run(test)
     assert test.dataframe[0].value["group"].tolist()[0] == "episodes"
-    assert "Select a row to see its records." in texts(test)
+    assert "Choose a row to see its records." in texts(test)

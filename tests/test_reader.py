@@ -83,6 +83,15 @@ REQUESTS = {
     "data_range": [{}],
     "snapshot_meta": [{}],
     "coverage_gaps": [{"first": AS_OF - timedelta(days=400), "last": AS_OF}],
+    "crimes_by_area": [{"level": lv, "window": "12m", "as_of": AS_OF} for lv in ("district", "ward")],
+    "harm_by": [{"by": b, "window": "12m", "as_of": AS_OF} for b in ("category", "ward")],
+    "crimes_by_street": [{"window": "12m", "as_of": AS_OF}],
+    "asb_reporters": [{"window": "12m", "as_of": AS_OF, "min_count": 1}],
+    "asb_locations": [{"window": "12m", "as_of": AS_OF, "min_count": 1}],
+    # search: every name and place of the data holds these; only the user's may come back
+    "find_people": [{"text": t} for t in ("Name", "name-p", "PCA1", "PBOTH", "pnw", "' OR 1=1 --", "%")],
+    "find_places": [{"text": t} for t in ("Addr", "street-", "LCA1", "addr-lnw", "_")],
+    "find_streets": [{"text": t} for t in ("Street", "street-lca", "ST")],
 }
 
 

@@ -54,14 +54,15 @@ st.dataframe(
     table,
     hide_index=True,
     key="home_tables",
+    column_order=["table_name", "row_count", "last_at", "first_at"],
     column_config={
-        "table_name": st.column_config.TextColumn("Table"),
-        "row_count": st.column_config.NumberColumn("Rows", format="localized"),
-        "first_at": st.column_config.TextColumn("First record"),
-        "last_at": st.column_config.TextColumn("Latest record"),
+        "table_name": st.column_config.TextColumn("Table", width=110),
+        "row_count": st.column_config.NumberColumn("Rows", format="localized", width=80),
+        "last_at": st.column_config.TextColumn("Latest record", width=100),
+        "first_at": st.column_config.TextColumn("First record", width=100),
     },
 )
 st.caption(
-    f"Snapshot built {pd.Timestamp(meta['built_at']):%d %b %Y %H:%M} from `{meta['source']}`. "
+    f"Snapshot built {pd.Timestamp(meta['built_at']):%d %b %Y %H:%M} from {wording.plain(meta['source'], 200)}. "
     "The Data page shows freshness, missing months and data quality per ward."
 )

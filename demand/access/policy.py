@@ -16,6 +16,8 @@ PAGE_NEEDS: dict[str, str | None] = {
     "compare": None,
     "repeats": "persons",
     "profile": "persons",
+    "streets": "persons",
+    "find": "persons",
     "concentration": None,
     "data": None,
     "audit": "audit",

@@ -41,13 +41,14 @@ class Verdict:
     words: str
     colour: str  # fill of a map area, heatmap cell, bar, swatch or badge
     ink: str  # text drawn on that colour
+    short: str  # in a narrow table column
 
 
 VERDICTS = {
-    RISE: Verdict("▲", "significant rise", OKABE_ITO["vermillion"], "#FFFFFF"),
-    FALL: Verdict("▼", "significant fall", OKABE_ITO["blue"], "#FFFFFF"),
-    NO_CHANGE: Verdict("", "no significant change", NEUTRAL, "#222222"),
-    NO_DATA: Verdict("", "no data for a period", NO_DATA_FILL, "#222222"),
+    RISE: Verdict("▲", "significant rise", OKABE_ITO["vermillion"], "#FFFFFF", "▲ rise"),
+    FALL: Verdict("▼", "significant fall", OKABE_ITO["blue"], "#FFFFFF", "▼ fall"),
+    NO_CHANGE: Verdict("", "no significant change", NEUTRAL, "#222222", "no change"),
+    NO_DATA: Verdict("", "no data for a period", NO_DATA_FILL, "#222222", "no data"),
 }
 SOURCE_WORDS = {"crimes": "crime", "calls": "call", "missing_episodes": "missing-person"}
 # The repeat lists, in the one order every page shows them: the problem analysis triangle
