@@ -457,3 +457,51 @@ def test_compare_missing_episodes_invite_a_row_choice(monkeypatch, crafted):
     run(test)
     assert test.dataframe[0].value["group"].tolist()[0] == "episodes"
     assert "Choose a row to see its records." in texts(test)
+
+
+# --- a selection belongs to the row chosen (issue 14) -------------------------------------------------
+
+
+def choose_row(test: AppTest, prefix: str, row: int) -> str:
+    """Tick a row of the table whose key starts with ``prefix`` (as a click would) and rerun."""
+    key = next(frame.key for frame in test.dataframe if frame.key and frame.key.startswith(prefix + "-"))
+    test.session_state[key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    run(test)
+    return key
+
+
+def test_a_stale_selection_never_opens_records_of_another_grouping(monkeypatch, crafted):
+    """Issue 14: Bicycle theft chosen, grouping switched to call types, and 'Abandoned call'
+    records opened although nobody chose them."""
+    test = run(app(monkeypatch, crafted, district=NORTH, window="90d", as_of=AS_OF.isoformat()), "views/compare.py")
+    chosen = test.dataframe[0].value.data["group"].iloc[0] if hasattr(test.dataframe[0].value, "data") else None
+    choose_row(test, "cmp_groups", 0)
+    group = read(next(m.value for m in test.markdown if m.value.endswith("choose a record to open its location.")))
+    assert group.startswith(f"**{chosen} in {NORTH}**") if chosen else "in Northtown" in group
+    test.segmented_control(key="cmp_by").set_value("call_type")
+    run(test)
+    assert "Choose a row to see its records." in texts(test)
+    assert not [m for m in test.markdown if m.value.endswith("choose a record to open its location.")]
+
+
+@pytest.fixture(scope="module")
+def many_records(tmp_path_factory):
+    """30 crimes in Abbey in the last 30 days, none with a place: two pages of records."""
+    return write_extracts(tmp_path_factory.mktemp("many"), crimes=[
+        {"crime_id": f"N{n:02d}", "recorded_at": at(n), "ward_code": ABBEY} for n in range(30)
+    ] + [{"crime_id": "OLD", "recorded_at": at(500), "ward_code": ABBEY}])
+
+
+def test_a_selection_does_not_move_to_another_row_when_the_page_changes(monkeypatch, many_records):
+    """Issue 14: in a paged table the selection was kept by position, so page 2 selected its own
+    first row. A record with no place says so when chosen; on page 2 nothing is chosen."""
+    test = run(app(monkeypatch, many_records, ward=ABBEY, window="90d", as_of=AS_OF.isoformat()), "views/ward.py")
+    test.session_state["ward_records_open"] = True
+    run(test)
+    choose_row(test, "ward_records", 0)
+    assert "Record N00 has no location to open." in texts(test)
+    test.session_state["ward_records_page"] = 2
+    run(test)
+    records = next(f for f in test.dataframe if f.key and f.key.startswith("ward_records-")).value
+    assert records["event_id"].iloc[0] == "N25"  # page 2: the 26th newest onwards
+    assert "has no location to open" not in texts(test)
