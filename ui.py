@@ -500,6 +500,29 @@ def verdict_legend() -> None:
     st.markdown(wording.verdict_legend_html(), unsafe_allow_html=True)
 
 
+def headline_lines(head: pd.DataFrame) -> None:
+    """The four headline figures (analytics.headline, indexed by measure) as four lines, each
+    with its verdict's badge: 'Crimes: 228 against 183 before: +45 ▲ significant rise'. The
+    Compare page's headline, and the Ward page's on a phone (where four cards fill a screen)."""
+    from demand.dashboard import MEASURE_LABELS
+
+    lines = []
+    for measure, label in MEASURE_LABELS.items():
+        row = head.loc[measure]
+        now_note = f" ({row['coverage']})" if row["coverage"] else ""
+        before_note = f" ({row['previous_coverage']})" if row["previous_coverage"] else ""
+        change = ""
+        if pd.notna(row["change"]):
+            unequal = row["exposure_days"] != row["previous_exposure_days"]
+            change = f": {row['change']:+,.0f}" + (" at equal covered days" if unequal else "")
+        lines.append(
+            f"**{label}: {wording.fmt_count(row['count'])}**{now_note} against "
+            f"{wording.fmt_count(row['previous_count'])} before{before_note}{change} "
+            + wording.badge_html(row["significance"], row["p"])
+        )
+    st.markdown("  \n".join(lines), unsafe_allow_html=True)
+
+
 def tested_caption(frame: pd.DataFrame, fdr: bool = True) -> None:
     """'260 changes tested; 5% false discovery rate', beside a table of tests."""
     st.caption(wording.tested_text(frame.attrs.get("tested", 0), fdr=fdr))
@@ -625,9 +648,10 @@ def record_line(row: pd.Series) -> str:
     what = f"**{wording.plain(row['what'])}**" if pd.notna(row.get("what")) else "**(not recorded)**"
     detail = row.get("detail")
     parts = [what + (f" ({wording.plain(detail)})" if isinstance(detail, str) and detail else "")]
-    parts.append(f"{pd.Timestamp(row['at']):%a %d %b %H:%M}")
-    where = row.get("address")
-    parts.append(wording.plain(where, 60) if isinstance(where, str) and where else "no location")
+    parts.append(f"{pd.Timestamp(row['at']):%a %d %b %Y %H:%M}")
+    if "address" in row.index:  # (a place's own timeline leaves its address out)
+        where = row.get("address")
+        parts.append(wording.plain(where, 60) if isinstance(where, str) and where else "no location")
     parts.append(wording.plain(row["event_id"], 24))
     return " · ".join(parts)
 

@@ -137,6 +137,7 @@ def weekly_trend_figure(weekly: pd.DataFrame, title: str) -> go.Figure:
         )
     fig = _layout(fig, title, "Week starting", "Events per week")
     fig.update_yaxes(rangemode="tozero")
+    fig.update_xaxes(tickformat=MONTH_FORMAT, nticks=6)  # months as everywhere else
     return fig
 
 

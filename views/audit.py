@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui
 from demand import access
+from demand.reader import ANALYSES
 
 st.title("Audit log")
 if not access.may(ui.user(), "audit"):
@@ -31,8 +32,7 @@ with st.container(horizontal=True):
     who = st.text_input("User (email)", key="audit_user", width=280).strip()
     action = st.selectbox(
         "Action",
-        ["", "rank", "profile", "timeline", "recent_events", "window_records", "location_neighbours",
-         "download", "export"],
+        ["", *(name for name, spec in ANALYSES.items() if spec.personal), "download", "export"],
         key="audit_action",
         format_func=lambda a: a or "Any",
         width=200,

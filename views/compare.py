@@ -112,21 +112,7 @@ st.caption(
 head = ui.call("headline", area=v.area, window=v.window, as_of=v.as_of, baseline=baseline).set_index(
     "measure"
 )
-lines = []
-for m in dashboard.MEASURE_LABELS:
-    row = head.loc[m]
-    now_note = f" ({row['coverage']})" if row["coverage"] else ""
-    before_note = f" ({row['previous_coverage']})" if row["previous_coverage"] else ""
-    change = ""
-    if pd.notna(row["change"]):
-        unequal = row["exposure_days"] != row["previous_exposure_days"]
-        change = f": {row['change']:+,.0f}" + (" at equal covered days" if unequal else "")
-    lines.append(
-        f"**{dashboard.MEASURE_LABELS[m]}: {wording.fmt_count(row['count'])}**{now_note} against "
-        f"{wording.fmt_count(row['previous_count'])} before{before_note}{change} "
-        + wording.badge_html(row["significance"], row["p"])
-    )
-st.markdown("  \n".join(lines), unsafe_allow_html=True)
+ui.headline_lines(head)
 
 # --- what is increasing -----------------------------------------------------------------------------
 st.header("What is increasing?")

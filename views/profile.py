@@ -122,7 +122,13 @@ earliest = min(first.date(), previous(make_window("12m", v.as_of)).start)
 gaps = ui.call("coverage_gaps", first=earliest, last=max(last.date(), v.as_of))
 gaps = gaps[gaps["table_name"].map(dashboard.SOURCE_OF_TABLE).isin(set(timeline["source"]))]
 periods = dashboard.counts_by_window(timeline, v.as_of, gaps)
-columns = st.columns(len(periods))
+with ui.phone("profile_periods"):  # four cards would fill a phone's screen
+    st.markdown("  \n".join(
+        f"**Last {ui_state.WINDOW_LABELS[r['window']]}: {wording.fmt_count(r['count'])}** against "
+        f"{wording.fmt_count(r['previous_count'])} before"
+        + (f" ({r['coverage']})" if r["coverage"] else "") for r in periods.to_dict("records")))
+with ui.desk("profile_periods"):
+    columns = st.columns(len(periods))
 for column, row in zip(columns, periods.to_dict("records")):
     known = pd.notna(row["change"])
     with column.container(border=True):
@@ -150,7 +156,10 @@ st.header("Timeline")
 st.caption("Newest first. Choose an event to open its place.")
 newest = timeline.sort_values("at", ascending=False)
 newest = newest.assign(source=newest["source"].map(dashboard.SOURCE_NAMES).fillna(newest["source"]),
-                       detail=newest["role"] if person_id else None)
+                       role=newest["role"].str.replace("_", " "),
+                       detail=newest["role"].str.replace("_", " ") if person_id else None)
+if location_id:  # every event is here: the place would repeat on every line
+    newest = newest.drop(columns=["address"])
 ui.event_list(newest, key="profile_timeline",
               columns=("at", "what", "role", "address", "linked", "source", "event_id") if person_id
               else ("at", "what", "linked", "source", "event_id"))
@@ -167,7 +176,7 @@ else:
     )
     ui.link_list([
         ((f"**{wording.plain(p['name'] if pd.notna(p['name']) else p['person_id'], 50)}** · "
-          f"{wording.plain(p['roles'])} · {int(p['events']):,} event{'s' if p['events'] != 1 else ''}"
+          f"{wording.plain(p['roles'].replace('_', ' '))} · {int(p['events']):,} event{'s' if p['events'] != 1 else ''}"
           f" · latest {pd.Timestamp(p['last_at']):%d %b %Y}"),
          ui.profile_params(v, "victims", p["person_id"]))
         for _, p in people.head(25).iterrows()], "profile_people")

@@ -21,7 +21,10 @@ if not v.ward:
 
 # --- headline numbers ----------------------------------------------------------------------------
 head = ui.call("headline", area=v.area, window=v.window, as_of=v.as_of).set_index("measure")
-columns = st.columns(4)
+with ui.phone("ward_head"):  # four cards would fill a phone's screen before the last 7 days
+    ui.headline_lines(head)
+with ui.desk("ward_head"):
+    columns = st.columns(4)
 for column, measure in zip(columns, MEASURE_LABELS):
     row = head.loc[measure]
     known = pd.notna(row["change"])

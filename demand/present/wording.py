@@ -71,6 +71,11 @@ LONGEST_SHOWN = 80  # characters of a value echoed back from a URL or an extract
 # HTML, entities, colons and full stops (bare links such as www.example.com or https://...).
 _MARKUP = re.compile(r"([\\`*_{}\[\]#!|~<>$:&.])")
 _LEADING = re.compile(r"^([-+=])")  # a list or heading marker at the start of a line
+# GitHub's bare links (https://..., www.example.com, name@example.com) are found in the text
+# after escapes are read, so escaping cannot stop them: an invisible word joiner after each
+# ':', '@' and '.' breaks the pattern (it reads the same and never breaks a line).
+JOINER = "\u2060"
+_LINK_PARTS = re.compile(r"([:@.])")
 
 
 def cut(value: object, limit: int = LONGEST_SHOWN) -> str:
@@ -82,9 +87,11 @@ def cut(value: object, limit: int = LONGEST_SHOWN) -> str:
 def plain(value: object, limit: int = LONGEST_SHOWN) -> str:
     """A value from a URL or an extract (a ward asked for, a name, an address, a problem in a
     file) ready to sit in any Markdown the pages draw (titles, captions, messages, link labels)
-    as plain text: one line, cut to ``limit`` characters, every markup character escaped. A
-    link or an image written into a value shows as its characters and is never fetched."""
-    return _LEADING.sub(r"\\\1", _MARKUP.sub(r"\\\1", cut(value, limit)))
+    as plain text: one line, cut to ``limit`` characters, every markup character escaped and
+    bare links broken by an invisible joiner. A link or an image written into a value shows as
+    its characters and is never followed or fetched."""
+    escaped = _LEADING.sub(r"\\\1", _MARKUP.sub(r"\\\1", cut(value, limit)))
+    return _LINK_PARTS.sub(r"\1" + JOINER, escaped)
 
 
 def sentence(text: str) -> str:
