@@ -337,6 +337,79 @@ def test_every_page_at_phone_and_desk_width(server, browser, expected, name):
         page.close()
 
 
+def click_first_row(page, grid, url_glob: str) -> None:
+    """Tick the first data row of a dataframe (drawn on a canvas, so by position) and wait
+    for the page it opens. Charts and maps above the grid can still be laying out, moving
+    it: click only once its position has held still, and click again if nothing opened."""
+    grid.wait_for()
+    grid.scroll_into_view_if_needed()
+    for attempt in range(3):
+        box, settled = None, grid.bounding_box()
+        while box != settled:
+            page.wait_for_timeout(500)
+            box, settled = settled, grid.bounding_box()
+        page.mouse.click(box["x"] + 14, box["y"] + 35 + 18)  # the first data row's checkbox
+        try:
+            page.wait_for_url(url_glob, timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+
+
+def test_a_repeat_list_row_opens_its_profile(server, browser, expected):
+    path, heading, _ = expected["repeats"]
+    page = open_page(browser, server, path, heading)
+    try:
+        click_first_row(page, page.locator('[data-testid="stDataFrame"]').first, "**/profile?**person=**")
+        assert "ward=" in page.url and "window=90d" in page.url
+        give_reason(page)
+        page.get_by_role("heading", name="Timeline").wait_for(timeout=30_000)
+    finally:
+        page.close()
+
+
+def test_a_last_7_days_row_opens_its_location(server, browser, expected, small_store):
+    path, heading, _ = expected["ward"]
+    ward = path.split("ward=")[1].split("&")[0]
+    recent = analytics.recent_events(small_store, areas.resolve(small_store, ward), 7)
+    if recent.empty or recent["location_id"].isna().iloc[0]:
+        pytest.skip("the ward's newest event of the last 7 days has no location")
+    page = open_page(browser, server, path, heading)
+    try:
+        click_first_row(page, page.locator(".st-key-desk-ward_recent [data-testid=stDataFrame]").first,
+                        f"**/profile?**location={recent['location_id'].iloc[0]}**")
+        assert f"ward={ward}" in page.url and "window=90d" in page.url
+        give_reason(page)
+        page.get_by_role("heading", name="Timeline").wait_for(timeout=30_000)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name, path", [
+    ("compare_gap", "/compare?district={district}&window=12m&as_of=2025-12-31"),
+    ("ward_gap", "/ward?ward={ward}&window=12m&as_of=2025-12-31"),
+])
+def test_a_year_with_a_missing_month_is_counted_over_the_months_covered(server, browser, small_store, name, path):
+    """The small force's crime source lacks May 2025: the 12 months to 2025-12-31 are shown
+    over the 11 months covered, said in words, never blanked and never zero-filled."""
+    import json
+
+    gap = json.loads((small_store.data_dir / "synth_manifest.json").read_text())["defects"]["coverage_gap"]
+    assert gap == {"table": "crimes", "month": "2025-05-01"}
+    ward = areas.wards(small_store).iloc[0]
+    url = path.format(district=ward["district"], ward=ward["ward_code"])
+    heading = f"Compare periods: {ward['district']}" if name == "compare_gap" else (
+        f"{ward['ward_name']} ward ({ward['district']})")
+    page = open_page(browser, server, url, heading)
+    try:
+        page.get_by_text("11 of 12 months; no crime data for May 2025", exact=False).first.wait_for(timeout=30_000)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        screenshot(page, name)
+    finally:
+        page.close()
+
+
 # --- values from a link, selections, links, maps --------------------------------------------------
 
 HOSTILE = "**bold** [click me](https://example.com) ![x](https://example.com/x.png)"
