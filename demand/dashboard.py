@@ -330,7 +330,13 @@ def _bounds(boundaries: dict, lats, lons) -> tuple[float, float, float, float] |
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _view(bounds, width_px: int = 640, height_px: int = 440) -> pdk.ViewState:
+# The width a map is fitted to: a phone's (390 px less the page's margins). The server cannot
+# know the screen's width, and a map fitted to a desk's is cut off at both sides on a phone; on
+# a desk the whole area shows, smaller, in the middle.
+MAP_WIDTH = 350
+
+
+def _view(bounds, width_px: int = MAP_WIDTH, height_px: int = 440) -> pdk.ViewState:
     """Centre on the bounds and zoom so they fill a map of about this size (deck.gl's world
     is 512 px wide at zoom 0; a degree of latitude is 1/cos(lat) times a degree of longitude)."""
     if bounds is None:

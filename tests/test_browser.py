@@ -523,3 +523,61 @@ def test_a_tap_on_a_repeat_location_opens_it(server, browser, expected, small_st
         assert tapped in set(spots["id"])  # the circle under the finger (a smaller one may lie on top)
     finally:
         page.close()
+
+
+def test_the_change_map_is_coloured_as_its_legend(server, browser, expected, small_store):
+    """Issue 14: the legend's 'significant rise' was pink while the map filled rising wards
+    orange. In the browser, at a phone's width and a desk's: a rising ward's fill, read from the
+    drawn map, is the legend's 'significant rise' colour, and both are wording.VERDICTS'."""
+    import io
+    import math
+
+    import numpy as np
+    from PIL import Image
+
+    from demand import dashboard, geography
+    from demand.present import wording
+
+    path, heading, _ = expected["compare"]
+    district = path.split("district=")[1].split("&")[0]
+    by_ward = analytics.compare(small_store, areas.resolve(small_store, district), "90d", by="ward")
+    rising = by_ward[by_ward["significance"] == "rise"]
+    assert not rising.empty  # the synthetic force plants a rise (README, The synthetic force)
+    boundaries = dashboard.ward_boundaries(by_ward["group"])
+    view = dashboard.change_map(boundaries, by_ward).initial_view_state
+    feature = next(f for f in boundaries["features"] if f["properties"]["ward_code"] == rising["group"].iloc[0])
+    # a point well inside the ward, away from its edges and from every ward's name
+    lon, lat = geography.sample_points(feature["geometry"], 400, np.random.default_rng(1))
+    edges = np.concatenate(geography.geometry_rings(feature["geometry"]))
+    labels = np.array([geography.label_point(f["geometry"]) for f in boundaries["features"]])
+    degrees_per_px = 360 / (512 * 2 ** view.zoom)
+    clear = [bool(((np.abs(x - labels[:, 0]) > 100 * degrees_per_px)
+                   | (np.abs(y - labels[:, 1]) > 16 * degrees_per_px * 0.62)).all()) for x, y in zip(lon, lat)]
+    inner = [((x - edges[:, 0]) ** 2 + (y - edges[:, 1]) ** 2).min() * ok for x, y, ok in zip(lon, lat, clear)]
+    x_lon, y_lat = lon[int(np.argmax(inner))], lat[int(np.argmax(inner))]
+    rise = wording.VERDICTS["rise"].colour
+    page, watch = watched_page(browser, server, path, heading, 390)
+    try:
+        for width in (390, 1440):
+            page.set_viewport_size({"width": width, "height": 900})
+            canvas = page.locator('[data-testid="stDeckGlJsonChart"] canvas').first
+            canvas.scroll_into_view_if_needed()
+            box = settled_box(page, canvas)
+            page.wait_for_timeout(1000)
+            scale = 512 * 2 ** view.zoom
+
+            def mercator(latitude):
+                return math.log(math.tan(math.pi / 4 + math.radians(latitude) / 2))
+
+            x = box["width"] / 2 + (x_lon - view.longitude) / 360 * scale
+            y = box["height"] / 2 - (mercator(y_lat) - mercator(view.latitude)) / (2 * math.pi) * scale
+            drawn = Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+            fill = "#{:02X}{:02X}{:02X}".format(*drawn.getpixel((int(x), int(y))))
+            assert fill == rise, (width, fill)
+            swatches = page.locator("[data-swatch]").evaluate_all(  # each swatch and the words after it
+                "spans => spans.map(s => [s.dataset.swatch, (s.nextSibling || {}).textContent || ''])")
+            assert {colour for colour, words in swatches if words.startswith("significant rise")} == {rise}
+            assert {colour for colour, _ in swatches} <= {v.colour for v in wording.VERDICTS.values()}
+        assert watch.problems == []
+    finally:
+        page.close()

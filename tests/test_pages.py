@@ -505,3 +505,32 @@ def test_a_selection_does_not_move_to_another_row_when_the_page_changes(monkeypa
     records = next(f for f in test.dataframe if f.key and f.key.startswith("ward_records-")).value
     assert records["event_id"].iloc[0] == "N25"  # page 2: the 26th newest onwards
     assert "has no location to open" not in texts(test)
+
+
+def test_back_on_the_ward_page_the_profiles_person_is_dropped(monkeypatch, crafted):
+    """Issue 14: back on the Ward page, the URL kept the profile's person=."""
+    test = run(app(monkeypatch, crafted, ward=ABBEY, window="90d", person="P1"), "views/profile.py")
+    assert test.query_params["person"] == "P1"
+    run(test, "views/ward.py")
+    assert "person" not in test.query_params and test.query_params["ward"] == ABBEY
+
+
+def test_choosing_a_ward_on_the_overview_opens_it(monkeypatch, crafted):
+    """Issue 14: choosing a ward on the Overview changed nothing visible."""
+    test = run(app(monkeypatch, crafted, as_of=AS_OF.isoformat()))
+    test.selectbox(key="sb_district").set_value(NORTH)
+    run(test)
+    assert test.title[0].value == "Repeat demand"  # a district alone is not a ward
+    test.selectbox(key="sb_ward").set_value(BEACON)
+    run(test)
+    assert test.title[0].value == f"Beacon ward ({NORTH})"
+    assert test.query_params["ward"] == BEACON
+
+
+def test_a_page_of_one_ward_opened_without_one_offers_the_wards(monkeypatch, crafted):
+    test = run(app(monkeypatch, crafted, district=NORTH, as_of=AS_OF.isoformat()), "views/ward.py")
+    picker = test.selectbox(key="ward_pick")
+    assert picker.options == ["Abbey (Northtown)", "Beacon (Northtown)"]
+    picker.set_value(ABBEY)
+    run(test)
+    assert test.title[0].value == f"Abbey ward ({NORTH})" and test.selectbox(key="sb_ward").value == ABBEY

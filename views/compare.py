@@ -206,8 +206,8 @@ else:
             "harm": st.column_config.NumberColumn("Harm", format="localized", width=66,
                                                   help="Indicative harm in days, summed over the period's crimes"),
             "harm_change": st.column_config.NumberColumn("Harm change", format="%+.0f", width=80),
-            "harm_share": st.column_config.ProgressColumn("Share of harm", format="percent", min_value=0,
-                                                          max_value=1, width=96),
+            # a number, not a bar: a bar would be drawn in the theme's blue, a verdict's colour
+            "harm_share": st.column_config.NumberColumn("Share of harm", format="percent", width=96),
             "count": st.column_config.NumberColumn("Crimes", width=60),
             "previous_harm": st.column_config.NumberColumn("Harm before", format="localized"),
             "previous_count": st.column_config.NumberColumn("Crimes before"),
