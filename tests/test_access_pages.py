@@ -239,7 +239,7 @@ EXTRA_PARAMS = st.sampled_from([{}, {"person": "PCA1"}, {"person": "PBOTH"}, {"p
                                 {"street": "Street-LCA1"}, {"street": "Street-LAB1"}])
 
 
-@settings(max_examples=60, deadline=None, derandomize=True,
+@settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(email=st.sampled_from(EMAILS), page=st.sampled_from(ALL_PAGES), area=AREA_PARAMS, extra=EXTRA_PARAMS)
 def test_no_page_shows_anything_outside_the_users_wards(env, email, page, area, extra):

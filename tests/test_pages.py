@@ -238,7 +238,7 @@ def test_profile_of_a_person_from_the_url(monkeypatch, crafted):
     give_purpose(test, "person", "P1")
     assert test.title[0].value == "Person P1"
     timeline = test.dataframe[0].value
-    assert len(timeline) == 5 and set(timeline["role"]) == {"victim", "reporting_person"}
+    assert len(timeline) == 5 and set(timeline["role"]) == {"victim", "reporting person"}
     assert metric(test, "Last 7 days") == "2"  # R0 and R1
     # the people on P1's crimes, each a link to their own profile: P2, offender on R0, R1 and R2
     linked = [link for link in test.get("page_link") if link.label.startswith("**Person P2**")]
