@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from demand import analytics, areas, records
+from demand.plans import events as plan_events
 from demand.access import User
 from demand.errors import UsageError
 from demand.state import AuditLog, AuditWriteError, Entry
@@ -41,6 +42,7 @@ from demand.store import SCOPE_PARAMS, Scope, Store
 LONGEST_VALUE = 200  # characters of any one parameter value
 LONGEST_LIST = 50  # items of a list parameter
 LONGEST_PURPOSE = 200
+PLAN_TARGETS = 200  # the most targets a plan names (demand.state.plans.MAX_TARGETS)
 
 
 class Refused(UsageError):
@@ -71,6 +73,7 @@ class Analysis:
     detail: bool = False  # row-level but not about a person (map points): not for viewers
     ids: Callable[[Any], list[str]] | None = None  # the ids a personal result shows
     needs_purpose: bool = False  # a profile asks why it is being opened
+    longest_list: int = LONGEST_LIST  # items of a list parameter (a plan names up to 200 targets)
 
 
 ANALYSES: dict[str, Analysis] = {
@@ -97,6 +100,11 @@ ANALYSES: dict[str, Analysis] = {
     "location_neighbours": Analysis(analytics.location_neighbours, personal=True, ids=_column("location_id")),
     "timeline": Analysis(analytics.timeline, personal=True, ids=_column("event_id")),
     "profile": Analysis(records.profile, personal=True, ids=_profile_ids, needs_purpose=True),
+    # a problem-solving plan's targets, buffer and control (counts of named people and places)
+    "plan_counts": Analysis(plan_events.plan_counts, personal=True, ids=lambda result: result["found"],
+                            longest_list=PLAN_TARGETS),
+    "plan_targets_known": Analysis(plan_events.plan_targets_known, personal=True, ids=list,
+                                   longest_list=PLAN_TARGETS * 10),
 }
 
 Runner = Callable[[str, Scope | None, dict], Any]
@@ -107,10 +115,10 @@ def _parameters(name: str) -> frozenset[str]:
     return frozenset(signature.parameters) - {"store", "scope"}
 
 
-def _check_value(name: str, value: object) -> None:
+def _check_value(name: str, value: object, longest_list: int = LONGEST_LIST) -> None:
     plain = (str, int, float, bool, date, datetime, type(None))
     if isinstance(value, (list, tuple)):
-        if len(value) > LONGEST_LIST or not all(isinstance(v, str) for v in value):
+        if len(value) > longest_list or not all(isinstance(v, str) for v in value):
             raise Refused(f"parameter '{name}' must be a short list of words")
         for item in value:
             _check_value(name, item)
@@ -176,7 +184,7 @@ class Reader:
         if unknown:
             raise Refused(f"{analysis} takes no parameter {', '.join(sorted(areas.shown(k) for k in unknown))}")
         for name, value in kwargs.items():
-            _check_value(name, value)
+            _check_value(name, value, spec.longest_list)
         if (spec.personal or spec.detail) and not self.user.sees_persons:
             raise NotPermitted(
                 f"your role ({self.user.permissions.title.lower()}) shows counts only, not person-level records"

@@ -48,7 +48,8 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 5  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts
+SNAPSHOT_FORMAT = 6  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
+# 6: event_details and person_events (plan assessments), in_covered_month as IN
 # Written by an import beside the tables it published (demand.ingest.report).
 IMPORT_REPORT = "import_report.json"
 # How many snapshot files to keep: the one serving and the one before it.

@@ -210,3 +210,40 @@ def badge_html(significance: str | None, p=None) -> str:
         f'line-height:1.4">'
         f"{html.escape(significance_text(significance, p))}</span>"
     )
+
+
+# --- plan assessments -----------------------------------------------------------------------
+
+
+def wdq_text(wdq) -> str:
+    """What a Weighted Displacement Quotient says (Bowers & Johnson 2003), in words."""
+    if wdq is None or pd.isna(wdq):
+        return "not defined"
+    if wdq > 1:
+        return "a diffusion of benefits larger than the direct effect"
+    if wdq > 0:
+        return "a diffusion of benefits into the buffer"
+    if wdq == 0:
+        return "no displacement and no diffusion"
+    if wdq >= -1:
+        return "some displacement, smaller than the direct effect"
+    return "displacement larger than the direct effect"
+
+
+def rounded_money(value: float) -> str:
+    """Pounds to two significant figures: £2,100, £38,000, £450; a range of costs is only as
+    precise as its unit costs."""
+    if value == 0:
+        return "£0"
+    magnitude = 10 ** max(0, int(f"{abs(value):e}".split("e")[1]) - 1)
+    return f"£{round(abs(value) / magnitude) * magnitude:,.0f}"
+
+
+def money_range(low: float, high: float) -> str:
+    """'£2,100 to £9,800'; 'from a cost of £1,200 to a saving of £4,500' when the range
+    includes a loss; 'a cost of £300 to £900' when all of it is."""
+    if low >= 0:
+        return f"{rounded_money(low)} to {rounded_money(high)}"
+    if high <= 0:
+        return f"a cost of {rounded_money(-high)} to {rounded_money(-low)}"
+    return f"from a cost of {rounded_money(-low)} to a saving of {rounded_money(high)}"

@@ -1,0 +1,60 @@
+-- name: plan_people_events
+-- returns: the distinct events in the area of a group of people in one role group
+--   ($role_group: 'victim' (crimes as victim), 'offender' (crimes as suspect or offender),
+--   'caller' (calls made) or 'missing' (missing episodes)), of the crime categories or call
+--   types $categories (empty: all). The people are $ids when $min_count is NULL (a plan's
+--   targets); otherwise everyone else in the area with at least $min_count such events in
+--   [$start, $split) (a plan's control: like people who were not targets). Three tallies:
+--   * period ('before' = [$start, $split), 'after' = [$split, $end)), source ('call' | 'crime'
+--     | 'missing'), what, detail (grade, offence or risk), count (distinct events);
+--   * month (first day), source, count: events per calendar month in [$months_start, $months_end);
+--   * person_id, count: each person's events in the before period (period 'before').
+--   Events dated in a month their source lacks (in_covered_month) are not counted.
+-- reads: events, persons
+-- params: $ids, $role_group, $min_count, $categories, $start, $split, $end, $months_start, $months_end, $wards, $include_unwarded
+WITH in_area AS (
+    SELECT e.source, e.event_id, e.at, e.what, e.detail
+    FROM event_details e
+    WHERE e.at >= least($start, $months_start) AND e.at < greatest($end, $months_end)
+      AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
+      AND in_covered_month(e.source_table, e.at)
+      AND (len($categories) = 0 OR list_contains($categories, e.what))
+),
+linked AS (
+    SELECT DISTINCT l.person_id, a.*
+    FROM person_links l JOIN in_area a USING (source, event_id)
+    WHERE l.role_group = $role_group
+),
+people AS (
+    SELECT person_id FROM linked
+    WHERE $min_count IS NULL AND list_contains($ids, person_id)
+    GROUP BY person_id
+    UNION ALL
+    SELECT person_id FROM linked
+    WHERE $min_count IS NOT NULL AND NOT list_contains($ids, person_id) AND "at" >= $start AND "at" < $split
+    GROUP BY person_id
+    HAVING count(DISTINCT event_id) >= $min_count
+),
+chosen AS (
+    SELECT * FROM linked WHERE person_id IN (SELECT person_id FROM people)
+),
+tallied AS (
+    SELECT person_id, source, event_id, "at", what, detail,
+           CASE WHEN "at" >= $start AND "at" < $split THEN 'before'
+                WHEN "at" >= $split AND "at" < $end THEN 'after' END AS period,
+           CAST(date_trunc('month', "at") AS DATE) AS month
+    FROM chosen
+)
+SELECT period, CAST(NULL AS DATE) AS month, source, what, detail, CAST(NULL AS VARCHAR) AS person_id,
+       count(DISTINCT event_id) AS count
+FROM tallied WHERE period IS NOT NULL
+GROUP BY period, source, what, detail
+UNION ALL
+SELECT NULL, month, source, NULL, NULL, NULL, count(DISTINCT event_id)
+FROM tallied WHERE "at" >= $months_start AND "at" < $months_end
+GROUP BY month, source
+UNION ALL
+SELECT 'before', NULL, NULL, NULL, NULL, person_id, count(DISTINCT event_id)
+FROM tallied WHERE period = 'before'
+GROUP BY person_id
+ORDER BY 1, 2, 3, 4, 5, 6;
