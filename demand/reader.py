@@ -33,9 +33,9 @@ from typing import Any
 import pandas as pd
 
 from demand import analytics, areas, records
-from demand.plans import events as plan_events
 from demand.access import User
 from demand.errors import UsageError
+from demand.plans import events as plan_events
 from demand.state import AuditLog, AuditWriteError, Entry
 from demand.store import SCOPE_PARAMS, Scope, Store
 

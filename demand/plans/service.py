@@ -199,4 +199,4 @@ class PlanDesk:
 
 
 def _day(stamp: str) -> date:
-    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC).date()
+    return datetime.fromisoformat(stamp).astimezone(UTC).date()

@@ -32,8 +32,8 @@ from demand.state.plans import Editor, Plan, PlanConflict, PlanError, PlanNotFou
 __all__ = [
     "AuditLog",
     "AuditWriteError",
-    "Entry",
     "Editor",
+    "Entry",
     "Export",
     "ExportLog",
     "Plan",
