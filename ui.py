@@ -68,6 +68,13 @@ PAGES = {
         "data",
         "Freshness, row counts and data quality per ward",
     ),
+    "views/problems.py": (
+        "problems",
+        "Problems",
+        ":material/assignment:",
+        "problems",
+        "Problem-solving plans: the register, each plan's assessment and the monthly review",
+    ),
     "views/audit.py": (
         "audit",
         "Audit log",
@@ -556,6 +563,21 @@ def profile_params(v: View, kind: str, entity_id: str) -> dict[str, str]:
 def open_profile(kind: str, entity_id: str) -> None:
     """Go to the profile page of a person, or of a location when kind is 'locations'."""
     st.switch_page("views/profile.py", query_params=profile_params(view(), kind, entity_id))
+
+
+PLAN_KINDS = {"victims": "victim", "offenders": "offender", "callers": "caller", "missing": "missing",
+              "locations": "location", "person": "victim", "location": "location"}
+
+
+def start_plan(kind: str, target: str, ward: str | None = None, title: str = "") -> None:
+    """Open the Problems page's new-plan form with the target filled in (``kind``: a repeat
+    list's kind, or 'person' / 'location' from a profile)."""
+    params = {"new": "1", "kind": PLAN_KINDS.get(kind, kind), "target": str(target)}
+    if ward:
+        params["ward"] = str(ward)
+    if title:
+        params["title"] = title
+    st.switch_page("views/problems.py", query_params={**ui_state.to_params(view()), **params})
 
 
 def open_record_location(record: pd.Series | None) -> None:

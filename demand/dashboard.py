@@ -429,3 +429,19 @@ def change_map(boundaries: dict, by_ward: pd.DataFrame) -> pdk.Deck:
         map_style=None,
         tooltip={"text": "{tip}"},
     )
+
+
+PLAN_ROLES = ("caller", "victim", "offender", "missing")  # the roles a person plan can target
+
+
+def plan_start(kind: str, reference: str, entity: dict, timeline: pd.DataFrame) -> tuple[str, str, str | None, str]:
+    """(plan kind, target, ward, title) for a plan started from a profile: a place is a location
+    plan in its own ward; a person is a plan on their commonest role here (calls made, victim,
+    suspect or offender, missing), in the ward where most of their events are."""
+    if kind == "location":
+        return "location", reference, entity.get("ward_code"), f"Location {reference}"
+    roles = timeline["role"].fillna("").str.replace("suspect", "offender").str.split("; ").explode()
+    roles = roles[roles.isin(PLAN_ROLES)]
+    role = roles.mode().iloc[0] if len(roles) else "victim"
+    wards = timeline["ward_code"].dropna()
+    return role, reference, (wards.mode().iloc[0] if len(wards) else None), f"{role.capitalize()} {reference}"

@@ -118,6 +118,8 @@ if elsewhere:
         icon=":material/visibility_off:",
     )
 st.caption(f"Opened for: {st.session_state[purpose_key]} (recorded in the audit log).")
+if st.button("Start a problem-solving plan", key="profile_start_plan", icon=":material/assignment_add:"):
+    ui.start_plan(*dashboard.plan_start(kind, reference, entity, timeline))
 
 # --- counts by period ----------------------------------------------------------------------------------
 if timeline.empty:

@@ -36,6 +36,10 @@ with st.container(horizontal=True):
     )
     weapon_only = st.checkbox("Weapon crimes only", key="rep_weapon")
     domestic_only = st.checkbox("Domestic only", key="rep_domestic")
+    row_action = st.segmented_control(
+        "Selecting a row", ["profile", "plan"], default="profile", key="rep_row_action", required=True,
+        format_func={"profile": "Opens its profile", "plan": "Starts a problem-solving plan"}.get,
+    )
 
 ui.open_locations_first("rep_kind")
 tabs = st.tabs(list(KIND_LABELS.values()), key="rep_kind", on_change="rerun")
@@ -144,5 +148,8 @@ for tab, kind in zip(tabs, KIND_LABELS):
             area=v.area,
         )
         chosen = ui.selected_row(event, ranked.loc[shown.index])
-        if chosen is not None:
+        if chosen is not None and row_action == "plan":
+            ui.start_plan(kind, chosen["id"], ward=chosen.get("ward_code") or v.ward,
+                          title=f"{KIND_LABELS[kind].rstrip('s')} {chosen['id']}")
+        elif chosen is not None:
             ui.open_profile(kind, chosen["id"])

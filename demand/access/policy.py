@@ -18,6 +18,7 @@ PAGE_NEEDS: dict[str, str | None] = {
     "profile": "persons",
     "concentration": None,
     "data": None,
+    "problems": "persons",
     "audit": "audit",
 }
 
