@@ -322,6 +322,7 @@ def _displacement(result: stats.WDD | None, buffer: Group | None, wdq: float | N
     if high < 0:
         return (f"Diffusion of benefits: the buffer had about {-result.displacement:,.0f} fewer events than its "
                 f"control implies (95% interval {-high:,.0f} to {-low:,.0f}){quotient}.")
+    quotient = f" (WDQ {wdq:+.2f}, but within chance)" if wdq is not None else ""
     return (f"Neither displacement nor a diffusion of benefits shows: the buffer changed as its control did "
             f"(difference {result.displacement:+,.0f}, 95% interval {low:+,.0f} to {high:+,.0f}){quotient}.")
 
@@ -380,8 +381,8 @@ def _monthly(span: Periods, gaps: pd.DataFrame, sources, groups: dict) -> tuple[
     return frame, tuple(m for m in span.months if m in lacking)
 
 
-def _sentence_change(target: Group, span: Periods, plan: Plan) -> str:
-    what = "events" if len(PLAN_SOURCES.get(plan.kind, ("call", "crime"))) != 1 else ROLE_EVENTS[plan.kind]
+def _sentence_change(target: Group, span: Periods, sources) -> str:
+    what = PLURAL[sources[0]] if len(sources) == 1 else "events"
     if target.comparison["significance"] == stats.NO_DATA:
         return f"The targets' {what} cannot be compared: a source has no data for one of the periods."
     pct = target.pct_change
@@ -391,35 +392,42 @@ def _sentence_change(target: Group, span: Periods, plan: Plan) -> str:
             f"to {target.after:,} in the {span.days} days after{pct_text}: {verdict}.")
 
 
-def _verdict(target: Group, result: stats.WDD | None, wdq: float | None, control: Group | None) -> tuple[str, str]:
+def _verdict(target: Group, result: stats.WDD | None, wdq: float | None, has_buffer: bool) -> tuple[str, str]:
+    """The headline in words and its colour class. 'Credited' needs the targets' change beyond
+    the control's (the WDD's local part) to be below 0 with 95% confidence, and, with a buffer,
+    the net change of targets and buffer together too."""
     significance = target.comparison["significance"]
     if significance == stats.NO_DATA:
         return "No verdict: a source has no data for one of the periods.", stats.NO_DATA
-    credited = result is not None and result.ci_high < 0
-    worse = result is not None and result.ci_low > 0
-    moved = wdq is not None and wdq < -1
-    if significance == stats.FALL and credited:
+    if result is None:
+        if significance == stats.FALL:
+            return ("Demand fell; with no usable control, the fall cannot be told apart from a wider trend.",
+                    stats.NO_CHANGE)
+        if significance == stats.RISE:
+            return "Demand rose (no usable control to compare with).", stats.RISE
+        return "No significant change in the targets' demand (no usable control).", stats.NO_CHANGE
+    local_low, local_high = result.interval("local")
+    shift_low, shift_high = result.interval("displacement")
+    net = result.ci_high < 0
+    if local_high < 0 and net:
         text = "Demand fell, by more than the control explains: the fall can be credited to the response."
-        colour = stats.FALL
-    elif significance == stats.FALL and result is None:
-        text = "Demand fell; with no usable control, the fall cannot be told apart from a wider trend."
-        colour = stats.NO_CHANGE
-    elif significance == stats.FALL:
-        text = "Demand fell, but no more than in the control: the fall cannot be credited to the response."
-        colour = stats.NO_CHANGE
-    elif credited:
-        text = "Demand held while the control rose: the response may have kept it down."
-        colour = stats.FALL
-    elif significance == stats.RISE or worse:
-        text = "Demand rose" + (", by more than in the control." if worse else ".")
-        colour = stats.RISE
-    else:
-        text = "No significant change in the targets' demand."
-        colour = stats.NO_CHANGE
-    if moved:
-        text += " But it moved: displacement into the buffer outweighs the effect."
-        colour = stats.NO_CHANGE if colour == stats.FALL else colour
-    return text, colour
+        if has_buffer and shift_high < 0:
+            text += " Benefits spread to the buffer around it too."
+        return text, stats.FALL
+    if local_high < 0 and has_buffer and (shift_low > 0 or (wdq is not None and wdq < -1)):
+        return ("Demand fell at the targets but moved into the buffer: taken together, there is no clear net fall.",
+                stats.NO_CHANGE)
+    if local_high < 0:
+        return ("Demand fell at the targets by more than the control explains, but with the buffer included the net "
+                "fall is within chance.", stats.NO_CHANGE)
+    if local_low > 0:
+        return "Demand rose, by more than in the control.", stats.RISE
+    if significance == stats.FALL:
+        return ("Demand fell, but no more than in the control: the fall cannot be credited to the response.",
+                stats.NO_CHANGE)
+    if significance == stats.RISE:
+        return "Demand rose, but no more than in the control.", stats.NO_CHANGE
+    return "No significant change in the targets' demand, against the control either.", stats.NO_CHANGE
 
 
 def _control_label(plan: Plan, counts: dict) -> str:
@@ -472,9 +480,9 @@ def assess(reader, plan: Plan, as_of=None, window: str | int = DEFAULT_WINDOW, c
         "Buffer": (counts["buffer"] if buffer else None, 1.0),
         "Control, scaled to the targets": (counts["control"] if scale else None, scale or 1.0),
     })
-    verdict, colour = _verdict(target, result, wdq, control)
+    verdict, colour = _verdict(target, result if control is not None else None, wdq, buffer is not None)
 
-    findings = [_sentence_change(target, span, plan)]
+    findings = [_sentence_change(target, span, sources)]
     if control is None:
         findings.append("No control: the control had no event in the period before, so a wider trend cannot "
                         "be ruled out; choose a wider control area.")
