@@ -148,7 +148,7 @@ def test_the_same_fall_with_the_crime_moved_next_door(place_stores, state):
     low, high = result.wdd.interval("displacement")
     assert low == pytest.approx(24 - 1.959964 * np.sqrt(68), rel=1e-5)
     assert low > 0
-    assert result.displacement_finding.startswith("Displacement: the buffer had about 24 more")
+    assert result.displacement_finding.startswith("Displacement: the buffer had about 24 more crimes")
     assert "some displacement, smaller than the direct effect" in result.displacement_finding
     assert result.verdict.startswith("Demand fell at the targets but moved into the buffer")
     assert result.verdict_class == stats.NO_CHANGE

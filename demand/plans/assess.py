@@ -309,7 +309,7 @@ def _wdd(target: Group, control: Group | None, buffer: Group | None, span, expos
                             time_weights=weights)
 
 
-def _displacement(result: stats.WDD | None, buffer: Group | None, wdq: float | None) -> str:
+def _displacement(result: stats.WDD | None, buffer: Group | None, wdq: float | None, unit: str = "events") -> str:
     if buffer is None:
         return ""
     if result is None:
@@ -317,10 +317,10 @@ def _displacement(result: stats.WDD | None, buffer: Group | None, wdq: float | N
     low, high = result.interval("displacement")
     quotient = f" (WDQ {wdq:+.2f}: {wording.wdq_text(wdq)})" if wdq is not None else ""
     if low > 0:
-        return (f"Displacement: the buffer had about {result.displacement:,.0f} more events than its control "
+        return (f"Displacement: the buffer had about {result.displacement:,.0f} more {unit} than its control "
                 f"implies (95% interval {low:,.0f} to {high:,.0f}){quotient}.")
     if high < 0:
-        return (f"Diffusion of benefits: the buffer had about {-result.displacement:,.0f} fewer events than its "
+        return (f"Diffusion of benefits: the buffer had about {-result.displacement:,.0f} fewer {unit} than its "
                 f"control implies (95% interval {-high:,.0f} to {-low:,.0f}){quotient}.")
     quotient = f" (WDQ {wdq:+.2f}, but within chance)" if wdq is not None else ""
     return (f"Neither displacement nor a diffusion of benefits shows: the buffer changed as its control did "
@@ -471,7 +471,7 @@ def assess(reader, plan: Plan, as_of=None, window: str | int = DEFAULT_WINDOW, c
     if buffer is not None and control is not None:
         trio = ((target.before, target.after), (control.before, control.after), (buffer.before, buffer.after))
         wdq, wdq_note = stats.wdq(*trio), stats.wdq_undefined_reason(*trio)
-    finding = _displacement(result, buffer, wdq)
+    finding = _displacement(result, buffer, wdq, PLURAL[sources[0]] if len(sources) == 1 else "events")
     cost_table, saving = _costs(plan, counts["target"], counts["control"] if control else None,
                                 counts["buffer"] if buffer else None, span, exposure, sources)
     scale = (target.before / control.before) if control is not None and control.before else None

@@ -64,8 +64,9 @@ def context(result: Assessment) -> dict:
                         "note": wording.wdq_text(result.wdq) if result.wdq is not None else result.wdq_note,
                         "css": "no-change"})
     if result.saving is not None:
-        figures.append({"label": "Police time saved (indicative)", "value": wording.money_range(*result.saving),
-                        "note": "from the interval of events avoided", "css": "no-change"})
+        figures.append({"label": "Police time saved (indicative)", "value": wording.money_span(*result.saving),
+                        "note": "95% range" + ("; below 0 is a cost" if result.saving[0] < 0 else ""),
+                        "css": "no-change"})
     changes = [
         {"what": f"{row.what} ({row.source})" if len(result.sources) > 1 else row.what,
          "before": wording.fmt_count(row.previous_count), "after": wording.fmt_count(row.count),

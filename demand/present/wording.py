@@ -247,3 +247,12 @@ def money_range(low: float, high: float) -> str:
     if high <= 0:
         return f"a cost of {rounded_money(-high)} to {rounded_money(-low)}"
     return f"from a cost of {rounded_money(-low)} to a saving of {rounded_money(high)}"
+
+
+def money_span(low: float, high: float) -> str:
+    """A range of pounds for a small space: '£2,100 to £9,800', '−£23,000 to £38,000' (a
+    negative end is a cost)."""
+    def signed(value: float) -> str:
+        return ("−" if value < 0 else "") + rounded_money(value)
+
+    return f"{signed(low)} to {signed(high)}"

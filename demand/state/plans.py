@@ -187,7 +187,8 @@ def _text(name: str, value, longest: int, required: bool = False) -> str:
         raise PlanError(f"{name}: expected text, not {type(value).__name__}")
     value = value.strip()
     if required and not value:
-        raise PlanError(f"{name}: a plan needs a {name.replace('_', ' ')}")
+        words = name.replace("_", " ")
+        raise PlanError(f"{name}: a plan needs {'an' if words[0] in 'aeiou' else 'a'} {words}")
     if len(value) > longest:
         raise PlanError(f"{name}: at most {longest:,} characters (this has {len(value):,})")
     if "\x00" in value:
