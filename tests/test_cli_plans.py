@@ -100,7 +100,7 @@ def test_bad_plans_are_refused_in_one_line_and_nothing_is_written(run):
         replaced = list(CREATE)
         index = replaced.index(args[0])
         replaced[index + 1] = args[1]
-        code, out, err = run(*replaced)
+        code, _out, err = run(*replaced)
         assert code == 2 and err.startswith("error: ") and message in err and "Traceback" not in err
     state = open_state(run.url)
     assert state.plans.list() == []
@@ -112,8 +112,7 @@ def test_an_officer_sees_only_their_wards_plans(run):
     code, _, err = run("--user", "castle@force.example", "plan", "show", "1")
     assert code == 2 and "there is no plan 1" in err
     code, out, _ = run("--user", "castle@force.example", "plan", "list", "--format", "csv")
-    assert out.strip() == ",".join(["id", "title", "kind", "ward_code", "district", "owner", "status",
-                                    "response_date", "targets", "updated_at", "updated_by"])
+    assert out.strip() == "id,title,kind,ward_code,district,owner,status,response_date,targets,updated_at,updated_by"
 
 
 def test_assess_as_json_html_and_pdf(run, tmp_path):

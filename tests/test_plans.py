@@ -43,15 +43,15 @@ def place_stores(tmp_path_factory):
     """One Store per crafted place case (see demand.fixtures.plan_place_extracts)."""
     cases = {
         # a planted fall at the target, nothing changes next door or in the control
-        "fall": dict(target=(40, 10), buffer=(20, 20), control=(200, 200), other_district=(50, 0)),
+        "fall": {"target": (40, 10), "buffer": (20, 20), "control": (200, 200), "other_district": (50, 0)},
         # the same fall, but the crime moved next door
-        "moved": dict(target=(40, 10), buffer=(20, 44), control=(200, 200)),
+        "moved": {"target": (40, 10), "buffer": (20, 44), "control": (200, 200)},
         # a force-wide fall: everything halves
-        "force_wide": dict(target=(40, 20), buffer=(20, 10), control=(200, 100)),
+        "force_wide": {"target": (40, 20), "buffer": (20, 10), "control": (200, 100)},
         # the crime source lacks February 2026, inside the period after; 3 target crimes are
         # dated in it anyway and must not count
-        "gap": dict(target=(40, 10), buffer=(20, 20), control=(200, 138), uncovered={"crimes": ["2026-02"]},
-                    in_uncovered_month=3),
+        "gap": {"target": (40, 10), "buffer": (20, 20), "control": (200, 138), "uncovered": {"crimes": ["2026-02"]},
+                    "in_uncovered_month": 3},
     }
     stores = {}
     for name, counts in cases.items():
@@ -145,7 +145,7 @@ def test_the_same_fall_with_the_crime_moved_next_door(place_stores, state):
     assert (result.wdd.local, result.wdd.displacement, result.wdd.total) == (-30, 24, -6)
     assert result.wdd.se == pytest.approx(np.sqrt(150))
     # displacement's own interval: 24 -+ 1.96 sqrt(20 + 44 + 0.1^2 * 400) = sqrt(68): above 0
-    low, high = result.wdd.interval("displacement")
+    low, _high = result.wdd.interval("displacement")
     assert low == pytest.approx(24 - 1.959964 * np.sqrt(68), rel=1e-5)
     assert low > 0
     assert result.displacement_finding.startswith("Displacement: the buffer had about 24 more crimes")
@@ -346,7 +346,7 @@ def test_the_monthly_review_flags_what_gmp_audits(place_stores, state, tmp_path)
     assert "no response date" not in rows[fine.id].flags
     now = {r.plan.id: r for r in creator.review(open_days=180)}
     assert now[fine.id].flags == () and now[undated.id].flags == ("no response date",)
-    assert [r.plan.id for r in creator.review()][0] == undated.id  # the flagged first
+    assert next(r.plan.id for r in creator.review()) == undated.id  # the flagged first
     review_state.close()
 
 

@@ -418,8 +418,8 @@ def _verdict(target: Group, result: stats.WDD | None, wdq: float | None, has_buf
         return ("Demand fell at the targets but moved into the buffer: taken together, there is no clear net fall.",
                 stats.NO_CHANGE)
     if local_high < 0:
-        return ("Demand fell at the targets by more than the control explains, but with the buffer included the net "
-                "fall is within chance.", stats.NO_CHANGE)
+        return (("Demand fell at the targets by more than the control explains, but with the buffer included the "
+                 "net fall is within chance."), stats.NO_CHANGE)
     if local_low > 0:
         return "Demand rose, by more than in the control.", stats.RISE
     if significance == stats.FALL:
