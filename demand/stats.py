@@ -434,7 +434,7 @@ def wdq(treated: Pair, control: Pair, displacement: Pair) -> float | None:
         return None
     (rb, ra), (cb, ca), (db, da) = (_pair(n, x) for n, x in (("treated", treated), ("control", control),
                                                              ("displacement", displacement)))
-    return (da / ca - db / cb) / (ra / ca - rb / cb)
+    return (da / ca - db / cb) / (ra / ca - rb / cb) + 0.0  # + 0.0: never -0.0
 
 
 def wdq_undefined_reason(treated: Pair, control: Pair, displacement: Pair) -> str:

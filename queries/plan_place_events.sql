@@ -3,18 +3,22 @@
 --   (empty: all) in one ring around the places $ids: $ring 'target' (events at $ids), 'buffer'
 --   (events at other places within $radius_m metres of one of $ids) or 'outside' (every other
 --   event of the area, with or without a place). Tallied as plan_people_events: period, source,
---   what, detail, count; month, source, count; and on every row places: how many places lie
---   within $radius_m of $ids (the buffer's places). When no event is counted there is one row
+--   what, detail, count; month, source, count; and on every row places: how many places of
+--   the area lie within $radius_m of $ids (the buffer's places). When no event is counted there is one row
 --   with only places. Events dated in a month their source lacks are not counted.
 -- reads: events
 -- params: $ids, $ring, $radius_m, $categories, $start, $split, $end, $months_start, $months_end, $wards, $include_unwarded
-WITH centre AS (
-    SELECT lat, lon FROM locations
+WITH places AS (  -- the places of the area: a buffer never names or counts a place outside it
+    SELECT * FROM locations
+    WHERE list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded)
+),
+centre AS (
+    SELECT lat, lon FROM places
     WHERE list_contains($ids, location_id) AND lat IS NOT NULL AND lon IS NOT NULL
 ),
 near AS (
     SELECT DISTINCT l.location_id
-    FROM locations l, centre c
+    FROM places l, centre c
     WHERE NOT list_contains($ids, l.location_id)
       -- a cheap box first: one degree of latitude is about 111 km
       AND abs(l.lat - c.lat) <= $radius_m / 111000.0 + 0.0001

@@ -23,6 +23,7 @@ PAGES = [
     "views/profile.py",
     "views/concentration.py",
     "views/data.py",
+    "views/problems.py",
 ]
 
 

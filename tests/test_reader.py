@@ -61,6 +61,9 @@ def shown_text(result) -> str:
     return str(result)
 
 
+PLAN_PERIODS = {"start": AS_OF - timedelta(days=400), "split": AS_OF - timedelta(days=60),
+                "end": AS_OF + timedelta(days=1), "months_start": AS_OF - timedelta(days=400),
+                "months_end": AS_OF.replace(day=1)}
 # The parameters each analysis is called with (everything else takes its default).
 REQUESTS = {
     "headline": [{"window": w, "as_of": AS_OF} for w in ("28d", "90d", "12m")],
@@ -85,6 +88,15 @@ REQUESTS = {
     "snapshot_meta": [{}],
     "coverage_gaps": [{"first": AS_OF - timedelta(days=400), "last": AS_OF}],
     "missing_months": [{}],
+    "plan_counts": [{**PLAN_PERIODS, **request} for request in (
+        {"kind": "victim", "targets": ["PAB1", "PBOTH", "PCA1"], "control_area": "Northtown"},
+        {"kind": "location", "targets": ["LAB1", "LCA1"], "radius_m": 500},
+        {"kind": "area", "targets": [ABBEY, CASTLE], "buffer_wards": [BEACON]},
+        {"kind": "caller", "targets": ["PAB3", "PCA2"], "control_area": "force"},
+    )],
+    "plan_targets_known": [{"target_kind": "person", "ids": ["PAB1", "PCA1", "PBOTH", "PNW1"]},
+                           {"target_kind": "location", "ids": ["LAB1", "LCA1", "LNW1"]},
+                           {"target_kind": "ward", "ids": [ABBEY, CASTLE]}],
 }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy.spatial import cKDTree
+from scipy.spatial.distance import cdist
 
 from demand import geography
 
@@ -36,11 +36,6 @@ def _corners() -> dict[str, np.ndarray]:
     return corners
 
 
-@lru_cache(maxsize=1)
-def _trees() -> dict[str, cKDTree]:
-    return {code: cKDTree(points) for code, points in _corners().items()}
-
-
 def known(ward_code: str) -> bool:
     return ward_code in _corners()
 
@@ -48,7 +43,7 @@ def known(ward_code: str) -> bool:
 def neighbours(ward_codes) -> list[str]:
     """The wards touching any of ``ward_codes`` (leaving those out), sorted; [] when the
     boundaries hold none of them."""
-    corners, trees = _corners(), _trees()
+    corners = _corners()
     wanted = [w for w in ward_codes if w in corners]
     found: set[str] = set()
     for code in wanted:
@@ -59,6 +54,7 @@ def neighbours(ward_codes) -> list[str]:
                 continue
             if (points.max(axis=0) < low).any() or (points.min(axis=0) > high).any():
                 continue  # boxes apart: cannot touch
-            if trees[other].query(mine, distance_upper_bound=TOUCH_M)[0].min() <= TOUCH_M:
+            near = points[((points >= low) & (points <= high)).all(axis=1)]  # its corners by ours
+            if len(near) and cdist(mine, near).min() <= TOUCH_M:
                 found.add(other)
     return sorted(found)
