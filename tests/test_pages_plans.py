@@ -127,11 +127,10 @@ def test_a_plan_page_shows_its_assessment(monkeypatch, world):
     test.segmented_control(key=f"prob_window_{plan.id}").set_value("90d")
     run(test)
     metrics = {m.label: m.value for m in test.metric}
-    assert metrics["Targets: before → after"] == "40 → 10"
-    assert metrics["Buffer: before → after"] == "20 → 20"
-    assert metrics["Control: before → after"] == "200 → 200"
-    assert metrics["Weighted Displacement Difference"] == "-30"
-    assert metrics["Displacement quotient (WDQ)"] == "+0.00"
+    assert (metrics["Targets: after"], metrics["Buffer: after"], metrics["Control: after"]) == ("10", "20", "200")
+    before = {m.label: (m.proto.delta, m.proto.delta_description) for m in test.metric}
+    assert before["Targets: after"] == ("-30", "on 40 before") and before["Control: after"] == ("0", "on 200 before")
+    assert metrics["WDD"] == "-30" and metrics["WDQ"] == "+0.00"
     shown = texts(test)
     assert "Demand fell, by more than the control explains" in shown
     assert "FINAL" in shown and "Before 03 Oct 2025 – 31 Dec 2025" in shown

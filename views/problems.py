@@ -168,8 +168,8 @@ def assessment_tab(plan) -> None:
     left, middle, right = st.columns([2, 1, 2])
     window = left.segmented_control("Periods either side of the response", list(WINDOWS), default="12m",
                                     key=f"prob_window_{plan.id}", format_func=WINDOWS.get, required=True)
-    days = middle.number_input("Days", min_value=7, max_value=1095, value=180, step=1, key=f"prob_days_{plan.id}",
-                               disabled=window != "custom")
+    days = middle.number_input("Days either side", min_value=7, max_value=1095, value=180, step=1,
+                               key=f"prob_days_{plan.id}") if window == "custom" else None
     districts = sorted(my_wards["district"].unique())
     control_choices = [""] + districts + (["force"] if ui.user().force_wide else []) + list(WARD_NAMES)
     default_control = plan.control_area or plan.district
@@ -199,27 +199,31 @@ def assessment_tab(plan) -> None:
     columns = st.columns(len(shown) + extra)
     for column, (label, group) in zip(columns, shown):
         with column.container(border=True):
-            st.metric(f"{label}: before → after", f"{wording.fmt_count(group.before)} → {wording.fmt_count(group.after)}",
-                      help=group.label)
+            known = group.before is not None and group.after is not None
+            st.metric(f"{label}: after", wording.fmt_count(group.after), help=group.label,
+                      delta=group.after - group.before if known else None, delta_color="off",
+                      delta_description=f"on {group.before:,} before" if known else None)
             ui.significance_badge(group.comparison["significance"], group.comparison["p"])
     rest = iter(columns[len(shown):])
     with next(rest).container(border=True):
         if result.wdd is None:
-            st.metric("Weighted Displacement Difference", "–", help="Needs a control with events before")
+            st.metric("WDD", "–", help="Weighted Displacement Difference: needs a control with events before")
         else:
             low, high = result.wdd.interval()
-            st.metric("Weighted Displacement Difference", f"{result.wdd.total:+,.0f}",
-                      help="Events beyond what the control's change implies; below 0 is fewer")
+            st.metric("WDD", f"{result.wdd.total:+,.0f}",
+                      help="Weighted Displacement Difference: events beyond what the control's change implies; "
+                           "below 0 is fewer")
             st.caption(f"95% interval {low:+,.0f} to {high:+,.0f}")
     if result.buffer is not None:
         with next(rest).container(border=True):
-            st.metric("Displacement quotient (WDQ)", "–" if result.wdq is None else f"{result.wdq:+.2f}")
+            st.metric("WDQ", "–" if result.wdq is None else f"{result.wdq:+.2f}",
+                      help="Weighted Displacement Quotient (Bowers & Johnson 2003)")
             st.caption(wording.wdq_text(result.wdq) if result.wdq is not None else result.wdq_note)
     if result.saving is not None:
         with next(rest).container(border=True):
-            st.metric("Police time saved", wording.money_range(*result.saving),
+            st.metric("Police time saved", wording.money_span(*result.saving),
                       help="The 95% interval of the events avoided times indicative unit costs")
-            st.caption("indicative unit costs")
+            st.caption(wording.money_range(*result.saving))
     st.markdown("\n".join(f"- {md(line)}" for line in result.findings))
     st.plotly_chart(monthly_figure(result.monthly, result.missing_months, plan.response_date),
                     key=f"prob_chart_{plan.id}")

@@ -250,9 +250,14 @@ def money_range(low: float, high: float) -> str:
 
 
 def money_span(low: float, high: float) -> str:
-    """A range of pounds for a small space: '£2,100 to £9,800', '−£23,000 to £38,000' (a
-    negative end is a cost)."""
-    def signed(value: float) -> str:
-        return ("−" if value < 0 else "") + rounded_money(value)
+    """A range of pounds for a small space, to two significant figures: '£2.1k to £9.8k',
+    '−£23k to £38k' (a negative end is a cost), '£450 to £900', '£1.2m to £3m'."""
+    def short(value: float) -> str:
+        sign = "−" if value < 0 else ""
+        size = abs(float(rounded_money(value).replace("£", "").replace(",", "")))
+        for limit, unit in ((1e6, "m"), (1e3, "k")):
+            if size >= limit:
+                return f"{sign}£{f'{size / limit:f}'.rstrip('0').rstrip('.')}{unit}"
+        return f"{sign}£{size:.0f}"
 
-    return f"{signed(low)} to {signed(high)}"
+    return f"{short(low)} to {short(high)}"
