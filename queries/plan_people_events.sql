@@ -12,18 +12,17 @@
 --   Events dated in a month their source lacks (in_covered_month) are not counted.
 -- reads: events, persons
 -- params: $ids, $role_group, $min_count, $categories, $start, $split, $end, $months_start, $months_end, $wards, $include_unwarded
-WITH in_area AS (
-    SELECT e.source, e.event_id, e.at, e.what, e.detail
-    FROM event_details e
-    WHERE e.at >= least($start, $months_start) AND e.at < greatest($end, $months_end)
+WITH linked AS MATERIALIZED (
+    -- the targets' links are picked before the join, so a plan on a few people reads only theirs
+    SELECT DISTINCT l.person_id, e.source, e.event_id, e.at, e.what, e.detail
+    FROM person_links l
+    JOIN event_details e ON e.source = l.source AND e.event_id = l.event_id
+    WHERE l.role_group = $role_group
+      AND ($min_count IS NOT NULL OR list_contains($ids, l.person_id))
+      AND e.at >= least($start, $months_start) AND e.at < greatest($end, $months_end)
       AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
       AND in_covered_month(e.source_table, e.at)
       AND (len($categories) = 0 OR list_contains($categories, e.what))
-),
-linked AS (
-    SELECT DISTINCT l.person_id, a.*
-    FROM person_links l JOIN in_area a USING (source, event_id)
-    WHERE l.role_group = $role_group
 ),
 people AS (
     SELECT person_id FROM linked
@@ -33,28 +32,29 @@ people AS (
     SELECT person_id FROM linked
     WHERE $min_count IS NOT NULL AND NOT list_contains($ids, person_id) AND "at" >= $start AND "at" < $split
     GROUP BY person_id
-    HAVING count(DISTINCT event_id) >= $min_count
+    HAVING count(*) >= $min_count
 ),
-chosen AS (
-    SELECT * FROM linked WHERE person_id IN (SELECT person_id FROM people)
+chosen AS (  -- each event once, however many of the people it links
+    SELECT DISTINCT source, event_id, "at", what, detail FROM linked
+    WHERE person_id IN (SELECT person_id FROM people)
 ),
-tallied AS (
-    SELECT person_id, source, event_id, "at", what, detail,
+tallied AS MATERIALIZED (
+    SELECT source, event_id, "at", what, detail,
            CASE WHEN "at" >= $start AND "at" < $split THEN 'before'
                 WHEN "at" >= $split AND "at" < $end THEN 'after' END AS period,
            CAST(date_trunc('month', "at") AS DATE) AS month
     FROM chosen
 )
 SELECT period, CAST(NULL AS DATE) AS month, source, what, detail, CAST(NULL AS VARCHAR) AS person_id,
-       count(DISTINCT event_id) AS count
+       count(*) AS count
 FROM tallied WHERE period IS NOT NULL
 GROUP BY period, source, what, detail
 UNION ALL
-SELECT NULL, month, source, NULL, NULL, NULL, count(DISTINCT event_id)
+SELECT NULL, month, source, NULL, NULL, NULL, count(*)
 FROM tallied WHERE "at" >= $months_start AND "at" < $months_end
 GROUP BY month, source
 UNION ALL
-SELECT 'before', NULL, NULL, NULL, NULL, person_id, count(DISTINCT event_id)
-FROM tallied WHERE period = 'before'
+SELECT 'before', NULL, NULL, NULL, NULL, person_id, count(*)
+FROM linked WHERE person_id IN (SELECT person_id FROM people) AND "at" >= $start AND "at" < $split
 GROUP BY person_id
 ORDER BY 1, 2, 3, 4, 5, 6;

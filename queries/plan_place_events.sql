@@ -38,7 +38,7 @@ chosen AS (
                AND (e.location_id IS NULL OR e.location_id NOT IN (SELECT location_id FROM near))
       END
 ),
-tallied AS (
+tallied AS MATERIALIZED (
     SELECT source, event_id, "at", what, detail,
            CASE WHEN "at" >= $start AND "at" < $split THEN 'before'
                 WHEN "at" >= $split AND "at" < $end THEN 'after' END AS period,
@@ -46,11 +46,11 @@ tallied AS (
     FROM chosen
 ),
 counted AS (
-    SELECT period, CAST(NULL AS DATE) AS month, source, what, detail, count(DISTINCT event_id) AS count
+    SELECT period, CAST(NULL AS DATE) AS month, source, what, detail, count(*) AS count
     FROM tallied WHERE period IS NOT NULL
     GROUP BY period, source, what, detail
     UNION ALL
-    SELECT NULL, month, source, NULL, NULL, count(DISTINCT event_id)
+    SELECT NULL, month, source, NULL, NULL, count(*)
     FROM tallied WHERE "at" >= $months_start AND "at" < $months_end
     GROUP BY month, source
 )

@@ -16,18 +16,18 @@ WITH chosen AS (
       AND (len($include) = 0 OR coalesce(list_contains($include, e.ward_code), false))
       AND NOT coalesce(list_contains($exclude, e.ward_code), false)
 ),
-tallied AS (
+tallied AS MATERIALIZED (
     SELECT source, event_id, "at", what, detail,
            CASE WHEN "at" >= $start AND "at" < $split THEN 'before'
                 WHEN "at" >= $split AND "at" < $end THEN 'after' END AS period,
            CAST(date_trunc('month', "at") AS DATE) AS month
     FROM chosen
 )
-SELECT period, CAST(NULL AS DATE) AS month, source, what, detail, count(DISTINCT event_id) AS count
+SELECT period, CAST(NULL AS DATE) AS month, source, what, detail, count(*) AS count
 FROM tallied WHERE period IS NOT NULL
 GROUP BY period, source, what, detail
 UNION ALL
-SELECT NULL, month, source, NULL, NULL, count(DISTINCT event_id)
+SELECT NULL, month, source, NULL, NULL, count(*)
 FROM tallied WHERE "at" >= $months_start AND "at" < $months_end
 GROUP BY month, source
 ORDER BY 1, 2, 3, 4, 5;

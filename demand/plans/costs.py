@@ -61,21 +61,24 @@ class UnitCost:
     reference: str
 
 
+@cache
+def _index(path: Path = COSTS_FILE) -> dict[tuple[str, str, str], UnitCost]:
+    """(source, key, offence) -> UnitCost; the first row of each wins."""
+    index: dict[tuple[str, str, str], UnitCost] = {}
+    for row in load(path).itertuples(index=False):
+        index.setdefault((row.source, row.key, row.offence), UnitCost(row.low, row.high, row.basis, row.reference))
+    return index
+
+
 def unit_cost(source: str, what: str | None, detail: str | None, path: Path = COSTS_FILE) -> UnitCost | None:
     """The cost of one event: source 'calls' (detail: its grade), 'crimes' (what: its
     category, detail: its offence) or 'missing_episodes'; None when the file has no row."""
-    table = load(path)
-    rows = table[table["source"] == source]
+    index = _index(path)
     if source == "calls":
-        rows = rows[rows["key"] == (detail or "")]
-    elif source == "crimes":
-        rows = rows[rows["key"] == (what or "")]
-        exact = rows[rows["offence"] == (detail or "")]
-        rows = exact if detail and not exact.empty else rows[rows["offence"] == ""]
-    if rows.empty:
-        return None
-    row = rows.iloc[0]
-    return UnitCost(float(row["low"]), float(row["high"]), row["basis"], row["reference"])
+        return index.get((source, detail or "", ""))
+    if source == "crimes":
+        return index.get((source, what or "", detail or "")) or index.get((source, what or "", ""))
+    return index.get((source, "", ""))
 
 
 def mean_cost(source: str, mix: pd.DataFrame, path: Path = COSTS_FILE) -> tuple[UnitCost | None, int]:
