@@ -389,3 +389,13 @@ def test_the_planted_repeat_caller_cohort_falls_significantly_against_its_contro
     assert result.wdd.ci_high < 0 and result.wdd.z < -3
     assert result.verdict_class == stats.FALL
     assert result.saving is not None and result.saving[0] > 0
+
+
+def test_an_officers_control_is_only_the_wards_they_may_read(place_stores, state):
+    """Abbey's officer cannot read Beacon: the control is the rest of Abbey (LF), and says so."""
+    store = place_stores["fall"]
+    plan = new_plan(store, state, ABBEY_OFFICER)
+    result = assess(Reader(store, ABBEY_OFFICER, state.audit, page="test"), plan, window="90d")
+    assert (result.control.before, result.control.after) == (100, 100)  # LF only: half the control
+    assert result.info["control_area"] == "your wards in Northtown"
+    assert "the rest of your wards in Northtown" in result.control.label

@@ -60,11 +60,16 @@ def _control_scope(store: Store, scope: Scope, control_area: str | None) -> Scop
     """The control area, within the wards the gate resolved for this user."""
     if control_area is None or not str(control_area).strip():
         return scope
+    table = areas.wards(store)
     try:
-        return areas.resolve_in(areas.wards(store), control_area,
-                                None if scope.include_unwarded else scope.wards)
+        mine = areas.resolve_in(table, control_area, None if scope.include_unwarded else scope.wards)
     except areas.AreaError as error:
         raise UsageError(f"control area: {error}") from None
+    whole = areas.resolve_in(table, control_area)
+    if set(mine.wards) != set(whole.wards) and mine.label == whole.label:
+        # the gate narrowed the area to the user's wards: say so rather than name the whole area
+        return Scope(mine.wards, mine.include_unwarded, f"your wards in {mine.label}")
+    return mine
 
 
 def _windows(start: date, split: date, end: date, months_start: date, months_end: date) -> dict:
