@@ -327,7 +327,9 @@ def _displacement(result: stats.WDD | None, buffer: Group | None, wdq: float | N
             f"(difference {result.displacement:+,.0f}, 95% interval {low:+,.0f} to {high:+,.0f}){quotient}.")
 
 
-def _costs(plan: Plan, target_tally, control_tally, buffer_tally, span, exposure, sources) -> tuple[pd.DataFrame, tuple | None]:
+def _costs(target_tally, control_tally, buffer_tally, span, exposure, sources) -> tuple[pd.DataFrame, tuple | None]:
+    """Per source: the events avoided (the WDD's 95% interval, against the control and with the
+    buffer) times the mean unit cost of the targets' events of that source; and the total range."""
     rows = []
     for source in sources:
         t = _totals(target_tally, [source])[0][source]
@@ -440,6 +442,36 @@ def _control_label(plan: Plan, counts: dict) -> str:
     return f"the rest of {area}, outside the target and buffer wards"
 
 
+def _findings(span: Periods, sources, target: Group, control: Group | None, buffer: Group | None,
+              result: stats.WDD | None, finding: str, wdq, wdq_note, saving) -> list[str]:
+    """What the assessment found, one sentence each, in the order a reader asks: did it fall,
+    what did the control do, how many events beyond the control, did it move, what did it save."""
+    unit = PLURAL[sources[0]] if len(sources) == 1 else "events"
+    findings = [_sentence_change(target, span, sources)]
+    if control is None:
+        findings.append("No control: the control had no event in the period before, so a wider trend cannot "
+                        "be ruled out; choose a wider control area.")
+    else:
+        pct = control.pct_change
+        findings.append(f"The control ({control.label}) went from {control.before:,} to {control.after:,}"
+                        + (f" ({pct:+.0f}%)" if pct is not None and not pd.isna(pct) else "") + ".")
+    if result is not None:
+        low, high = result.interval("total")
+        direction = "fewer" if result.total < 0 else "more"
+        findings.append(
+            f"Weighted Displacement Difference: {abs(result.total):,.0f} {direction} {unit} than the control "
+            f"implies{' (targets and buffer together)' if buffer else ''}; 95% interval {low:+,.0f} to "
+            f"{high:+,.0f}, z = {result.z:.2f}.")
+    if finding:
+        findings.append(finding)
+    if buffer is not None and wdq is None and wdq_note:
+        findings.append(f"The Weighted Displacement Quotient is not defined here: {wdq_note}.")
+    if saving is not None:
+        findings.append(f"Police time saved, at indicative unit costs: {wording.money_range(*saving)} "
+                        "(the 95% interval of the events avoided, times the unit costs' range).")
+    return findings
+
+
 def assess(reader, plan: Plan, as_of=None, window: str | int = DEFAULT_WINDOW, control_area: str | None = None,
            radius_m: float | None = None) -> Assessment:
     """Assess ``plan`` on ``as_of`` (default: the data's last day) through ``reader``'s gate."""
@@ -472,7 +504,7 @@ def assess(reader, plan: Plan, as_of=None, window: str | int = DEFAULT_WINDOW, c
         trio = ((target.before, target.after), (control.before, control.after), (buffer.before, buffer.after))
         wdq, wdq_note = stats.wdq(*trio), stats.wdq_undefined_reason(*trio)
     finding = _displacement(result, buffer, wdq, PLURAL[sources[0]] if len(sources) == 1 else "events")
-    cost_table, saving = _costs(plan, counts["target"], counts["control"] if control else None,
+    cost_table, saving = _costs(counts["target"], counts["control"] if control else None,
                                 counts["buffer"] if buffer else None, span, exposure, sources)
     scale = (target.before / control.before) if control is not None and control.before else None
     monthly, lacking = _monthly(span, gaps, sources, {
@@ -482,30 +514,7 @@ def assess(reader, plan: Plan, as_of=None, window: str | int = DEFAULT_WINDOW, c
     })
     verdict, colour = _verdict(target, result if control is not None else None, wdq, buffer is not None)
 
-    findings = [_sentence_change(target, span, sources)]
-    if control is None:
-        findings.append("No control: the control had no event in the period before, so a wider trend cannot "
-                        "be ruled out; choose a wider control area.")
-    else:
-        findings.append(f"The control ({control.label}) went from {control.before:,} to {control.after:,}"
-                        + (f" ({control.pct_change:+.0f}%)" if control.pct_change is not None
-                           and not pd.isna(control.pct_change) else "") + ".")
-    if result is not None:
-        low, high = result.interval("total")
-        direction = "fewer" if result.total < 0 else "more"
-        unit = PLURAL[sources[0]] if len(sources) == 1 else "events"
-        findings.append(
-            f"Weighted Displacement Difference: {abs(result.total):,.0f} {direction} {unit} than the control "
-            f"implies{' (targets and buffer together)' if buffer else ''}; 95% interval {low:+,.0f} to "
-            f"{high:+,.0f}, z = {result.z:.2f}.")
-    if finding:
-        findings.append(finding)
-    if buffer is not None and wdq is None and wdq_note:
-        findings.append(f"The Weighted Displacement Quotient is not defined here: {wdq_note}.")
-    if saving is not None:
-        findings.append(f"Police time saved, at indicative unit costs: {wording.money_range(*saving)} "
-                        "(the 95% interval of the events avoided, times the unit costs' range).")
-
+    findings = _findings(span, sources, target, control, buffer, result, finding, wdq, wdq_note, saving)
     notes = _notes(plan, span, exposure, counts, lacking)
     info = {"found_targets": counts["found"], "buffer_places": counts.get("buffer_places"),
             "buffer_wards": neighbours_, "buffer_how": buffer_how, "control_people": counts.get("control_people"),
