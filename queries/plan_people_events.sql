@@ -12,31 +12,30 @@
 --   Events dated in a month their source lacks (in_covered_month) are not counted.
 -- reads: events, persons
 -- params: $ids, $role_group, $min_count, $categories, $start, $split, $end, $months_start, $months_end, $wards, $include_unwarded
-WITH linked AS MATERIALIZED (
-    -- the targets' links are picked before the join, so a plan on a few people reads only theirs
-    SELECT DISTINCT l.person_id, e.source, e.event_id, e.at, e.what, e.detail
-    FROM person_links l
-    JOIN event_details e ON e.source = l.source AND e.event_id = l.event_id
-    WHERE l.role_group = $role_group
-      AND ($min_count IS NOT NULL OR list_contains($ids, l.person_id))
-      AND e.at >= least($start, $months_start) AND e.at < greatest($end, $months_end)
+WITH in_scope AS (
+    SELECT * FROM person_events e
+    WHERE e.role_group = $role_group
+      AND ($min_count IS NOT NULL OR list_contains($ids, e.person_id))  -- a plan's own: only theirs
       AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
       AND in_covered_month(e.source_table, e.at)
       AND (len($categories) = 0 OR list_contains($categories, e.what))
 ),
 people AS (
-    SELECT person_id FROM linked
-    WHERE $min_count IS NULL AND list_contains($ids, person_id)
-    GROUP BY person_id
+    SELECT unnest($ids) AS person_id WHERE $min_count IS NULL
     UNION ALL
-    SELECT person_id FROM linked
+    -- like people: everyone else with at least $min_count events before, counted lean first
+    SELECT person_id FROM in_scope
     WHERE $min_count IS NOT NULL AND NOT list_contains($ids, person_id) AND "at" >= $start AND "at" < $split
     GROUP BY person_id
     HAVING count(*) >= $min_count
 ),
+linked AS MATERIALIZED (
+    SELECT person_id, source, event_id, "at", what, detail FROM in_scope
+    WHERE person_id IN (SELECT person_id FROM people)
+      AND "at" >= least($start, $months_start) AND "at" < greatest($end, $months_end)
+),
 chosen AS (  -- each event once, however many of the people it links
     SELECT DISTINCT source, event_id, "at", what, detail FROM linked
-    WHERE person_id IN (SELECT person_id FROM people)
 ),
 tallied AS MATERIALIZED (
     SELECT source, event_id, "at", what, detail,
@@ -55,6 +54,6 @@ FROM tallied WHERE "at" >= $months_start AND "at" < $months_end
 GROUP BY month, source
 UNION ALL
 SELECT 'before', NULL, NULL, NULL, NULL, person_id, count(*)
-FROM linked WHERE person_id IN (SELECT person_id FROM people) AND "at" >= $start AND "at" < $split
+FROM linked WHERE "at" >= $start AND "at" < $split
 GROUP BY person_id
 ORDER BY 1, 2, 3, 4, 5, 6;

@@ -5,10 +5,9 @@
 --   event in the area; for 'ward' a ward of the area
 -- reads: events, persons
 -- params: $ids, $target_kind, $wards, $include_unwarded
-SELECT DISTINCT l.person_id AS id
-FROM person_links l
-JOIN event_details e USING (source, event_id)
-WHERE $target_kind = 'person' AND list_contains($ids, l.person_id)
+SELECT DISTINCT person_id AS id
+FROM person_events e
+WHERE $target_kind = 'person' AND list_contains($ids, person_id)
   AND (list_contains($wards, e.ward_code) OR (e.ward_code IS NULL AND $include_unwarded))
 UNION
 SELECT location_id
