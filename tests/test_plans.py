@@ -399,3 +399,28 @@ def test_an_officers_control_is_only_the_wards_they_may_read(place_stores, state
     assert (result.control.before, result.control.after) == (100, 100)  # LF only: half the control
     assert result.info["control_area"] == "your wards in Northtown"
     assert "the rest of your wards in Northtown" in result.control.label
+
+
+def test_plans_over_public_data_count_what_it_holds(slice_store, state):
+    """data.police.uk data (the City of London slice, Nov 2022 to Feb 2023): no people, no calls,
+    events dated by month. A place plan counts its crimes over whole covered months; a caller
+    plan cannot be assessed and says why."""
+    gate = Reader(slice_store, ANALYST, state.audit, page="test")
+    place = slice_store.cursor().execute(
+        "SELECT location_id, ward_code FROM crimes WHERE location_id IS NOT NULL AND ward_code IS NOT NULL "
+        "GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()
+    plans = PlanDesk(gate, state.plans, today=TODAY)
+    plan = plans.create({"title": "Busiest point", "kind": "location", "targets": [place[0]], "ward_code": place[1],
+                         "response_date": "2023-01-01", "control_area": "force"})
+    result = assess(gate, plan, as_of="2023-02-01", window=32)
+    assert "missing" not in result.sources  # not held: left out, never a zero
+    # January's and February's first days fall in the 32 days from 1 January: two whole months
+    # are covered; the 32 days before (30 November to 31 December) hold December's first day
+    assert result.exposure["crime"] == (31.0, 31.0 + 28.0)
+    counted = slice_store.cursor().execute(  # crimes, and ASB rows (calls in police.uk data)
+        'SELECT count(*) FILTER (WHERE "at" < ?), count(*) FILTER (WHERE "at" >= ?) FROM event_details '
+        'WHERE location_id = ? AND "at" >= ?', [date(2023, 1, 1), date(2023, 1, 1), place[0], date(2022, 11, 30)],
+    ).fetchone()
+    assert (result.target.before, result.target.after) == counted
+    with pytest.raises(PlanError, match="no person 'P1'"):
+        plans.create({"title": "Caller", "kind": "caller", "targets": ["P1"], "ward_code": place[1]})

@@ -8,7 +8,6 @@ import pytest
 from demand import analytics, config
 from demand.access import config as access_settings
 from demand.schema import TABLES
-from demand.plans import service as plan_service
 from demand.state import db as state_db
 
 README = (Path(__file__).parent.parent / "README.md").read_text()
@@ -27,7 +26,6 @@ def test_every_contract_column_is_documented(table):
     *config.ENVIRONMENT,
     access_settings.USERS_ENV, access_settings.LIVE_ENV, access_settings.IDLE_ENV, access_settings.SESSION_ENV,
     access_settings.CLI_USER_ENV, state_db.STATE_URL_ENV, state_db.STATE_DIR_ENV, state_db.AUDIT_KEY_ENV,
-    plan_service.OPEN_DAYS_ENV,
 ])
 def test_every_setting_is_documented(variable):
     assert f"`{variable}`" in README

@@ -256,11 +256,14 @@ def _totals(tally: pd.DataFrame | None, sources) -> tuple[dict[str, tuple[int, i
     return by_source, sum(b for b, _ in by_source.values()), sum(a for _, a in by_source.values())
 
 
-def _exposure(span: Periods, gaps: pd.DataFrame, sources) -> dict[str, tuple[float, float]]:
+def _exposure(span: Periods, gaps: pd.DataFrame, sources, month_dated: bool = False) -> dict[str, tuple[float, float]]:
+    """Covered days of each source before and after. Data dated by month only (data.police.uk)
+    covers the whole month of each first day in a period (stats.month_dated_exposure_days)."""
+    covered = stats.month_dated_exposure_days if month_dated else stats.exposure_days
     lacking = {s: [pd.Timestamp(m).date() for t, m in zip(gaps["table_name"], gaps["month"]) if t == TABLE_OF[s]]
                for s in sources}
-    return {s: (float(stats.exposure_days(span.before.start, span.before.end, lacking[s])),
-                float(stats.exposure_days(span.after.start, span.after.end, lacking[s]))) for s in sources}
+    return {s: (float(covered(span.before.start, span.before.end, lacking[s])),
+                float(covered(span.after.start, span.after.end, lacking[s]))) for s in sources}
 
 
 def _mean_exposure(exposure: dict[str, tuple[float, float]]) -> tuple[float, float]:
@@ -482,11 +485,8 @@ def assess(reader, plan: Plan, as_of=None, window: str | int = DEFAULT_WINDOW, c
     neighbours_, buffer_how = buffer_wards(plan) if plan.kind == "area" else ([], "")
     counts = _read(reader, plan, span, control_area, radius_m, neighbours_)
     gaps = reader.call("coverage_gaps", first=span.before.start.replace(day=1), last=max(span.as_of, span.after.end))
-    present = {s for key in ("target", "control", "buffer") if counts.get(key) is not None
-               for s in counts[key]["source"].dropna()}
-    sources = PLAN_SOURCES.get(plan.kind) or tuple(s for s in ("call", "crime", "missing") if s in present) \
-        or ("call", "crime", "missing")
-    exposure = _exposure(span, gaps, sources)
+    sources = _sources(reader.store, plan, counts)
+    exposure = _exposure(span, gaps, sources, reader.store.month_dated)
 
     target = _group("target", f"the plan's {len(plan.targets)} target{'s' if len(plan.targets) != 1 else ''}",
                     counts["target"], sources, exposure)
@@ -523,6 +523,22 @@ def assess(reader, plan: Plan, as_of=None, window: str | int = DEFAULT_WINDOW, c
     return Assessment(plan, span, tuple(sources), exposure, target, control, buffer, _changes(counts["target"], exposure),
                       result, wdq, wdq_note or "", finding, cost_table, saving, monthly, lacking, verdict, colour,
                       findings, notes, info)
+
+
+def _sources(data, plan: Plan, counts: dict) -> tuple[str, ...]:
+    """The sources the plan counts: its kind's (a caller plan: calls), or for a place or an area
+    those with an event in any group, of those the data holds at all (data.police.uk holds no
+    calls or missing episodes: not held, never zero)."""
+    held = tuple(SOURCE_OF[t] for t in ("calls", "crimes", "missing_episodes") if t in data.held_sources)
+    if plan.kind in PLAN_SOURCES:
+        own = tuple(s for s in PLAN_SOURCES[plan.kind] if s in held)
+        if not own:
+            raise AssessmentError(f"this data holds no {PLURAL[PLAN_SOURCES[plan.kind][0]]}, so a "
+                                  f"{KIND_WORDS[plan.kind]} plan cannot be assessed on it")
+        return own
+    present = {s for key in ("target", "control", "buffer") if counts.get(key) is not None
+               for s in counts[key]["source"].dropna()}
+    return tuple(s for s in ("call", "crime", "missing") if s in present and s in held) or held
 
 
 def _ward_name(reader, code: str) -> str:

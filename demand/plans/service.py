@@ -13,12 +13,11 @@ of personal data, and is audited like a profile.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from demand import areas
+from demand import areas, config
 from demand.reader import NotPermitted, Reader
 from demand.state.plans import (
     CLOSED,
@@ -31,19 +30,8 @@ from demand.state.plans import (
     check,
 )
 
-OPEN_DAYS_ENV = "DEMAND_PLAN_OPEN_DAYS"
-DEFAULT_OPEN_DAYS = 180  # a plan open longer than this is flagged in the monthly review
 STALE_DAYS = 30  # a plan not updated for this long is flagged
 TARGET_WORDS = {"person": "person", "location": "place", "ward": "ward"}
-
-
-def open_days_limit() -> int:
-    text = os.environ.get(OPEN_DAYS_ENV, "").strip()
-    if not text:
-        return DEFAULT_OPEN_DAYS
-    if not text.isdigit() or int(text) < 1:
-        raise PlanError(f"{OPEN_DAYS_ENV}={text!r} is not a whole number of days")
-    return int(text)
 
 
 @dataclass(frozen=True)
@@ -169,9 +157,10 @@ class PlanDesk:
 
     def review(self, open_days: int | None = None) -> list[Review]:
         """GMP's monthly audit of the plans not yet closed: not updated in 30 days, no response
-        date, targets no longer in the data, open longer than ``open_days`` (DEMAND_PLAN_OPEN_DAYS,
-        default 180). Every open plan is listed, the flagged first."""
-        limit = open_days or open_days_limit()
+        date, targets no longer in the data, open longer than ``open_days`` (the setting
+        ``[plans] open_days`` / DEMAND_PLAN_OPEN_DAYS, default 180). Every open plan is listed,
+        the flagged first."""
+        limit = open_days or config.plan_open_days()
         plans = [p for p in self.list() if p.status != CLOSED]
         known: dict[str, set[str]] = {}
         for kind in ("person", "location", "ward"):
