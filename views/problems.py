@@ -60,7 +60,8 @@ def open_plan(plan_id: int | None) -> None:
 
 
 def new_plan_form(prefill: dict) -> None:
-    kinds = list(KINDS)
+    # Public data (data.police.uk) holds places and crime types, no people: place and area plans only.
+    kinds = list(KINDS) if ui.snapshot().person_level else ["location", "area"]
     ward_codes = list(my_wards["ward_code"])
     wanted_ward = prefill.get("ward") or v.ward or (ward_codes[0] if ward_codes else "")
     with st.form("prob_new", border=True):
