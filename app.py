@@ -62,6 +62,8 @@ if user.source == "demonstration":
         icon=":material/science:",
     )
 
+ui.data_status()
+
 try:
     dates = ui.call("data_range")
 except UsageError as error:

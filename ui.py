@@ -11,18 +11,19 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from demand import access, areas, config, ui_state
+from demand import access, areas, config, dashboard, ui_state
 from demand.access import User
 from demand.present import wording
 from demand.reader import ANALYSES, Reader
 from demand.state import State, open_state
-from demand.store import Scope, Store
+from demand.store import Scope, Snapshot, Store
 from demand.ui_state import View
 
 PAGES = {
@@ -84,6 +85,13 @@ PAGES = {
         "data",
         "Freshness, row counts and data quality per ward",
     ),
+    "views/problems.py": (
+        "problems",
+        "Problems",
+        ":material/assignment:",
+        "problems",
+        "Problem-solving plans: the register, each plan's assessment and the monthly review",
+    ),
     "views/audit.py": (
         "audit",
         "Audit log",
@@ -118,13 +126,22 @@ def _refreshed(data_dir: str) -> str:
 
 
 def store() -> Store:
-    """The Store for DEMAND_DATA, refreshed when its extracts changed. A broken extract
-    raises ExtractError on the first open; after that the old data keeps serving and
+    """The Store for DEMAND_DATA, refreshed when its extracts changed, with the snapshot
+    serving now pinned for this page run (app.py calls this first in every run). A broken
+    extract raises ExtractError on the first open; after that the old data keeps serving and
     ``last_error`` says why."""
     data_dir = str(config.data_dir())
     opened = _open_store(data_dir)
     _refreshed(data_dir)
+    st.session_state["pinned_snapshot"] = opened.pin()
     return opened
+
+
+def snapshot() -> Snapshot:
+    """The snapshot this page run reads: every read in one run sees the same data, even when
+    a refresh lands in the middle of it (the next run reads the new data)."""
+    pinned = st.session_state.get("pinned_snapshot")
+    return pinned if pinned is not None else store().pin()
 
 
 @st.cache_resource(show_spinner=False)
@@ -246,26 +263,26 @@ def _demonstration_user() -> User:
 
 
 @st.cache_data(ttl=3600, max_entries=500, show_spinner=False)
-def _cached(name: str, data_dir: str, version: str, scope: tuple | None, kwargs: tuple) -> Any:
-    """An analysis's result, keyed by the wards resolved for the user (never the area's name)."""
-    store = _open_store(data_dir)
+def _cached(name: str, data_dir: str, version: str, scope: tuple | None, kwargs: tuple, _snapshot: Snapshot) -> Any:
+    """An analysis's result, keyed by the wards resolved for the user (never the area's name)
+    and the data's version; ``_snapshot`` (not hashed) is the snapshot of that version."""
     function = ANALYSES[name].function
     if scope is None:
-        return function(store, **dict(kwargs))
+        return function(_snapshot, **dict(kwargs))
     wards, include_unwarded, label = scope
-    return function(store, Scope(wards, include_unwarded, label), **dict(kwargs))
+    return function(_snapshot, Scope(wards, include_unwarded, label), **dict(kwargs))
 
 
 def _run(name: str, scope: Scope | None, kwargs: dict) -> Any:
-    current = store()
+    pinned = snapshot()
     key = None if scope is None else (scope.wards, scope.include_unwarded, scope.label)
-    return _cached(name, str(current.data_dir), current.version, key, tuple(sorted(kwargs.items())))
+    return _cached(name, str(pinned.data_dir), pinned.version, key, tuple(sorted(kwargs.items())), pinned)
 
 
 def reader() -> Reader:
     """The gate for this user on this page (the page's key goes in the audit record)."""
     audit = state()
-    return Reader(store(), user(), audit.audit if audit else None, page=st.session_state.get("page_key", ""),
+    return Reader(snapshot(), user(), audit.audit if audit else None, page=st.session_state.get("page_key", ""),
                   run=_run)
 
 
@@ -276,14 +293,14 @@ def call(name: str, area: str | None = None, **kwargs) -> Any:
 
 
 @st.cache_data(ttl=REFRESH_SECONDS, show_spinner=False)
-def _all_wards(data_dir: str, version: str) -> pd.DataFrame:
-    return areas.wards(_open_store(data_dir))
+def _all_wards(data_dir: str, version: str, _snapshot: Snapshot) -> pd.DataFrame:
+    return areas.wards(_snapshot)
 
 
 def all_wards() -> pd.DataFrame:
     """Every ward in the data: reference, used to resolve a user's district."""
-    current = store()
-    return _all_wards(str(current.data_dir), current.version)
+    pinned = snapshot()
+    return _all_wards(str(pinned.data_dir), pinned.version, pinned)
 
 
 def wards() -> pd.DataFrame:
@@ -297,6 +314,120 @@ def page_keys() -> list[str]:
     return access.pages_for(user())
 
 
+# --- what data is serving ----------------------------------------------------------------------
+
+PERSON_KINDS = ("victims", "offenders", "callers", "missing", "person")
+
+
+def person_data_missing(kind: str = "person") -> bool:
+    """For a person list or profile: when the data holds no person-level records (public
+    data), say so plainly on the page and return True so the page shows nothing more."""
+    if kind not in PERSON_KINDS or snapshot().person_level:
+        return False
+    st.info(
+        "**Person-level data is not loaded.** This data (public data, such as data.police.uk) "
+        "holds places and crime types but no people, so there are no victims, offenders, "
+        "callers or missing persons to list. Locations, comparisons, concentration and maps "
+        "work; load the force's own extracts to see people.",
+        icon=":material/person_off:",
+    )
+    return True
+
+
+def recent_span(as_of) -> tuple[int, str, str]:
+    """The ward page's "latest" section: days to read, heading and phrase. Data dated by month
+    only (data.police.uk) has no last 7 days: its latest month up to the as-of date instead."""
+    if snapshot().month_dated:
+        return as_of.day, f"{as_of:%B %Y}", f"in {as_of:%B %Y} (the data gives each record's month only)"
+    return 7, "Last 7 days", f"in the 7 days to {as_of:%d %b %Y}"
+
+
+def last_import() -> None:
+    """The Data page's account of the import that published the data serving: totals, rows in
+    quarantine, per-file counts and how rows were placed in wards."""
+    pinned = snapshot()
+    report = pinned.import_report
+    st.header("Last import")
+    if report is None:
+        st.caption(
+            "This data was not published by an import (`python -m demand ingest` or `refresh`), so "
+            "there is no import report; its refresh time is that of its newest file."
+        )
+        return
+    totals = report.get("totals", {})
+    st.markdown(
+        f"**{report['source']}** import published **{pd.Timestamp(report['published_at']):%d %b %Y %H:%M}** "
+        f"(release `{report.get('release')}`): {totals.get('read', 0):,} rows read, "
+        f"{totals.get('loaded', 0):,} loaded, {totals.get('rejected', 0):,} rejected, "
+        f"{totals.get('duplicates', 0):,} duplicates."
+    )
+    st.metric(
+        "Rows in quarantine",
+        f"{report.get('quarantined', 0):,}",
+        help=f"Rejected and duplicate rows, each with its file, row, field and reason, in "
+        f"{pinned.source / 'quarantine.csv'}",
+    )
+    reasons = report.get("quarantine_reasons") or {}
+    if reasons:
+        st.dataframe(
+            pd.DataFrame({"reason": list(reasons), "rows": list(reasons.values())}),
+            hide_index=True,
+            key="data_import_reasons",
+            column_config={"reason": "Why rows were not loaded", "rows": "Rows"},
+        )
+    for line in report.get("notes", []):
+        st.caption(line)
+    st.dataframe(
+        dashboard.import_files(report),
+        hide_index=True,
+        key="data_import_files",
+        column_config={"file": "File", "kind": "Kind", "note": "Note", **{
+            c: st.column_config.NumberColumn(c.capitalize(), format="localized")
+            for c in ("read", "loaded", "rejected", "duplicates")}},
+    )
+    routes = dashboard.import_routes(report)
+    if not routes.empty:
+        st.dataframe(routes, hide_index=True, key="data_import_routes",
+                     column_config={"route": "How rows were placed in a ward",
+                                    "rows": st.column_config.NumberColumn("Rows", format="localized"),
+                                    "placed": "Placed"})
+
+
+def not_held_note() -> None:
+    """Name the sources the data does not hold at all (never shown as zero)."""
+    missing = [dashboard.SOURCE_LABELS[dashboard.SOURCE_OF_TABLE[t]].lower()
+               for t in ("calls", "crimes", "missing_episodes") if t not in snapshot().held_sources]
+    if missing:
+        st.info(f"Not held in this data at all (shown as *not held*, never as zero): {', '.join(missing)}.",
+                icon=":material/block:")
+
+
+def open_locations_first(tab_key: str) -> None:
+    """Public-data mode: a page of repeat lists opens on its Locations tab, the one with
+    something to show (a user may still choose another)."""
+    if not snapshot().person_level:
+        st.session_state.setdefault(tab_key, "locations")
+
+
+def data_status() -> None:
+    """In the frame: when the data was last refreshed, whether it is public data only, and a
+    warning when it is older than the configured age."""
+    pinned = snapshot()
+    refreshed = pinned.refreshed_at
+    st.sidebar.caption(f"Data refreshed {refreshed:%d %b %Y %H:%M}")
+    if not pinned.person_level:
+        st.sidebar.caption("Public data only: places and crime types, dated by month; no people.")
+    age_days = (datetime.now() - refreshed).total_seconds() / 86_400
+    limit = config.max_age_days()
+    if age_days > limit:
+        st.warning(
+            f"The data was last refreshed on {refreshed:%d %b %Y at %H:%M}, {age_days:.0f} days ago: "
+            f"older than the {limit:g} days it should be. Check the daily refresh (the Data page "
+            "shows the last import).",
+            icon=":material/update:",
+        )
+
+
 # --- the shared view (sidebar) ---------------------------------------------------------------
 
 # Each page's own URL parameters; any other parameter (not the shared view's) is dropped when
@@ -304,6 +435,7 @@ def page_keys() -> list[str]:
 PAGE_PARAMS: dict[str, tuple[str, ...]] = {
     "profile": ("person", "location"),
     "streets": ("street",),
+    "problems": ("plan", "new", "kind", "target", "title"),
 }
 
 
@@ -509,6 +641,9 @@ def headline_lines(head: pd.DataFrame) -> None:
     lines = []
     for measure, label in MEASURE_LABELS.items():
         row = head.loc[measure]
+        if wording.not_held(row["months_missing"]):
+            lines.append(f"**{label}: not held** in this data")
+            continue
         now_note = f" ({row['coverage']})" if row["coverage"] else ""
         before_note = f" ({row['previous_coverage']})" if row["previous_coverage"] else ""
         change = ""
@@ -618,6 +753,31 @@ def open_profile(kind: str, entity_id: str) -> None:
     st.switch_page("views/profile.py", query_params=profile_params(view(), kind, entity_id))
 
 
+PLAN_KINDS = {"victims": "victim", "offenders": "offender", "callers": "caller", "missing": "missing",
+              "locations": "location", "person": "victim", "location": "location"}
+
+
+def plan_params(kind: str, target: str, ward: str | None = None, title: str = "") -> dict[str, str]:
+    """The URL of the Problems page's new-plan form with the target filled in (``kind``: a
+    repeat list's kind, or 'person' / 'location' from a profile)."""
+    params = {"new": "1", "kind": PLAN_KINDS.get(kind, kind), "target": str(target)}
+    if ward:
+        params["ward"] = str(ward)
+    if title:
+        params["title"] = title
+    return {**ui_state.to_params(view()), **params}
+
+
+def plan_title(kind: str, target: str) -> str:
+    """'Victim P0001', 'Location L0002': a new plan's title until its owner writes one."""
+    return f"{wording.KIND_LABELS.get(kind, kind).rstrip('s')} {target}"
+
+
+def start_plan(kind: str, target: str, ward: str | None = None, title: str = "") -> None:
+    """Open the Problems page's new-plan form with the target filled in."""
+    st.switch_page("views/problems.py", query_params=plan_params(kind, target, ward, title))
+
+
 def open_record_location(record: pd.Series | None) -> None:
     """For a records table: open the location profile of the selected record (a row with a
     ``location_id``), or say that the record has no location."""
@@ -701,11 +861,15 @@ def top_lists(kind: str, v: View, top: int, key: str) -> None:
                                         (right, "asb_locations", "Where ASB is reported repeatedly")):
             with column:
                 st.markdown(f"**{title}**")
+                if analysis == "asb_reporters" and person_data_missing():
+                    continue
                 found = call(analysis, area=v.area, window=v.window, as_of=v.as_of, limit=top)
                 if found.empty:
                     empty("None with 2 or more reports in this period.")
                 else:
                     repeat_links(found, analysis, f"{key}_{analysis}")
+        return
+    if person_data_missing(kind):
         return
     found = call("rank", kind=kind, area=v.area, window=v.window, as_of=v.as_of, limit=top)
     if found.empty:
@@ -714,23 +878,33 @@ def top_lists(kind: str, v: View, top: int, key: str) -> None:
         repeat_links(found, kind, f"{key}_{kind}")
 
 
-def ranked_list(frame: pd.DataFrame, kind: str, key: str, column_config: dict) -> None:
+def ranked_list(frame: pd.DataFrame, kind: str, key: str, column_config: dict, plan: bool = False) -> None:
     """A whole repeat list, a page at a time: on a phone as lines to tap (repeat_line), at a
     desk as a table whose columns are ``column_config``'s, in its order; choosing a row opens
-    its profile. The table's selection belongs to the rows shown."""
+    its profile, or with ``plan`` starts a problem-solving plan on it (the Problems page's form,
+    the target filled in). The table's selection belongs to the rows shown."""
     pages = max(1, -(-len(frame) // PAGE_ROWS))
     page = _page(key, pages, table_key("", frame["id"]))
     start = (page - 1) * PAGE_ROWS
     shown = frame.iloc[start : start + PAGE_ROWS]
+    list_kind = {"asb_reporters": "callers", "asb_locations": "locations"}.get(kind, kind)
     with phone(key):
-        repeat_links(shown, kind, key)
+        if plan:
+            link_list([(repeat_line(row, kind), plan_params(list_kind, row["id"], row.get("ward_code") or view().ward,
+                                                             plan_title(list_kind, row["id"])))
+                       for _, row in shown.iterrows()], key, page="views/problems.py")
+        else:
+            repeat_links(shown, kind, key)
     with desk(key):
         event = st.dataframe(shown, key=table_key(key, shown["id"]), hide_index=True, placeholder="–",
                              on_select="rerun", selection_mode="single-row", column_order=list(column_config),
                              column_config=column_config)
     _pager(key, pages, start + 1, len(shown), len(frame))
     chosen = selected_row(event, shown)
-    if chosen is not None:
+    if chosen is not None and plan:
+        start_plan(list_kind, chosen["id"], ward=chosen.get("ward_code") or view().ward,
+                   title=plan_title(list_kind, chosen["id"]))
+    elif chosen is not None:
         open_profile("locations" if kind in ("locations", "asb_locations") else "victims", chosen["id"])
 
 

@@ -24,6 +24,10 @@ Conventions, shared by every function here:
   ``significance`` 'rise' / 'fall' / 'no_change' / 'no_data'. A table (compare, compare_matrix,
   rank) holds the false discovery rate at 5% over its rows (``p_adjusted``, Benjamini-Hochberg;
   ``frame.attrs["tested"]`` rows tested); a headline figure is one test at p < 0.05.
+* A source the data does not hold at all (no rows and no coverage row: missing episodes in
+  data.police.uk data) is not missing months, it is absent: an analysis of that source alone
+  gets NULL counts, ``significance`` 'no_data' and ``months_missing`` "missing_episodes: not
+  held"; an analysis of several sources (locations) leaves it out, exposure included.
 
 Pages, the command line and later work call these through the read gate (``demand.reader``),
 which resolves the Scope from the user and the area asked for; never with a Scope of their own.
@@ -61,6 +65,8 @@ __all__ = [
     "event_points",
     "headline",
     "location_neighbours",
+    "missing_months",
+    "monthly_trend",
     "rank",
     "recent_events",
     "resolve_as_of",
@@ -132,24 +138,50 @@ def window_params(current: Window, base: Window) -> dict:
             "prev_start": base.start_ts, "prev_end": base.end_ts}
 
 
+NOT_HELD = wording.NOT_HELD
+
+
 def _gaps(store: Store, w: Window) -> list[tuple[str, date]]:
     """(source, first day of the month) for each month of ``w`` a source lacks."""
     gaps = store._query("coverage_gaps", start=w.start, end=w.end)
     return [(t, pd.Timestamp(m).date()) for t, m in zip(gaps["table_name"], gaps["month"])]
 
 
-def _exposure(w: Window, gaps: list[tuple[str, date]], sources) -> tuple[float, list[tuple[str, date]]]:
+def _held(store: Store, sources) -> tuple[str, ...]:
+    """The sources among ``sources`` that the data holds (see Store.held_sources)."""
+    return tuple(s for s in sources if s in store.held_sources)
+
+
+def not_held_text(sources) -> str:
+    """months_missing for an analysis whose sources the data does not hold at all."""
+    return "; ".join(f"{s}: {NOT_HELD}" for s in sources)
+
+
+def missing_months(store: Store) -> dict[str, list[str] | None]:
+    """Per source, the months it lacks between the data's first and last day ('YYYY-MM'),
+    or None for a source the data does not hold."""
+    first, last = data_range(store)
+    gaps = store._query("coverage_gaps", start=first, end=last)
+    return {source: ([f"{pd.Timestamp(m):%Y-%m}" for m in gaps.loc[gaps["table_name"] == source, "month"]]
+                     if source in store.held_sources else None)
+            for source in SOURCES}
+
+
+def _exposure(w: Window, gaps: list[tuple[str, date]], sources, month_dated: bool = False
+              ) -> tuple[float, list[tuple[str, date]]]:
     """How many days of ``w`` the sources cover, and the gaps of those sources. For an
     analysis that counts several sources together (a location's calls, crimes and missing
     episodes) the covered days are the sources' mean: a day one of three sources lacks
-    counts as two thirds covered."""
+    counts as two thirds covered. Data dated by month only (``month_dated``) covers the
+    whole month of each first day in the window (stats.month_dated_exposure_days)."""
     lacking = [(t, m) for t, m in gaps if t in sources]
-    days = [stats.exposure_days(w.start, w.end, [m for t, m in lacking if t == s]) for s in sources]
+    covered = stats.month_dated_exposure_days if month_dated else stats.exposure_days
+    days = [covered(w.start, w.end, [m for t, m in lacking if t == s]) for s in sources]
     return sum(days) / len(days), lacking
 
 
 def _coverage(store: Store, w: Window, sources) -> tuple[float, list[tuple[str, date]]]:
-    return _exposure(w, _gaps(store, w), sources)
+    return _exposure(w, _gaps(store, w), sources, store.month_dated)
 
 
 def months_missing_text(*gap_lists: list[tuple[str, date]]) -> str:
@@ -174,13 +206,20 @@ def compare_windows(frame: pd.DataFrame, store: Store, current: Window, base: Wi
     """Add exposure and the statistics (demand.stats.compare_table, the false discovery rate
     held over the rows) to rows of count and previous_count of ``sources`` in the two windows;
     columns as in COMPARE_COLUMNS."""
-    exposure, gaps_now = _coverage(store, current, sources)
-    before, gaps_before = _coverage(store, base, sources)
+    held = _held(store, sources)
+    if not held:  # the data does not hold the source at all: not held, never zero
+        compared = stats.compare_table(frame.assign(exposure_days=0.0, previous_exposure_days=0.0))
+        compared["months_missing"] = not_held_text(sources)
+        compared["coverage"] = compared["previous_coverage"] = wording.not_held_note(sources)
+        leading = [c for c in frame.columns if c not in COMPARE_COLUMNS]
+        return compared[leading + COMPARE_COLUMNS]
+    exposure, gaps_now = _coverage(store, current, held)  # a source not held is left out
+    before, gaps_before = _coverage(store, base, held)
     frame = frame.assign(exposure_days=exposure, previous_exposure_days=before)
     compared = stats.compare_table(frame)
     compared["months_missing"] = months_missing_text(gaps_now, gaps_before)
-    compared["coverage"] = wording.coverage_note(sources, current.days, exposure, gaps_now)
-    compared["previous_coverage"] = wording.coverage_note(sources, base.days, before, gaps_before)
+    compared["coverage"] = wording.coverage_note(held, current.days, exposure, gaps_now)
+    compared["previous_coverage"] = wording.coverage_note(held, base.days, before, gaps_before)
     leading = [c for c in frame.columns if c not in COMPARE_COLUMNS]
     return compared[leading + COMPARE_COLUMNS]
 
@@ -320,8 +359,14 @@ def headline(store: Store, scope: Scope, window: str = "28d", as_of=None,
     rows = []
     for measure in frame["measure"]:
         table = HEADLINE_SOURCES[measure]
-        exposure, mine_now = _exposure(current, gaps_now, (table,))
-        before, mine_before = _exposure(base, gaps_before, (table,))
+        if table not in store.held_sources:  # not in the data at all: not held, never zero
+            rows.append({"exposure_days": 0.0, "previous_exposure_days": 0.0,
+                         "months_missing": not_held_text((table,)),
+                         "coverage": wording.not_held_note((table,)),
+                         "previous_coverage": wording.not_held_note((table,))})
+            continue
+        exposure, mine_now = _exposure(current, gaps_now, (table,), store.month_dated)
+        before, mine_before = _exposure(base, gaps_before, (table,), store.month_dated)
         rows.append({"exposure_days": exposure, "previous_exposure_days": before,
                      "months_missing": months_missing_text(mine_now, mine_before),
                      "coverage": wording.coverage_note((table,), current.days, exposure, mine_now),
@@ -409,14 +454,27 @@ def recent_events(store: Store, scope: Scope, days: int = 7, as_of=None) -> pd.D
 
 def weekly_trend(store: Store, scope: Scope, as_of=None, weeks: int = 52) -> pd.DataFrame:
     """Events per week (Monday dates) and source for the ``weeks`` weeks up to the week holding
-    as_of (that week counted up to as_of). A week touching a month the source lacks is <NA>."""
+    as_of (that week counted up to as_of). A week touching a month the source lacks is <NA>;
+    a source the data does not hold has no rows."""
     day = resolve_as_of(store, as_of)
     monday = day - timedelta(days=day.weekday())
     first = monday - timedelta(weeks=weeks - 1)
     frame = store._query("weekly_counts", scope, first_week=first, as_of=day)
     frame["week"] = pd.to_datetime(frame["week"]).dt.date
     frame["count"] = frame["count"].astype("Int64")
-    return frame
+    return frame[frame["source"].isin(store.held_sources)].reset_index(drop=True)
+
+
+def monthly_trend(store: Store, scope: Scope, as_of=None, months: int = 24) -> pd.DataFrame:
+    """Events per calendar month and source for the ``months`` months up to the one holding
+    as_of: for data dated by month (data.police.uk), where a weekly line would be spikes. A
+    month the source lacks is <NA>; a source the data does not hold has no rows."""
+    day = resolve_as_of(store, as_of)
+    first = (pd.Timestamp(day).to_period("M") - (months - 1)).to_timestamp().date()
+    frame = store._query("monthly_counts", scope, first_month=first, as_of=day)
+    frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    frame["count"] = frame["count"].astype("Int64")
+    return frame[frame["source"].isin(store.held_sources)].reset_index(drop=True)
 
 
 def event_points(store: Store, scope: Scope, window: str | int = "90d", as_of=None) -> pd.DataFrame:

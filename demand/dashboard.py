@@ -47,14 +47,32 @@ MEASURE_LABELS = {
 # --- a timeline in numbers ---------------------------------------------------------------------
 
 
-def counts_by_window(timeline: pd.DataFrame, as_of: date, gaps: pd.DataFrame | None = None) -> pd.DataFrame:
+def import_files(report: dict) -> pd.DataFrame:
+    """The per-file table of an import report: file, kind, read, loaded, rejected,
+    duplicates, note (refused and unused files say why)."""
+    columns = ["file", "kind", "read", "loaded", "rejected", "duplicates", "note"]
+    return pd.DataFrame([{c: f.get(c) for c in columns} for f in report.get("files", [])], columns=columns)
+
+
+def import_routes(report: dict) -> pd.DataFrame:
+    """How the rows of an import were placed in wards: route, rows, placed (bool)."""
+    from demand.ingest.wards import ROUTES, UNPLACED
+
+    rows = [{"route": {**ROUTES, **UNPLACED}.get(k, k), "rows": v, "placed": k in ROUTES}
+            for k, v in report.get("routes", {}).items() if v]
+    return pd.DataFrame(rows, columns=["route", "rows", "placed"])
+
+
+def counts_by_window(timeline: pd.DataFrame, as_of: date, gaps: pd.DataFrame | None = None,
+                     month_dated: bool = False) -> pd.DataFrame:
     """Events of a timeline in each window ending at ``as_of`` and in the window before it,
     counted over the days their sources cover. ``gaps`` (table_name, month) lists the months
     the sources lack (coverage_gaps over both windows); only the sources the timeline holds
     count. Returns window, then analytics.COMPARE_COLUMNS less months_missing: a window with
     no covered day has no count (never 0), one that lacks a month says so in ``coverage``,
     and each window is compared with the one before as a rate per covered day (one test
-    each, p < 0.05). Events dated in a month their source lacks are not counted."""
+    each, p < 0.05). Events dated in a month their source lacks are not counted. Data dated
+    by month only (``month_dated``) covers each whole month whose first day is in a window."""
     gaps = gaps if gaps is not None else pd.DataFrame(columns=["table_name", "month"])
     tables = tuple(t for t, s in SOURCE_OF_TABLE.items() if s in set(timeline["source"])) or ("crimes",)
     lacking = [(t, pd.Timestamp(m).date()) for t, m in zip(gaps["table_name"], gaps["month"]) if t in tables]
@@ -66,8 +84,10 @@ def counts_by_window(timeline: pd.DataFrame, as_of: date, gaps: pd.DataFrame | N
     def count(w) -> int:
         return int(((at >= w.start_ts) & (at < w.end_ts) & covered).sum())
 
+    covered_days = stats.month_dated_exposure_days if month_dated else stats.exposure_days
+
     def exposure(w) -> float:
-        days = [stats.exposure_days(w.start, w.end, [m for t, m in lacking if t == s]) for s in tables]
+        days = [covered_days(w.start, w.end, [m for t, m in lacking if t == s]) for s in tables]
         return sum(days) / len(days)
 
     def note(w, days) -> str:
@@ -116,26 +136,26 @@ def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
     return fig
 
 
-def weekly_trend_figure(weekly: pd.DataFrame, title: str) -> go.Figure:
-    """Lines of events per week by source; a week the source does not cover is a gap."""
+def weekly_trend_figure(trend: pd.DataFrame, title: str, period: str = "week") -> go.Figure:
+    """Lines of events per week (or per ``period`` 'month', the frame's column of that name)
+    by source; a week or month the source does not cover is a gap."""
     fig = go.Figure()
-    weekly = weekly.assign(
-        source=weekly["source"].replace(SOURCE_OF_TABLE), count=weekly["count"].astype("float64")
-    )
+    trend = trend.assign(source=trend["source"].replace(SOURCE_OF_TABLE), count=trend["count"].astype("float64"))
+    when = "Week of %{x|%d %b %Y}" if period == "week" else "%{x|" + MONTH_FORMAT + "}"
     for source, label in SOURCE_LABELS.items():
-        part = weekly[weekly["source"] == source].sort_values("week")
+        part = trend[trend["source"] == source].sort_values(period)
         if part.empty:
             continue
         fig.add_scatter(
-            x=part["week"],
+            x=part[period],
             y=part["count"],
             name=label,
-            mode="lines",
+            mode="lines" if period == "week" else "lines+markers",
             line={"color": SOURCE_COLOURS[source], "width": 2},
             connectgaps=False,
-            hovertemplate="Week of %{x|%d %b %Y}: %{y:,} " + label.lower() + "<extra></extra>",
+            hovertemplate=when + ": %{y:,} " + label.lower() + "<extra></extra>",
         )
-    fig = _layout(fig, title, "Week starting", "Events per week")
+    fig = _layout(fig, title, "Week starting" if period == "week" else "Month", f"Events per {period}")
     fig.update_yaxes(rangemode="tozero")
     fig.update_xaxes(tickformat=MONTH_FORMAT, nticks=6)  # months as everywhere else
     return fig
@@ -310,9 +330,10 @@ def _rgb(hex_colour: str, alpha: int = 255) -> list[int]:
 
 
 def ward_boundaries(ward_codes) -> dict:
-    """The boundaries of these wards that exist (only the Leicestershire wards have one)."""
+    """The boundaries of these wards that exist (the project holds the Leicestershire force
+    area's and the City of London's)."""
     wanted = set(ward_codes)
-    collection = geography.load_ward_boundaries()
+    collection = geography.load_ward_boundaries(geography.held_districts())
     collection["features"] = [f for f in collection["features"] if f["properties"]["ward_code"] in wanted]
     return collection
 
@@ -504,3 +525,19 @@ def map_choice(selection) -> tuple[str, str] | None:
         if layer.startswith(EVENT_LAYER) and picked.get("location_id"):
             return "location", picked["location_id"]
     return None
+
+
+PLAN_ROLES = ("caller", "victim", "offender", "missing")  # the roles a person plan can target
+
+
+def plan_start(kind: str, reference: str, entity: dict, timeline: pd.DataFrame) -> tuple[str, str, str | None, str]:
+    """(plan kind, target, ward, title) for a plan started from a profile: a place is a location
+    plan in its own ward; a person is a plan on their commonest role here (calls made, victim,
+    suspect or offender, missing), in the ward where most of their events are."""
+    if kind == "location":
+        return "location", reference, entity.get("ward_code"), f"Location {reference}"
+    roles = timeline["role"].fillna("").str.replace("suspect", "offender").str.split("; ").explode()
+    roles = roles[roles.isin(PLAN_ROLES)]
+    role = roles.mode().iloc[0] if len(roles) else "victim"
+    wards = timeline["ward_code"].dropna()
+    return role, reference, (wards.mode().iloc[0] if len(wards) else None), f"{role.capitalize()} {reference}"

@@ -1,24 +1,33 @@
-"""Real ward geography for the Leicestershire force area (ONS, OGL v3).
+"""Real ward geography (ONS, OGL v3): lookups for all of England and Wales, boundaries for
+the districts the project holds.
 
-The files live in ``data/geography`` next to the package (see ATTRIBUTION.md there). The
-functions are deliberately small: the synthetic force uses them to lay out wards and place
-locations, and the dashboard can reuse ``load_ward_boundaries`` for its maps.
+The files live in ``data/geography`` next to the package (see ATTRIBUTION.md there):
+
+* the LSOA 2021 -> ward 2024 -> local authority and LSOA 2011 -> ward 2019 -> local authority
+  lookups for every LSOA in England and Wales, which place a police.uk row anywhere;
+* generalised ward boundaries (2025 codes) for the Leicestershire force area and the City of
+  London, which the synthetic force, the maps and point-in-polygon placement use.
+
+The functions are deliberately small: the synthetic force uses them to lay out wards and place
+locations, the importers to place rows (``demand.ingest.wards``), the dashboard for its maps.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
 from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 DATA_DIR = Path(__file__).parent.parent / "data" / "geography"
-LOOKUP_CSV = DATA_DIR / "lsoa21_ward24_lad24_leicestershire.csv"
+LOOKUP_2021 = DATA_DIR / "lsoa21_ward24_lad24.csv.gz"  # LSOA21CD, WD24CD, WD24NM, LAD24CD, LAD24NM
+LOOKUP_2011 = DATA_DIR / "lsoa11_ward19_lad19.csv.gz"  # LSOA11CD, WD19CD, WD19NM, LAD19CD, LAD19NM
+BOUNDARIES_DIR = DATA_DIR / "ward25"
 
-# The nine local authority districts policed by Leicestershire Police.
+# The nine local authority districts policed by Leicestershire Police (the synthetic force).
 DISTRICTS: dict[str, str] = {
     "E06000016": "Leicester",
     "E06000017": "Rutland",
@@ -36,17 +45,23 @@ DISTRICTS: dict[str, str] = {
 PEOPLE_PER_LSOA = 1_700
 
 
+def held_districts() -> tuple[str, ...]:
+    """The local authority codes whose ward boundaries the project holds."""
+    return tuple(sorted(p.stem for p in BOUNDARIES_DIR.glob("*.geojson")))
+
+
 def _codes(district_codes) -> list[str]:
     codes = list(DISTRICTS) if district_codes is None else list(district_codes)
-    unknown = [c for c in codes if c not in DISTRICTS]
+    held = set(held_districts())
+    unknown = [c for c in codes if c not in held]
     if unknown:
-        raise ValueError(f"not a Leicestershire district: {unknown}")
+        raise ValueError(f"no ward boundaries held for district(s) {unknown}; held: {sorted(held)}")
     return codes
 
 
 @cache
 def _district_features(code: str) -> tuple[dict, ...]:
-    raw = json.loads((DATA_DIR / "ward25" / f"{code}.geojson").read_text(encoding="utf-8"))
+    raw = json.loads((BOUNDARIES_DIR / f"{code}.geojson").read_text(encoding="utf-8"))
     out = []
     for f in raw["features"]:
         p = f["properties"]
@@ -56,7 +71,7 @@ def _district_features(code: str) -> tuple[dict, ...]:
                 "properties": {
                     "ward_code": p["WD25CD"],
                     "ward_name": p["WD25NM"],
-                    "district": DISTRICTS[code],
+                    "district": p["LAD25NM"],
                     "district_code": code,
                 },
                 "geometry": f["geometry"],
@@ -66,7 +81,8 @@ def _district_features(code: str) -> tuple[dict, ...]:
 
 
 def load_ward_boundaries(district_codes=None) -> dict:
-    """GeoJSON FeatureCollection (WGS84 lon/lat) of the wards of the given districts."""
+    """GeoJSON FeatureCollection (WGS84 lon/lat) of the wards of the given districts (default:
+    the Leicestershire force area)."""
     features = [
         json.loads(json.dumps(f))  # a copy, so callers may mutate it freely
         for code in _codes(district_codes)
@@ -76,9 +92,20 @@ def load_ward_boundaries(district_codes=None) -> dict:
 
 
 @lru_cache(maxsize=1)
+def lookup_2021() -> pd.DataFrame:
+    """Every 2021 LSOA in England and Wales with its (best-fit) 2024 ward and district."""
+    return pd.read_csv(LOOKUP_2021, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
+def lookup_2011() -> pd.DataFrame:
+    """Every 2011 LSOA in England and Wales with its (best-fit) 2019 ward and district."""
+    return pd.read_csv(LOOKUP_2011, dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=1)
 def _lsoas_per_ward() -> Counter:
-    with LOOKUP_CSV.open(encoding="utf-8-sig", newline="") as f:
-        return Counter(row["WD24CD"] for row in csv.DictReader(f))
+    return Counter(lookup_2021()["WD24CD"])
 
 
 def ward_table(district_codes=None) -> list[dict]:

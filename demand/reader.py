@@ -36,12 +36,14 @@ import pandas as pd
 from demand import analytics, areas, asb, impact, records, search, streets
 from demand.access import User
 from demand.errors import UsageError
+from demand.plans import events as plan_events
 from demand.state import AuditLog, AuditWriteError, Entry
 from demand.store import SCOPE_PARAMS, Scope, Store
 
 LONGEST_VALUE = 200  # characters of any one parameter value
 LONGEST_LIST = 50  # items of a list parameter
 LONGEST_PURPOSE = 200
+PLAN_TARGETS = 200  # the most targets a plan names (demand.state.plans.MAX_TARGETS)
 
 
 class Refused(UsageError):
@@ -75,6 +77,7 @@ class Analysis:
     detail: bool = False  # row-level but not about a person (map points): not for viewers
     ids: Callable[[Any], list[str]] | None = None  # the ids a personal result shows
     needs_purpose: bool = False  # a profile asks why it is being opened
+    longest_list: int = LONGEST_LIST  # items of a list parameter (a plan names up to 200 targets)
 
 
 ANALYSES: dict[str, Analysis] = {
@@ -84,12 +87,14 @@ ANALYSES: dict[str, Analysis] = {
     "compare_matrix": Analysis(analytics.compare_matrix),
     "concentration": Analysis(analytics.concentration),
     "weekly_trend": Analysis(analytics.weekly_trend),
+    "monthly_trend": Analysis(analytics.monthly_trend),
     "data_quality": Analysis(analytics.data_quality),
     "table_info": Analysis(analytics.table_info),
     # facts about the snapshot, the same for everyone
     "data_range": Analysis(analytics.data_range, scoped=False),
     "snapshot_meta": Analysis(records.snapshot_meta, scoped=False),
     "coverage_gaps": Analysis(records.coverage_gaps, scoped=False),
+    "missing_months": Analysis(analytics.missing_months, scoped=False),
     # event points on a map: no person, but not public-friendly
     "map_points": Analysis(records.map_points, detail=True),
     # person-level: names, addresses, references
@@ -108,6 +113,11 @@ ANALYSES: dict[str, Analysis] = {
     "find_people": Analysis(search.people, personal=True, ids=_column("person_id")),
     "find_places": Analysis(search.places, personal=True, ids=_column("location_id")),
     "find_streets": Analysis(search.streets, detail=True),
+    # a problem-solving plan's targets, buffer and control (counts of named people and places)
+    "plan_counts": Analysis(plan_events.plan_counts, personal=True, ids=lambda result: result["found"],
+                            longest_list=PLAN_TARGETS),
+    "plan_targets_known": Analysis(plan_events.plan_targets_known, personal=True, ids=list,
+                                   longest_list=PLAN_TARGETS * 10),
 }
 
 Runner = Callable[[str, Scope | None, dict], Any]
@@ -118,10 +128,10 @@ def _parameters(name: str) -> frozenset[str]:
     return frozenset(signature.parameters) - {"store", "scope"}
 
 
-def _check_value(name: str, value: object) -> None:
+def _check_value(name: str, value: object, longest_list: int = LONGEST_LIST) -> None:
     plain = (str, int, float, bool, date, datetime, type(None))
     if isinstance(value, (list, tuple)):
-        if len(value) > LONGEST_LIST or not all(isinstance(v, str) for v in value):
+        if len(value) > longest_list or not all(isinstance(v, str) for v in value):
             raise Refused(f"parameter '{name}' must be a short list of words")
         for item in value:
             _check_value(name, item)
@@ -187,7 +197,7 @@ class Reader:
         if unknown:
             raise Refused(f"{analysis} takes no parameter {', '.join(sorted(areas.shown(k) for k in unknown))}")
         for name, value in kwargs.items():
-            _check_value(name, value)
+            _check_value(name, value, spec.longest_list)
         if (spec.personal or spec.detail) and not self.user.sees_persons:
             raise NotPermitted(
                 f"your role ({self.user.permissions.title.lower()}) shows counts only, not person-level records"

@@ -96,5 +96,7 @@ def snapshot_meta(store: Store) -> dict:
 
 
 def coverage_gaps(store: Store, first: date, last: date) -> pd.DataFrame:
-    """Months between ``first`` and ``last`` that a source lacks: table_name, month."""
-    return store._query("coverage_gaps", start=first, end=last)
+    """Months between ``first`` and ``last`` that a source lacks: table_name, month. Sources
+    the data does not hold at all are not listed (``store.held_sources``)."""
+    gaps = store._query("coverage_gaps", start=first, end=last)
+    return gaps[gaps["table_name"].isin(store.held_sources)].reset_index(drop=True)

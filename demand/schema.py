@@ -99,6 +99,11 @@ def _ward(required: bool = True) -> Column:
     )
 
 
+def _context() -> Column:
+    return Column("context", "VARCHAR", "free-text context published with the record (data.police.uk's "
+                  "`Context`)", required=False)
+
+
 WARDS = Table(
     "wards",
     "One row per ward the force polices.",
@@ -160,6 +165,7 @@ CALLS = Table(
         Column("asb", "BOOLEAN", "anti-social behaviour qualifier"),
         Column("mental_health", "BOOLEAN", "mental health qualifier"),
         Column("domestic", "BOOLEAN", "domestic abuse qualifier"),
+        _context(),
     ),
     key="incident_id",
     time_column="received_at",
@@ -178,6 +184,7 @@ CRIMES = Table(
         Column("outcome", "VARCHAR", "latest outcome, NULL while under investigation"),
         Column("domestic", "BOOLEAN", "domestic abuse flag"),
         Column("weapon", "BOOLEAN", "weapon (knife, firearm, other) involved"),
+        _context(),
     ),
     key="crime_id",
     time_column="recorded_at",

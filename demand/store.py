@@ -6,12 +6,21 @@ builds a DuckDB database file from them (the snapshot) and answers the queries i
 faster than its own sorted parquet, and 5x faster than pyarrow's parquet (STYLE.md), and a
 file can be swapped whole, so a refresh never leaves a half-built snapshot serving.
 
-The snapshot is named after a fingerprint of the extract files (path, size, mtime), so a
-changed extract is noticed on the next ``refresh()``. A broken extract raises
-ExtractError naming the table, column and row; the snapshot already serving keeps serving.
+The snapshot is named after a fingerprint of the extract files (the directory they resolve
+to, and each file's name, size and mtime), so a changed extract is noticed on the next
+``refresh()``. The data directory may be a symbolic link that an import switches to a new
+release (``demand.ingest.publish``): the Store resolves it once per refresh and reads that
+release only, so a switch in the middle of a build cannot mix two releases. A broken
+extract raises ExtractError naming the table, column and row; the snapshot already serving
+keeps serving.
 
-DuckDB connections are not thread-safe and Streamlit sessions are threads: the Store holds
-one read-only connection per snapshot and every query runs on its own cursor. That connection
+A ``Snapshot`` is one built snapshot, open read-only; ``Store.pin()`` hands it out so that
+everything one page run or one command reads comes from the same data, even if a refresh
+lands meanwhile (the old snapshot stays open until nobody holds it). A Snapshot answers the
+analyses as a Store does.
+
+DuckDB connections are not thread-safe and Streamlit sessions are threads: each snapshot has
+one read-only connection and every query runs on its own cursor. That connection
 is locked once open: no file outside the snapshot can be read or written, no extension
 loaded or installed, memory and threads capped by settings, and the configuration frozen.
 
@@ -23,11 +32,13 @@ gate resolved, or with a parameter that would override it.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 import duckdb
@@ -37,7 +48,10 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 4  # 3: the in_covered_month macro; 4: event_kinds and the data's span in snapshot_meta
+SNAPSHOT_FORMAT = 6  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
+# 6: event_details and person_events (plan assessments), in_covered_month as IN
+# Written by an import beside the tables it published (demand.ingest.report).
+IMPORT_REPORT = "import_report.json"
 # How many snapshot files to keep: the one serving and the one before it.
 SNAPSHOTS_KEPT = 2
 
@@ -98,7 +112,9 @@ def table_files(data_dir: Path, table: Table) -> list[Path]:
 
 
 def fingerprint(data_dir: Path) -> str:
-    digest = hashlib.sha256(f"format {SNAPSHOT_FORMAT}".encode())
+    """Changes whenever an extract file changes, or the directory resolves somewhere else
+    (a data link switched to a new release)."""
+    digest = hashlib.sha256(f"format {SNAPSHOT_FORMAT}|{Path(data_dir).resolve()}".encode())
     for table in TABLES.values():
         for path in table_files(data_dir, table):
             stat = path.stat()
@@ -250,6 +266,7 @@ def build_snapshot(data_dir: Path, target: Path) -> None:
             "min(\"at\") AS first_at, max(\"at\") AS last_at FROM events",
             [str(data_dir), datetime.now().replace(microsecond=0)],
         )
+        con.execute(sql.load("derive_snapshot_facts").text)
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
@@ -285,65 +302,40 @@ def lock(connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(statement)
 
 
-@dataclass
+def snapshot_file(source: Path, cache: Path | None = None) -> Path:
+    """Where the snapshot of the extracts in ``source`` lives, built or not."""
+    return (cache or config.cache_dir(source)) / f"snapshot-{fingerprint(source)}.duckdb"
+
+
+def prepare(source: Path, cache: Path | None = None) -> Path:
+    """Build the snapshot a Store would open for ``source`` (raising ExtractError when the
+    extracts break the contract), so an import can publish data that serves at once."""
+    path = snapshot_file(source, cache)
+    if not path.exists():
+        build_snapshot(source, path)
+    return path
+
+
 class Snapshot:
-    path: Path
-    fingerprint: str
-    connection: duckdb.DuckDBPyConnection
-    opened_at: float = field(default_factory=time.time)
+    """One built snapshot, open read-only and locked: a page run or a command reads all it
+    needs from one of these, so its answers never mix two versions of the data."""
 
-
-class Store:
-    """The data a running app or command reads. Open with ``Store(data_dir)``."""
-
-    def __init__(self, data_dir: Path | str | None = None, cache: Path | None = None):
-        self.data_dir = config.data_dir(data_dir)
-        self.cache_dir = cache or config.cache_dir(self.data_dir)
-        self.last_error: ExtractError | None = None
-        self._lock = threading.Lock()
-        self._snapshot = self._open(fingerprint(self.data_dir))
-
-    def _open(self, print_: str) -> Snapshot:
-        path = self.cache_dir / f"snapshot-{print_}.duckdb"
-        if not path.exists():
-            build_snapshot(self.data_dir, path)
-            self._prune(keep=path)
-        connection = duckdb.connect(str(path), read_only=True)
-        lock(connection)
-        return Snapshot(path, print_, connection)
-
-    def _prune(self, keep: Path) -> None:
-        files = sorted(self.cache_dir.glob("snapshot-*.duckdb"), key=lambda p: p.stat().st_mtime)
-        in_use = {keep, getattr(getattr(self, "_snapshot", None), "path", None)}
-        for old in files[:-SNAPSHOTS_KEPT]:
-            if old not in in_use:
-                old.unlink(missing_ok=True)
+    def __init__(self, path: Path, fingerprint_: str, source: Path, data_dir: Path):
+        self.path = path
+        self.fingerprint = fingerprint_
+        self.source = source  # the directory the extracts were read from (a release, resolved)
+        self.data_dir = data_dir  # the directory as configured (perhaps a link)
+        self.connection = duckdb.connect(str(path), read_only=True)
+        lock(self.connection)
+        self.opened_at = time.time()
 
     @property
     def version(self) -> str:
-        """Changes whenever the data serving changes: use it in result-cache keys."""
-        return self._snapshot.fingerprint
-
-    def refresh(self) -> bool:
-        """Serve the extracts as they are now, if they changed. Returns True when a new
-        snapshot is serving. A broken extract leaves the old snapshot serving and sets
-        ``last_error``."""
-        print_ = fingerprint(self.data_dir)
-        if print_ == self._snapshot.fingerprint:
-            return False
-        with self._lock:
-            if print_ == self._snapshot.fingerprint:
-                return False
-            try:
-                self._snapshot = self._open(print_)
-            except ExtractError as error:
-                self.last_error = error
-                return False
-            self.last_error = None
-            return True
+        """Changes whenever the data changes: use it in result-cache keys."""
+        return self.fingerprint
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
-        return self._snapshot.connection.cursor()
+        return self.connection.cursor()
 
     def _query(self, name: str, scope: Scope | None = None, **params) -> pd.DataFrame:
         """Run ``queries/<name>.sql`` with its named parameters bound. Private to the analyses
@@ -366,5 +358,147 @@ class Store:
         finally:
             cursor.close()
 
+    # --- facts about this data (worked out when the snapshot was built) --------------------
+
+    @cached_property
+    def _facts(self) -> dict:
+        return self._query("snapshot_facts").iloc[0].to_dict()
+
+    @property
+    def person_level(self) -> bool:
+        """Whether person-level data is loaded (people, their links to crimes, missing
+        episodes). Public data (data.police.uk) has none: person lists and profiles say so."""
+        return bool(self._facts["person_level"])
+
+    @property
+    def held_sources(self) -> tuple[str, ...]:
+        """The event sources this data holds: a source with no rows and no coverage row
+        (missing episodes in police.uk data) is not held, which is not the same as zero."""
+        return tuple(t for t in ("calls", "crimes", "missing_episodes") if self._facts[f"{t}_held"])
+
+    @property
+    def month_dated(self) -> bool:
+        """Whether events carry their month only (data.police.uk): every one at midnight on
+        the first of its month. Pages then speak of months, not days and weeks."""
+        return bool(self._facts["month_dated"])
+
+    @cached_property
+    def import_report(self) -> dict | None:
+        """The report of the import that published this data, when an import did."""
+        path = self.source / IMPORT_REPORT
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    @cached_property
+    def refreshed_at(self) -> datetime:
+        """When this data was published: by the import that wrote it, else when its newest
+        extract file was written."""
+        published = (self.import_report or {}).get("published_at")
+        if published:
+            return datetime.fromisoformat(published)
+        times = [p.stat().st_mtime for t in TABLES.values() for p in table_files(self.source, t)]
+        return datetime.fromtimestamp(max(times)) if times else datetime.fromtimestamp(self.opened_at)
+
     def close(self) -> None:
-        self._snapshot.connection.close()
+        self.connection.close()
+
+
+class Store:
+    """The data a running app or command reads. Open with ``Store(data_dir)``.
+
+    Reads go to the snapshot serving at the time of the call; ``pin()`` returns that
+    snapshot so a sequence of reads (a page run) stays on it."""
+
+    def __init__(self, data_dir: Path | str | None = None, cache: Path | None = None):
+        self.data_dir = config.data_dir(data_dir)
+        self._cache = cache
+        self.last_error: ExtractError | None = None
+        self._lock = threading.Lock()
+        self._snapshot = self._open(self._source())
+
+    @property
+    def cache_dir(self) -> Path:
+        return self._cache or config.cache_dir(self._snapshot.source)
+
+    def _source(self) -> Path:
+        """The directory the data directory resolves to now: resolved once, so a link
+        switched meanwhile cannot mix two releases into one build."""
+        return self.data_dir.resolve()
+
+    def _open(self, source: Path) -> Snapshot:
+        path = snapshot_file(source, self._cache)
+        if not path.exists():
+            build_snapshot(source, path)
+            self._prune(path.parent, keep=path)
+        return Snapshot(path, path.stem.removeprefix("snapshot-"), source, self.data_dir)
+
+    def _prune(self, folder: Path, keep: Path) -> None:
+        files = sorted(folder.glob("snapshot-*.duckdb"), key=lambda p: p.stat().st_mtime)
+        in_use = {keep, getattr(getattr(self, "_snapshot", None), "path", None)}
+        for old in files[:-SNAPSHOTS_KEPT]:
+            if old not in in_use:
+                old.unlink(missing_ok=True)
+
+    def pin(self) -> Snapshot:
+        """The snapshot serving now. Everything read through it comes from the same data;
+        it stays open for as long as it is held, even after a refresh."""
+        return self._snapshot
+
+    @property
+    def version(self) -> str:
+        """Changes whenever the data serving changes: use it in result-cache keys."""
+        return self._snapshot.fingerprint
+
+    def refresh(self) -> bool:
+        """Serve the extracts as they are now, if they changed. Returns True when a new
+        snapshot is serving. A broken extract leaves the old snapshot serving and sets
+        ``last_error``."""
+        source = self._source()
+        print_ = fingerprint(source)
+        if print_ == self._snapshot.fingerprint:
+            return False
+        with self._lock:
+            if print_ == self._snapshot.fingerprint:
+                return False
+            try:
+                # The old snapshot is not closed: pinned readers may still hold it; its
+                # connection closes when the last of them lets go.
+                self._snapshot = self._open(source)
+            except ExtractError as error:
+                self.last_error = error
+                return False
+            self.last_error = None
+            return True
+
+    # Reads through the snapshot serving now (each call may see a newer one: pin() for a run).
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._snapshot.cursor()
+
+    def _query(self, name: str, scope: Scope | None = None, **params) -> pd.DataFrame:
+        return self._snapshot._query(name, scope, **params)
+
+    @property
+    def person_level(self) -> bool:
+        return self._snapshot.person_level
+
+    @property
+    def held_sources(self) -> tuple[str, ...]:
+        return self._snapshot.held_sources
+
+    @property
+    def month_dated(self) -> bool:
+        return self._snapshot.month_dated
+
+    @property
+    def import_report(self) -> dict | None:
+        return self._snapshot.import_report
+
+    @property
+    def refreshed_at(self) -> datetime:
+        return self._snapshot.refreshed_at
+
+    def close(self) -> None:
+        self._snapshot.close()

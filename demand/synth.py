@@ -1022,7 +1022,7 @@ def generate(out_dir: Path, scale: str = "small", seed: int = 1, end: date = DEF
                 {vocab('itype', itypes)} AS incident_type, {vocab('grade', CALL_GRADES)} AS grade,
                 {vocab('closing', CLOSING_CODES)} AS closing_code, {vocab('ward', ward_codes)} AS ward_code,
                 printf('L%06d', location_n) AS location_id, printf('P%07d', caller_n) AS caller_id,
-                asb, mental_health, domestic
+                asb, mental_health, domestic, NULL::VARCHAR AS context
                 FROM (SELECT * FROM src ORDER BY received_at, call_n)"""),
         "crimes": (lambda: pa.table({
             "crime_n": crime_n, "recorded_at": ts(cr_t), "offence": codes(cr_off), "category": codes(cr_cat),
@@ -1031,7 +1031,7 @@ def generate(out_dir: Path, scale: str = "small", seed: int = 1, end: date = DEF
             f"""SELECT printf('R%08d', crime_n) AS crime_id, recorded_at, {vocab('offence', OFFENCE_NAMES)} AS offence,
                 {vocab('category', CRIME_CATEGORIES)} AS category, {vocab('ward', ward_codes)} AS ward_code,
                 printf('L%06d', location_n) AS location_id, {vocab('outcome', OUTCOME_NAMES)} AS outcome,
-                domestic, weapon
+                domestic, weapon, NULL::VARCHAR AS context
                 FROM (SELECT * FROM src ORDER BY recorded_at, crime_n)"""),
         "crime_people": (lambda: pa.table({"crime_n": crime_n[l_crime], "person_n": new_id(l_person),
                                            "role": codes(l_role)}),

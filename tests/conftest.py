@@ -1,5 +1,5 @@
 """Shared fixtures. Crafted extracts come from demand.fixtures; the synthetic force from
-demand.synth, generated once per test session."""
+demand.synth, generated once per test session; the real police.uk slice from tests/data."""
 
 from __future__ import annotations
 
@@ -120,3 +120,30 @@ def state_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'state.db'}"
     return request.getfixturevalue("postgres_server")()
+
+
+POLICE_UK_SLICE = Path(__file__).parent / "data" / "police_uk" / "city-of-london-2022-11-to-2023-02.zip"
+
+
+@pytest.fixture(scope="session")
+def police_uk_slice():
+    """The real data.police.uk slice shipped with the tests (City of London, 4 months)."""
+    return POLICE_UK_SLICE
+
+
+@pytest.fixture(scope="session")
+def published_slice(tmp_path_factory):
+    """The slice imported and published once per session; returns the data link's path.
+    Read-only: never import into it again."""
+    from demand.ingest import police_uk, run
+
+    out = tmp_path_factory.mktemp("published") / "data"
+    run.publish_import(out, lambda directory: police_uk.import_files([POLICE_UK_SLICE], directory))
+    return out
+
+
+@pytest.fixture(scope="session")
+def slice_store(published_slice):
+    store = Store(published_slice)
+    yield store
+    store.close()

@@ -57,7 +57,8 @@ WARDS_OF = {
     "analyst@force.example": None,
 }
 ALL_PAGES = ["views/home.py", "views/ward.py", "views/compare.py", "views/repeats.py", "views/profile.py",
-             "views/streets.py", "views/find.py", "views/concentration.py", "views/data.py", "views/audit.py"]
+             "views/streets.py", "views/find.py", "views/concentration.py", "views/data.py", "views/problems.py",
+             "views/audit.py"]
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +140,7 @@ def test_a_group_claim_gives_its_role(env):
 
 
 OFFICER_PAGES = ["Overview", "Ward", "Compare periods", "Repeat lists", "Profile", "Crimes by street", "Find",
-                 "Concentration", "Data"]
+                 "Concentration", "Data", "Problems"]
 
 
 @pytest.mark.parametrize("email, pages", [

@@ -33,7 +33,22 @@ def test_boundaries_for_a_subset_and_unknown_codes():
     assert len(fc["features"]) == 21
     assert {f["properties"]["district"] for f in fc["features"]} == {"Leicester"}
     with pytest.raises(ValueError):
-        geography.load_ward_boundaries(["E09000001"])  # City of London is not vendored
+        geography.load_ward_boundaries(["E09000002"])  # Barking and Dagenham is not vendored
+
+
+def test_lookups_cover_england_and_wales():
+    new, old = geography.lookup_2021(), geography.lookup_2011()
+    assert len(new) == 35_672 and len(old) == 34_753  # every LSOA of each vintage
+    assert new["LSOA21CD"].is_unique and old["LSOA11CD"].is_unique
+    assert {c[:3] for c in new["LSOA21CD"]} == {"E01", "W01"}
+    city = new[new["LSOA21CD"] == "E01000001"].iloc[0]
+    assert (city["WD24CD"], city["WD24NM"], city["LAD24NM"]) == ("E05009288", "Aldersgate", "City of London")
+
+
+def test_city_of_london_boundaries_are_held():
+    assert "E09000001" in geography.held_districts()
+    city = geography.load_ward_boundaries(["E09000001"])["features"]
+    assert len(city) == 25 and {f["properties"]["district"] for f in city} == {"City of London"}
 
 
 def test_ward_table_population_is_an_lsoa_estimate():

@@ -24,6 +24,7 @@ PAGES = [
     "views/profile.py",
     "views/concentration.py",
     "views/data.py",
+    "views/problems.py",
 ]
 
 

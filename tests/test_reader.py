@@ -61,6 +61,9 @@ def shown_text(result) -> str:
     return str(result)
 
 
+PLAN_PERIODS = {"start": AS_OF - timedelta(days=400), "split": AS_OF - timedelta(days=60),
+                "end": AS_OF + timedelta(days=1), "months_start": AS_OF - timedelta(days=400),
+                "months_end": AS_OF.replace(day=1)}
 # The parameters each analysis is called with (everything else takes its default).
 REQUESTS = {
     "headline": [{"window": w, "as_of": AS_OF} for w in ("28d", "90d", "12m")],
@@ -68,6 +71,7 @@ REQUESTS = {
     "compare_matrix": [{"window": "12m", "as_of": AS_OF}],
     "concentration": [{"kind": k, "window": "12m", "as_of": AS_OF} for k in ("victims", "callers", "locations")],
     "weekly_trend": [{"as_of": AS_OF}],
+    "monthly_trend": [{"as_of": AS_OF}],
     "data_quality": [{}],
     "table_info": [{}],
     "map_points": [{"window": "12m", "as_of": AS_OF, "limit": 100}],
@@ -92,6 +96,16 @@ REQUESTS = {
     "find_people": [{"text": t} for t in ("Name", "name-p", "PCA1", "PBOTH", "pnw", "' OR 1=1 --", "%")],
     "find_places": [{"text": t} for t in ("Addr", "street-", "LCA1", "addr-lnw", "_")],
     "find_streets": [{"text": t} for t in ("Street", "street-lca", "ST")],
+    "missing_months": [{}],
+    "plan_counts": [{**PLAN_PERIODS, **request} for request in (
+        {"kind": "victim", "targets": ["PAB1", "PBOTH", "PCA1"], "control_area": "Northtown"},
+        {"kind": "location", "targets": ["LAB1", "LCA1"], "radius_m": 500},
+        {"kind": "area", "targets": [ABBEY, CASTLE], "buffer_wards": [BEACON]},
+        {"kind": "caller", "targets": ["PAB3", "PCA2"], "control_area": "force"},
+    )],
+    "plan_targets_known": [{"target_kind": "person", "ids": ["PAB1", "PCA1", "PBOTH", "PNW1"]},
+                           {"target_kind": "location", "ids": ["LAB1", "LCA1", "LNW1"]},
+                           {"target_kind": "ward", "ids": [ABBEY, CASTLE]}],
 }
 
 

@@ -23,12 +23,35 @@ def test_every_contract_column_is_documented(table):
 
 
 @pytest.mark.parametrize("variable", [
-    config.DATA_ENV, config.CACHE_ENV, config.MEMORY_ENV, config.THREADS_ENV,
+    *config.ENVIRONMENT,
     access_settings.USERS_ENV, access_settings.LIVE_ENV, access_settings.IDLE_ENV, access_settings.SESSION_ENV,
     access_settings.CLI_USER_ENV, state_db.STATE_URL_ENV, state_db.STATE_DIR_ENV, state_db.AUDIT_KEY_ENV,
 ])
 def test_every_setting_is_documented(variable):
     assert f"`{variable}`" in README
+
+
+@pytest.mark.parametrize("key", [f"[{s}] {k}" for s, keys in config.FILE_KEYS.items() for k in keys])
+def test_every_settings_file_key_is_documented(key):
+    assert f"`{key}`" in README
+    section, name = key[1:].split("] ")
+    example = (Path(__file__).parent.parent / "deploy" / "demand.example.toml").read_text()
+    assert f"[{section}]" in example and f"{name} = " in example  # the example file shows it too
+
+
+def test_the_example_settings_file_is_valid(monkeypatch):
+    example = Path(__file__).parent.parent / "deploy" / "demand.example.toml"
+    for variable in config.ENVIRONMENT:
+        monkeypatch.delenv(variable, raising=False)
+    settings = config.settings(example)
+    assert settings.refresh.source == "police-uk" and settings.max_age_days == 2
+
+
+def test_the_daily_refresh_is_documented():
+    assert "python -m demand refresh" in README and "30 4 * * *" in README
+    service = (Path(__file__).parent.parent / "deploy" / "repeat-demand-refresh.service").read_text()
+    timer = (Path(__file__).parent.parent / "deploy" / "repeat-demand-refresh.timer").read_text()
+    assert "-m demand refresh" in service and "DEMAND_SETTINGS" in service and "OnCalendar=" in timer
 
 
 def test_the_two_commands_are_the_ones_ci_runs():

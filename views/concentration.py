@@ -24,6 +24,10 @@ kinds = st.multiselect(
 if not kinds:
     ui.empty("Choose at least one kind of entity to compare.")
     st.stop()
+if any(k != "locations" for k in kinds) and ui.person_data_missing():
+    kinds = [k for k in kinds if k == "locations"]
+    if not kinds:
+        st.stop()
 
 results = {
     kind: ui.call("concentration", area=v.area, kind=kind, window=v.window, as_of=v.as_of) for kind in kinds

@@ -43,7 +43,10 @@ st.dataframe(
     },
 )
 
+ui.last_import()
+
 st.header("Missing months")
+ui.not_held_note()
 gaps = ui.call("coverage_gaps", first=first, last=last)
 if gaps.empty:
     st.success(
@@ -67,6 +70,9 @@ st.caption(
     "linked or recorded only as the reporting person, and locations defaulted to a street."
 )
 quality = ui.call("data_quality", area=v.area)
+person_columns = ["crimes_without_victim", "no_victim_pct", "victim_only_reporting_person"]
+if not ui.snapshot().person_level:
+    st.caption("Victim links are not checked: person-level data is not loaded.")
 quality = quality.assign(
     no_victim_pct=quality["crimes_without_victim"] / quality["crimes"].where(quality["crimes"] > 0) * 100,
     street_pct=quality["street_defaulted_share"] * 100,
@@ -84,13 +90,10 @@ st.dataframe(
     hide_index=True,
     key="data_quality",
     column_order=[
-        "ward_name",
-        "no_victim_pct",
-        "street_pct",
-        "crimes",
-        "crimes_without_victim",
-        "victim_only_reporting_person",
-        "events",
+        c
+        for c in ["ward_name", "no_victim_pct", "street_pct", "crimes", "crimes_without_victim",
+                  "victim_only_reporting_person", "events"]
+        if ui.snapshot().person_level or c not in person_columns
     ],
     column_config={
         "ward_name": st.column_config.TextColumn("Ward", width=110, pinned=True),

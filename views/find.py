@@ -17,8 +17,10 @@ text = st.text_input("Name, address or street", key="find_text", max_chars=80,
                      placeholder="For example: Lee, Grange Avenue, The Red Lion").strip()
 if not text:
     st.stop()
+# Public data (data.police.uk) holds no people: search its places and streets only.
+kinds = ("people", "places", "streets") if ui.snapshot().person_level else ("places", "streets")
 try:
-    found = {name: ui.call(f"find_{name}", area="force", text=text) for name in ("people", "places", "streets")}
+    found = {name: ui.call(f"find_{name}", area="force", text=text) for name in kinds}
 except UsageError as error:
     ui.say("info", error, icon=":material/keyboard:")
     st.stop()
@@ -32,7 +34,7 @@ def last_seen(value) -> str:
     return f"latest {pd.Timestamp(value):%d %b %Y}" if pd.notna(value) else "no event in the data"
 
 
-people, places, streets = found["people"], found["places"], found["streets"]
+people, places, streets = found.get("people", pd.DataFrame()), found["places"], found["streets"]
 if len(people):
     st.subheader(f"People ({len(people):,}{'+' if len(people) == 25 else ''})")
     ui.link_list([

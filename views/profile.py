@@ -29,6 +29,9 @@ if not person_id and not location_id:
         st.rerun()
     st.stop()
 
+if person_id and ui.person_data_missing():
+    st.stop()
+
 PURPOSES = (
     "Problem solving (SARA)",
     "Safeguarding or vulnerability",
@@ -111,6 +114,8 @@ if elsewhere:
         icon=":material/visibility_off:",
     )
 st.caption(f"Opened for: {wording.plain(st.session_state[purpose_key])} (recorded in the audit log).")
+if st.button("Start a problem-solving plan", key="profile_start_plan", icon=":material/assignment_add:"):
+    ui.start_plan(*dashboard.plan_start(kind, reference, entity, timeline))
 
 # --- counts by period ----------------------------------------------------------------------------------
 if timeline.empty:
@@ -121,7 +126,7 @@ first, last = pd.to_datetime(timeline["at"]).min(), pd.to_datetime(timeline["at"
 earliest = min(first.date(), previous(make_window("12m", v.as_of)).start)
 gaps = ui.call("coverage_gaps", first=earliest, last=max(last.date(), v.as_of))
 gaps = gaps[gaps["table_name"].map(dashboard.SOURCE_OF_TABLE).isin(set(timeline["source"]))]
-periods = dashboard.counts_by_window(timeline, v.as_of, gaps)
+periods = dashboard.counts_by_window(timeline, v.as_of, gaps, ui.snapshot().month_dated)
 with ui.phone("profile_periods"):  # four cards would fill a phone's screen
     st.markdown("  \n".join(
         f"**Last {ui_state.WINDOW_LABELS[r['window']]}: {wording.fmt_count(r['count'])}** against "

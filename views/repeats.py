@@ -13,7 +13,7 @@ v = ui.view()
 st.title(f"Repeat lists: {wording.plain(ui.area_label())}")
 st.caption(
     ui.window_caption().split(",")[0] + ". Ranked by events in the period; "
-    "'Before' is the previous period. Choose a row to open its profile."
+    "'Before' is the previous period. Choose a row to open its profile, or to start a plan."
 )
 
 with st.container(horizontal=True):
@@ -30,9 +30,15 @@ with st.container(horizontal=True):
     )
     weapon_only = st.checkbox("Weapon crimes only", key="rep_weapon")
     domestic_only = st.checkbox("Domestic only", key="rep_domestic")
+    row_action = st.segmented_control(
+        "Selecting a row", ["profile", "plan"], default="profile", key="rep_row_action", required=True,
+        format_func={"profile": "Opens its profile", "plan": "Starts a problem-solving plan"}.get,
+    )
 
+ui.open_locations_first("rep_kind")
 kind = ui.kind_picker("rep_kind")
 filtered = bool(category or weapon_only or domestic_only)
+plan = row_action == "plan"
 
 
 def coverage_warning(ranked) -> None:
@@ -135,6 +141,8 @@ if kind == "asb":
         ("asb_locations", "places", ASB_PLACES, "Where ASB is reported repeatedly"),
     ):
         st.subheader(title)
+        if analysis == "asb_reporters" and ui.person_data_missing():
+            continue
         ranked = ui.call(analysis, area=v.area, window=v.window, as_of=v.as_of, min_count=int(min_count))
         coverage_warning(ranked)
         if ranked.empty:
@@ -142,10 +150,12 @@ if kind == "asb":
             continue
         summary(ranked, noun, events="reports")
         ranked = with_verdict(ranked)
-        ui.ranked_list(ranked, analysis, f"rep_{analysis}", config)
+        ui.ranked_list(ranked, analysis, f"rep_{analysis}", config, plan=plan)
         download(ranked, list(config), f"repeat-{analysis}")
     st.stop()
 
+if ui.person_data_missing(kind):
+    st.stop()
 crime_filters = kind in CRIME_KINDS
 ranked = ui.call(
     "rank",
@@ -170,5 +180,5 @@ if ranked.empty:
 summary(ranked, ui.KINDS[kind].lower())
 ranked = with_verdict(ranked)
 config = PLACES if kind == "locations" else PEOPLE
-ui.ranked_list(ranked, kind, f"rep_{kind}", config)
+ui.ranked_list(ranked, kind, f"rep_{kind}", config, plan=plan)
 download(ranked, list(config), f"repeat-{kind}")

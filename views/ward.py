@@ -31,7 +31,7 @@ for column, measure in zip(columns, MEASURE_LABELS):
     with column.container(border=True):
         st.metric(
             MEASURE_LABELS[measure],
-            fmt_count(row["count"]),
+            fmt_count(row["count"], row["months_missing"]),
             delta=round(row["change"]) if known else None,
             delta_description=f"on {fmt_count(row['previous_count'])} before" if known else None,
             # the verdict's colour is the badge's, from the one definition of verdict colours
@@ -39,6 +39,9 @@ for column, measure in zip(columns, MEASURE_LABELS):
             help="Change in count at the same number of covered days, tested with the E-test: "
             "a rise or fall is significant when p < 0.05.",
         )
+        if wording.not_held(row["months_missing"]):
+            st.caption("Not held in this data (public data has no such records).")
+            continue
         ui.significance_badge(row["significance"], row["p"])
         notes = [row["coverage"] and f"this period: {row['coverage']}",
                  row["previous_coverage"] and f"the period before: {row['previous_coverage']}"]
@@ -65,16 +68,16 @@ if records.open:
             st.caption("Newest first. Choose one to open its location.")
 
 # --- the last 7 days -------------------------------------------------------------------------------
-st.header("Last 7 days")
-recent = ui.call("recent_events", area=v.area, days=7, as_of=v.as_of)
+days, heading, span = ui.recent_span(v.as_of)  # the last 7 days, or the month for month-dated data
+st.header(heading)
+recent = ui.call("recent_events", area=v.area, days=days, as_of=v.as_of)
 if recent.empty:
-    ui.empty(f"No crimes or calls in the 7 days to {v.as_of:%d %b %Y} in {wording.plain(ui.area_label())}.")
+    ui.empty(f"No crimes or calls {span} in {wording.plain(ui.area_label())}.")
 else:
     crimes = int((recent["source"] == "crime").sum())
     calls = int((recent["source"] == "call").sum())
     st.markdown(
-        f"**{crimes:,} crimes** and **{calls:,} calls** in the 7 days to {v.as_of:%d %b %Y}, newest first. "
-        "Choose one to open its location."
+        f"**{crimes:,} crimes** and **{calls:,} calls** {span}, newest first. Choose one to open its location."
     )
     ui.event_list(recent.assign(source=recent["source"].map(dashboard.SOURCE_NAMES)), key="ward_recent")
 
@@ -84,6 +87,7 @@ st.caption(
     f"The top {TOP} of each kind with at least 2 events in the {ui.window_caption().split(',')[0]}, "
     "with the count in the period before. Choose one to open its profile."
 )
+ui.open_locations_first("ward_kind")
 kind = ui.kind_picker("ward_kind")
 ui.top_lists(kind, v, TOP, key="ward_top")
 st.page_link(
@@ -129,10 +133,12 @@ else:
     )
 
 # --- trend ---------------------------------------------------------------------------------------
-weekly = ui.call("weekly_trend", area=v.area, as_of=v.as_of, weeks=52)
-st.plotly_chart(
-    dashboard.weekly_trend_figure(weekly, f"Events per week, 52 weeks to {v.as_of:%d %b %Y}"),
-    key="ward_trend",
-)
-if weekly["count"].isna().any():
-    st.caption("Gaps in a line are weeks the source holds no data for; they are not zero.")
+if ui.snapshot().month_dated:  # a weekly line of monthly data would be spikes
+    trend = ui.call("monthly_trend", area=v.area, as_of=v.as_of, months=24)
+    figure = dashboard.weekly_trend_figure(trend, f"Events per month, 24 months to {v.as_of:%b %Y}", "month")
+else:
+    trend = ui.call("weekly_trend", area=v.area, as_of=v.as_of, weeks=52)
+    figure = dashboard.weekly_trend_figure(trend, f"Events per week, 52 weeks to {v.as_of:%d %b %Y}")
+st.plotly_chart(figure, key="ward_trend")
+if trend["count"].isna().any():
+    st.caption("Gaps in a line are weeks or months the source holds no data for; they are not zero.")

@@ -20,6 +20,7 @@ PAGE_NEEDS: dict[str, str | None] = {
     "find": "persons",
     "concentration": None,
     "data": None,
+    "problems": "persons",
     "audit": "audit",
 }
 

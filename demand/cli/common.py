@@ -58,7 +58,7 @@ opened: list = []  # state databases to close when the command ends
 
 
 def open_reader(args: argparse.Namespace) -> Reader:
-    store = open_store(args)
+    store = open_store(args).pin()  # one command reads one snapshot, whatever a refresh does meanwhile
     user = command_user(args, store)
     try:
         state = open_state(data_dir=store.data_dir)

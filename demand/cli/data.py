@@ -27,11 +27,30 @@ def register(commands) -> None:
 
 def cmd_info(args: argparse.Namespace) -> int:
     reader = open_reader(args)
-    print(f"data: {reader.store.data_dir}")
+    snapshot = reader.store
     info = reader.call("table_info", "force")
     for column in ("first_at", "last_at"):
         info[column] = info[column].dt.strftime("%Y-%m-%d %H:%M").fillna("")
+    if args.format != "table":
+        emit(info, args.format)
+        return 0
+    release = f" (release {snapshot.source.name})" if snapshot.source != snapshot.data_dir.resolve(strict=False) \
+        or snapshot.data_dir.is_symlink() else ""
+    print(f"data: {snapshot.data_dir}{release}")
     emit(info, args.format)
+    print("missing months (shown as missing, never as zero):")
+    for source, months in reader.call("missing_months").items():
+        print(f"  {source}: " + ("not held in this data" if months is None else ", ".join(months) or "none"))
+    print("person-level data: " + ("loaded" if snapshot.person_level else
+                                   "not loaded (public data: places and crime types, no people)"))
+    print(f"refreshed: {snapshot.refreshed_at:%Y-%m-%d %H:%M}")
+    report = snapshot.import_report
+    if report:
+        totals = report.get("totals", {})
+        print(f"last import: {report['source']}, published {report.get('published_at')}, "
+              f"{len(report.get('files', []))} files, {totals.get('read', 0):,} rows read, "
+              f"{totals.get('loaded', 0):,} loaded, {totals.get('rejected', 0):,} rejected, "
+              f"{totals.get('duplicates', 0):,} duplicates; {report.get('quarantined', 0):,} rows in quarantine.csv")
     return 0
 
 

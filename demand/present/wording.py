@@ -106,6 +106,9 @@ def month_text(value) -> str:
 
 
 MONTH_FORMAT = "%B %Y"  # the same, for chart axes and hover labels (d3 and strftime agree)
+# months_missing of an analysis whose source the data does not hold at all (public data has
+# no missing episodes): "missing_episodes: not held" (demand.analytics).
+NOT_HELD = "not held"
 
 
 def verdict(significance: str | None) -> Verdict:
@@ -132,8 +135,16 @@ def significance_text(significance: str | None, p=None) -> str:
     return f"{text} ({shown})" if shown else text
 
 
-def fmt_count(value) -> str:
-    """A count, or 'no data' for a period the source does not cover at all (never 0)."""
+def not_held(months_missing) -> bool:
+    """Whether an analysis's source is absent from the data altogether (its months_missing)."""
+    return bool(months_missing) and str(months_missing).endswith(NOT_HELD)
+
+
+def fmt_count(value, months_missing: str = "") -> str:
+    """A count, or 'no data' for a period the source does not cover at all (never 0), or
+    'not held' for a source the data does not hold at all (given its ``months_missing``)."""
+    if not_held(months_missing):
+        return NOT_HELD
     if value is None or pd.isna(value):
         return "no data"
     return f"{int(value):,}"
@@ -207,6 +218,12 @@ def coverage_note(sources: Iterable[str], days: int, exposure: float, gaps: Iter
     return f"{exposure:.0f} of {days} days; {lacking}"
 
 
+def not_held_note(sources: Iterable[str]) -> str:
+    """The coverage words for a source the data does not hold at all (public data has no
+    missing-person episodes): 'no missing-person data held', never a zero."""
+    return "; ".join(f"no {SOURCE_WORDS.get(t, t)} data held" for t in sources)
+
+
 def tested_text(tested: int, fdr: bool = True) -> str:
     """'260 changes tested; 5% false discovery rate' beside a table of tests."""
     noun = "change" if tested == 1 else "changes"
@@ -250,3 +267,54 @@ def badge_html(significance: str | None, p=None) -> str:
         f'line-height:1.4">'
         f"{html.escape(significance_text(significance, p))}</span>"
     )
+
+
+# --- plan assessments -----------------------------------------------------------------------
+
+
+def wdq_text(wdq) -> str:
+    """What a Weighted Displacement Quotient says (Bowers & Johnson 2003), in words."""
+    if wdq is None or pd.isna(wdq):
+        return "not defined"
+    if wdq > 1:
+        return "a diffusion of benefits larger than the direct effect"
+    if wdq > 0:
+        return "a diffusion of benefits into the buffer"
+    if wdq == 0:
+        return "no displacement and no diffusion"
+    if wdq >= -1:
+        return "some displacement, smaller than the direct effect"
+    return "displacement larger than the direct effect"
+
+
+def rounded_money(value: float) -> str:
+    """Pounds to two significant figures: £2,100, £38,000, £450; a range of costs is only as
+    precise as its unit costs."""
+    if value == 0:
+        return "£0"
+    magnitude = 10 ** max(0, int(f"{abs(value):e}".split("e")[1]) - 1)
+    return f"£{round(abs(value) / magnitude) * magnitude:,.0f}"
+
+
+def money_range(low: float, high: float) -> str:
+    """'£2,100 to £9,800'; 'from a cost of £1,200 to a saving of £4,500' when the range
+    includes a loss; 'a cost of £300 to £900' when all of it is."""
+    if low >= 0:
+        return f"{rounded_money(low)} to {rounded_money(high)}"
+    if high <= 0:
+        return f"a cost of {rounded_money(-high)} to {rounded_money(-low)}"
+    return f"from a cost of {rounded_money(-low)} to a saving of {rounded_money(high)}"
+
+
+def money_span(low: float, high: float) -> str:
+    """A range of pounds for a small space, to two significant figures: '£2.1k to £9.8k',
+    '−£23k to £38k' (a negative end is a cost), '£450 to £900', '£1.2m to £3m'."""
+    def short(value: float) -> str:
+        sign = "−" if value < 0 else ""
+        size = abs(float(rounded_money(value).replace("£", "").replace(",", "")))
+        for limit, unit in ((1e6, "m"), (1e3, "k")):
+            if size >= limit:
+                return f"{sign}£{f'{size / limit:f}'.rstrip('0').rstrip('.')}{unit}"
+        return f"{sign}£{size:.0f}"
+
+    return f"{short(low)} to {short(high)}"
