@@ -9,6 +9,7 @@ import json
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from demand import areas
 from demand.access import User
@@ -89,7 +90,8 @@ def test_a_plan_starts_in_one_step_from_a_repeat_list_row(server, browser, small
         assert "kind=victim" in page.url and "target=" in page.url and f"ward={first['ward_code']}" in page.url
         page.get_by_text("New problem-solving plan").wait_for(timeout=30_000)
         target = page.url.split("target=")[1].split("&")[0]
-        assert page.get_by_role("textbox", name="Targets").input_value() == target
+        # The form is drawn before the browser has filled its fields: wait for the value.
+        expect(page.get_by_role("textbox", name="Targets")).to_have_value(target, timeout=30_000)
         no_exception(page)
         screenshot(page, "problems_new_from_repeats")
     finally:
