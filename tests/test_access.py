@@ -70,7 +70,7 @@ def test_a_broken_users_file_names_the_file_and_entry(tmp_path, text, message):
 def test_pages_follow_the_role():
     officer = User("o@x", "O", "officer", frozenset({ABBEY}))
     assert "audit" not in pages_for(officer) and "repeats" in pages_for(officer)
-    assert pages_for(User("v@x", "V", "viewer")) == ["home", "compare", "concentration", "data"]
+    assert pages_for(User("v@x", "V", "viewer")) == ["home", "briefing", "compare", "concentration", "data"]
     assert pages_for(User("a@x", "A", "analyst"))[-1] == "audit"
 
 
