@@ -54,8 +54,8 @@ WARDS_OF = {
     "viewer@force.example": None,
     "analyst@force.example": None,
 }
-ALL_PAGES = ["views/home.py", "views/ward.py", "views/compare.py", "views/repeats.py", "views/profile.py",
-             "views/concentration.py", "views/data.py", "views/problems.py", "views/audit.py"]
+ALL_PAGES = ["views/home.py", "views/ward.py", "views/briefing.py", "views/compare.py", "views/repeats.py",
+             "views/profile.py", "views/concentration.py", "views/data.py", "views/problems.py", "views/audit.py"]
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +106,7 @@ def everything_shown(test: AppTest) -> str:
     for frame in test.dataframe:
         value = frame.value
         parts.append(value.data.to_csv() if hasattr(value, "data") else pd.DataFrame(value).to_csv())
+    parts += [frame.proto.srcdoc for frame in test.get("iframe")]  # a document shown in the page (Briefing)
     return "\n".join(parts)
 
 
@@ -136,11 +137,11 @@ def test_a_group_claim_gives_its_role(env):
 
 
 @pytest.mark.parametrize("email, pages", [
-    ("abbey@force.example", ["Overview", "Ward", "Compare periods", "Repeat lists", "Profile", "Concentration",
-                             "Data", "Problems"]),
-    ("viewer@force.example", ["Overview", "Compare periods", "Concentration", "Data"]),
-    ("analyst@force.example", ["Overview", "Ward", "Compare periods", "Repeat lists", "Profile", "Concentration",
-                               "Data", "Problems", "Audit log"]),
+    ("abbey@force.example", ["Overview", "Ward", "Briefing", "Compare periods", "Repeat lists", "Profile",
+                             "Concentration", "Data", "Problems"]),
+    ("viewer@force.example", ["Overview", "Briefing", "Compare periods", "Concentration", "Data"]),
+    ("analyst@force.example", ["Overview", "Ward", "Briefing", "Compare periods", "Repeat lists", "Profile",
+                               "Concentration", "Data", "Problems", "Audit log"]),
 ])
 def test_the_page_list_follows_the_role(env, email, pages):
     test = run(signed_in(email, groups=["sg-repeat-demand-analysts"]))

@@ -7,6 +7,7 @@ import pytest
 
 from demand import analytics, config
 from demand.access import config as access_settings
+from demand.briefings import settings as briefing_settings
 from demand.schema import TABLES
 from demand.state import db as state_db
 
@@ -26,6 +27,7 @@ def test_every_contract_column_is_documented(table):
     *config.ENVIRONMENT,
     access_settings.USERS_ENV, access_settings.LIVE_ENV, access_settings.IDLE_ENV, access_settings.SESSION_ENV,
     access_settings.CLI_USER_ENV, state_db.STATE_URL_ENV, state_db.STATE_DIR_ENV, state_db.AUDIT_KEY_ENV,
+    *briefing_settings.ENVIRONMENT,
 ])
 def test_every_setting_is_documented(variable):
     assert f"`{variable}`" in README

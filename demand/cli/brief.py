@@ -93,12 +93,20 @@ def _write_all(reader, plan: compose.Plan, as_of, cadence: int, formats, folder:
     for area, make in makers:
         try:
             doc = make()
-            for name, content in send.files(doc, formats):
-                if reader.user.sees_persons and doc.ids:
-                    reader.record_disclosure("briefing file", area, list(doc.ids), file_name=name, rows=len(doc.ids))
-                (folder / name).write_bytes(content)
-                print(folder / name)
-        except (Refused, UsageError, document.RenderError) as error:
+        except (Refused, UsageError) as error:
             failed += 1
             print(f"error: {area}: {error}", file=sys.stderr)
+            continue
+        for fmt in formats:  # an HTML file is still written when Chromium cannot print the PDF
+            name = render.file_name(doc, fmt)
+            try:
+                content = render.render(doc, fmt)
+                if reader.user.sees_persons and doc.ids:
+                    reader.record_disclosure("briefing file", area, list(doc.ids), file_name=name, rows=len(doc.ids))
+            except (Refused, document.RenderError) as error:
+                failed += 1
+                print(f"error: {name}: {error}", file=sys.stderr)
+                continue
+            (folder / name).write_bytes(content)
+            print(folder / name)
     return failed
