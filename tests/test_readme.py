@@ -72,3 +72,19 @@ def test_the_command_line_columns_are_documented(command, columns):
     comment = re.search(r"# columns: (.*?)(?:\(|\n    [^ #]|\n```)", after, flags=re.DOTALL).group(1)
     documented = [c.strip() for c in re.sub(r"\n\s*#\s*", "", comment).split(",") if c.strip()]
     assert documented[: len(columns)] == columns
+
+
+def test_the_scheduled_briefing_commands_are_real_commands():
+    """The cron line in the README and the systemd service run commands the CLI takes."""
+    import shlex
+
+    from demand.cli import build_parser
+
+    service = (Path(__file__).parent.parent / "deploy" / "repeat-demand-briefings.service").read_text()
+    cron = next(line for line in README.splitlines() if line.startswith("30 6 * * *"))
+    commands = [re.search(r"^ExecStart=\S+ -m demand (.*)$", service, flags=re.MULTILINE).group(1),
+                re.search(r"-m demand (.*?) >>", cron).group(1)]
+    for command in commands:
+        args = build_parser().parse_args(shlex.split(command))
+        assert args.command == "brief" and args.send and args.area == "force"
+    assert "repeat-demand-briefings.timer" in README and "OnCalendar=" in README

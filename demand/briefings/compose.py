@@ -99,7 +99,8 @@ class Change:
 
     @property
     def sentence(self) -> str:
-        label = self.group if self.source == "crimes" else f"{self.group} calls"
+        label = self.group if self.source == "crimes" else (
+            f"{self.group}s" if self.group.lower().endswith(" call") else f"{self.group} calls")
         return wording.change_sentence(label, self.previous_count, self.count, self.significance, self.p_adjusted)
 
 
