@@ -212,3 +212,21 @@ def test_the_synthetic_force_writes_both_tables(small_store):
     assert used["count"].sum() > 0 and "stop and search" in set(used["power"])
     at_end = wanted.wanted_list(small_store, Scope(("E05010463",)), date(2026, 10, 31))
     assert len(at_end) > 0 and at_end["since"].max() <= datetime(2026, 11, 1)
+
+
+def test_an_import_carries_the_optional_tables_and_leaves_them_out_when_absent(tmp_path):
+    """Contract-shaped extracts through `ingest extracts`: powers and wanted are published as
+    delivered; extracts without them publish none, so the data says "not held" (not zero)."""
+    from demand.ingest import extracts
+
+    source = write_extracts(tmp_path / "with", crimes=CRIMES, powers=POWERS, wanted=WANTED)
+    out = tmp_path / "out_with"
+    out.mkdir()
+    report = extracts.import_folder(source, out)
+    assert report.tables["powers"] == len(POWERS) and report.tables["wanted"] == len(WANTED)
+    plain = write_extracts(tmp_path / "without", crimes=CRIMES)
+    out = tmp_path / "out_without"
+    out.mkdir()
+    report = extracts.import_folder(plain, out)
+    assert "powers" not in report.tables and not (out / "powers.parquet").exists()
+    assert not (out / "wanted.parquet").exists() and (out / "crimes.parquet").exists()
