@@ -254,3 +254,29 @@ def test_the_plan_of_an_area(store, state):
     assert compose.plan(reader(store, state), ABBEY).districts == ()
     mine = compose.plan(reader(store, state, OFFICER), "force")  # an officer's force is their wards
     assert [w[0] for w in mine.wards] == [ABBEY] and mine.districts == ("Northtown",)
+
+
+def test_public_data_has_no_people_and_lists_the_month_not_the_last_7_days(tmp_path, state):
+    """Data shaped like data.police.uk's: every record on the first of its month, no people.
+    Person lists say not held (never 0), and the month to the as-of date stands for the last 7
+    days, as on the Ward page."""
+    from demand.briefings import render
+    from demand.fixtures import write_extracts
+
+    crimes = [{"crime_id": f"R{m}{n}", "recorded_at": f"2026-0{m}-01 00:00", "location_id": "L1"}
+              for m in range(1, 7) for n in range(2)]
+    store = Store(write_extracts(tmp_path / "public", crimes=crimes), cache=tmp_path / "snap")
+    try:
+        briefing = compose.ward_briefing(reader(store, state), ABBEY, date(2026, 6, 1))
+    finally:
+        store.close()
+    reading = briefing.reading
+    assert reading.month_dated and not reading.person_level
+    assert (reading.recent_days, reading.recent_label, briefing.recent_crimes) == (1, "June 2026", 2)
+    people = [r for r in briefing.repeats if r.kind != "locations"]
+    assert all(not r.held and r.total is None and r.entries == () for r in people)
+    places = next(r for r in briefing.repeats if r.kind == "locations")
+    assert places.held and places.total == 1 and places.entries[0].id == "L1"
+    html = render.html(briefing)
+    assert "Not held: this data has no people" in html and "Repeat victims (0" not in html
+    assert "June 2026" in html and "OFFICIAL: public data (no people)" in html and "OFFICIAL-SENSITIVE" not in html

@@ -41,6 +41,7 @@ REPEAT_KINDS = {  # kind -> heading
     "callers": "Repeat callers",
     "missing": "Repeat missing persons",
 }
+PERSON_KINDS = ("victims", "offenders", "callers", "missing")
 MEASURES = {"crimes": "Crimes", "calls": "Calls for service", "asb_calls": "ASB calls",
             "missing_episodes": "Missing episodes"}
 SOURCE_NAMES = {"crime": "Crimes", "call": "Calls"}
@@ -126,6 +127,7 @@ class RepeatList:
     entries: tuple[RepeatEntry, ...]  # the top few; empty when the reader sees counts only
     new_count: int  # how many of the entries are new since the previous briefing
     compared: bool  # whether the previous briefing's list could be computed
+    held: bool = True  # False: the data holds no people (public data), so no person list at all
 
 
 @dataclass(frozen=True)
@@ -171,11 +173,23 @@ class Reading:
     data_first: date
     data_last: date
     gaps: str  # 'no crime data for May 2026' over the periods the document counts, '' when none
+    person_level: bool = True  # False: public data (data.police.uk), no people at all
+    month_dated: bool = False  # True: every record dated the first of its month (data.police.uk)
+
+    @property
+    def recent_days(self) -> int:
+        """The days listed one by one: the last 7; for data dated by month only, the as-of
+        date's month up to it (as the Ward page does), since it has no last 7 days."""
+        return self.as_of.day if self.month_dated else RECENT_DAYS
 
     @property
     def recent_start(self) -> date:
-        """The first day of the last 7 days."""
-        return self.as_of - timedelta(days=RECENT_DAYS - 1)
+        return self.as_of - timedelta(days=self.recent_days - 1)
+
+    @property
+    def recent_label(self) -> str:
+        """'Last 7 days' or, for month-dated data, 'February 2023'."""
+        return f"{self.as_of:%B %Y}" if self.month_dated else f"Last {RECENT_DAYS} days"
 
 
 @dataclass(frozen=True)
@@ -280,9 +294,12 @@ def _reading(reader: Reader, as_of, cadence_days: int) -> Reading:
     period = windows.window(PERIOD, day)
     gaps = reader.call("coverage_gaps", first=windows.previous(period).start, last=day)
     user = reader.user
+    held = set(reader.store.held_sources)
+    gaps = [(t, m) for t, m in zip(gaps["table_name"], gaps["month"]) if t in held]  # not held: said apart
     return Reading(user.email, user.name, user.permissions.title, user.sees_persons, day,
                    day - timedelta(days=cadence_days), cadence_days, datetime.now().replace(microsecond=0),
-                   first, last, wording.gaps_text(zip(gaps["table_name"], gaps["month"])))
+                   first, last, wording.gaps_text(gaps), bool(reader.store.person_level),
+                   bool(reader.store.month_dated))
 
 
 def _figures(frame: pd.DataFrame) -> tuple[Figure, ...]:
@@ -319,6 +336,8 @@ def _mostly(kind: str, main_categories) -> str:
 def _repeat_list(reader: Reader, area: str, kind: str, reading: Reading, total: int | None, top: int) -> RepeatList:
     """The top ``top`` of one repeat list, each marked new when it was not on the same list as
     at the previous briefing. Counts only (no entries) for a role that sees no persons."""
+    if kind in PERSON_KINDS and not reading.person_level:
+        return RepeatList(kind, REPEAT_KINDS[kind], None, (), 0, False, held=False)
     if not reader.user.sees_persons:
         return RepeatList(kind, REPEAT_KINDS[kind], total, (), 0, False)
     now = reader.call("rank", area, kind=kind, window=PERIOD, as_of=reading.as_of, limit=top)
@@ -364,13 +383,13 @@ def _recent(reader: Reader, ward: str, reading: Reading):
     if not reader.user.sees_persons:
         groups = []
         for by, source in (("category", "crime"), ("call_type", "call")):
-            frame = reader.call("compare", ward, window="7d", by=by, as_of=reading.as_of)
+            frame = reader.call("compare", ward, window=reading.recent_days, by=by, as_of=reading.as_of)
             frame = frame[frame["count"].fillna(0) > 0]
             groups += [EventGroup(source, str(g), int(c)) for g, c in zip(frame["group"], frame["count"])]
         groups.sort(key=lambda g: (g.source != "crime", -g.count, g.what))
         crimes = sum(g.count for g in groups if g.source == "crime")
         return crimes, sum(g.count for g in groups) - crimes, tuple(groups), (), []
-    rows = reader.call("recent_events", ward, days=RECENT_DAYS, as_of=reading.as_of)
+    rows = reader.call("recent_events", ward, days=reading.recent_days, as_of=reading.as_of)
     groups, shown = [], []
     for (source, what), part in rows.groupby(["source", rows["what"].fillna("(not recorded)")], sort=False):
         newest = part.sort_values(["at", "event_id"], ascending=[False, True]).head(LISTED[source])
@@ -411,7 +430,7 @@ def _powers(reader: Reader, area: str, reading: Reading, held: bool):
     counts = _power_counts(reader.call("power_counts", area, window=PERIOD, as_of=reading.as_of))
     if not reader.user.sees_persons:
         return counts, (), none
-    uses = reader.call("powers_used", area, window=RECENT_DAYS, as_of=reading.as_of)
+    uses = reader.call("powers_used", area, window=reading.recent_days, as_of=reading.as_of)
     return counts, tuple(
         PowerUse(_when(r["used_at"]), str(r["power"]), on_or_near(r["street"], r["address"]),
                  str(r["name"]) if pd.notna(r["name"]) else None, r["outcome"] if pd.notna(r["outcome"]) else None)
@@ -528,7 +547,8 @@ def district_breakdown(reader: Reader, district: str, as_of=None, cadence_days: 
         wanted_new = _int(wanted_frame.loc[code, "new"]) if wanted_frame is not None else None
         tier, reasons = _attention(figures, wanted_new, wanted)
         rows.append(WardRow(code, ward_name, figures,
-                            {k: int(repeat_totals.loc[code, k]) for k in REPEAT_KINDS},
+                            {k: int(repeat_totals.loc[code, k])
+                             if reading.person_level or k not in PERSON_KINDS else None for k in REPEAT_KINDS},
                             int(powers["count"].sum()) if powers is not None else None,
                             int(powers["previous_count"].sum()) if powers is not None else None,
                             wanted, wanted_new, tier, reasons))

@@ -23,6 +23,14 @@ FORMATS = ("html", "pdf")
 PALETTE = {stats.RISE: wording.verdict(stats.RISE).colour, stats.FALL: wording.verdict(stats.FALL).colour}
 MARKING_PERSONAL = "OFFICIAL-SENSITIVE: holds personal data. Do not forward or print more copies than you need."
 MARKING_COUNTS = "OFFICIAL: counts only, no personal data."
+MARKING_PUBLIC = "OFFICIAL: public data (no people), no personal data."
+
+
+def marking(reading) -> str:
+    """The protective marking: a copy naming people is OFFICIAL-SENSITIVE."""
+    if not reading.person_level:
+        return MARKING_PUBLIC
+    return MARKING_PERSONAL if reading.names_shown else MARKING_COUNTS
 
 
 # --- how values read ----------------------------------------------------------------------------
@@ -64,7 +72,7 @@ HELPERS = {"when": when, "day": day, "short_day": short_day, "long_day": long_da
 
 def _common(reading) -> dict:
     return {**HELPERS, "palette": PALETTE, "reading": reading,
-            "marking": MARKING_PERSONAL if reading.names_shown else MARKING_COUNTS,
+            "marking": marking(reading),
             "generated": f"{day(reading.produced_at)} {reading.produced_at:%H:%M} for {reading.reader_name}, "
                          f"{reading.reader_role.lower()},"}
 
@@ -77,7 +85,8 @@ def ward_html(briefing: WardBriefing) -> str:
     return document.render(
         "ward_briefing.html", b=briefing,
         title=f"{briefing.ward_name} ward briefing",
-        subtitle=f"{briefing.district} · the 7 and 90 days to {long_day(reading.as_of)}",
+        subtitle=(f"{briefing.district} · {reading.recent_label} and the 90 days to {long_day(reading.as_of)}"
+                  if reading.month_dated else f"{briefing.district} · the 7 and 90 days to {long_day(reading.as_of)}"),
         meta={"For": f"{reading.reader_name}, {reading.reader_role.lower()}",
               "New since": f"the briefing of {day(reading.previous_briefing)}",
               "Data": f"to {day(reading.data_last)}"},

@@ -93,7 +93,7 @@ def summary(doc: compose.WardBriefing | compose.DistrictBreakdown) -> str:
     lines = []
     if isinstance(doc, compose.WardBriefing):
         lines.append(f"{doc.ward_name} ward briefing for the 7 and 90 days to {render.long_day(reading.as_of)}.")
-        lines.append(f"Last 7 days: {doc.recent_crimes:,} crimes and {doc.recent_calls:,} calls"
+        lines.append(f"{reading.recent_label}: {doc.recent_crimes:,} crimes and {doc.recent_calls:,} calls"
                      + (f"; {doc.wanted_count} wanted ({doc.wanted_new} new)" if doc.wanted_held else "") + ".")
         lines.append("90 days against the 90 before:")
         lines += [f"- {f.sentence}" for f in doc.headline]
@@ -105,7 +105,7 @@ def summary(doc: compose.WardBriefing | compose.DistrictBreakdown) -> str:
         lines.append(f"{len(rising)} of {len(doc.rows)} wards with a real rise"
                      + (f": {', '.join(rising)}." if rising else "."))
     lines += ["", "The document is attached (open the PDF to print it).",
-              render.MARKING_PERSONAL if reading.names_shown else render.MARKING_COUNTS,
+              render.marking(reading),
               f"Produced for {reading.reader_name} by Repeat demand; every copy is recorded in its audit log."]
     return "\n".join(lines) + "\n"
 
