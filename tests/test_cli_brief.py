@@ -28,12 +28,18 @@ def data(tmp_path_factory):
     return briefing_data.write(tmp_path_factory.mktemp("cli_data"))
 
 
+@pytest.fixture(scope="module")
+def snapshots(tmp_path_factory):
+    """One snapshot cache for the module: the data does not change between its tests."""
+    return tmp_path_factory.mktemp("snapshots")
+
+
 @pytest.fixture
-def env(tmp_path, monkeypatch, data):
+def env(tmp_path, monkeypatch, data, snapshots):
     users = tmp_path / "users.toml"
     users.write_text(USERS)
     monkeypatch.setenv("DEMAND_DATA", str(data))
-    monkeypatch.setenv("DEMAND_CACHE", str(tmp_path / "snap"))
+    monkeypatch.setenv("DEMAND_CACHE", str(snapshots))
     monkeypatch.setenv("DEMAND_USERS", str(users))
     monkeypatch.setenv("DEMAND_STATE_URL", f"sqlite:///{tmp_path / 'state.db'}")
     return tmp_path
