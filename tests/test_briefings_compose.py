@@ -280,3 +280,44 @@ def test_public_data_has_no_people_and_lists_the_month_not_the_last_7_days(tmp_p
     html = render.html(briefing)
     assert "Not held: this data has no people" in html and "Repeat victims (0" not in html
     assert "June 2026" in html and "OFFICIAL: public data (no people)" in html and "OFFICIAL-SENSITIVE" not in html
+
+
+def test_the_wards_open_plans_from_the_register(store, tmp_path, monkeypatch):
+    """Part 1 lists the ward's problem-solving plans not yet closed, the stalest first, as Staffordshire's
+    document reminds officers of their packages and when each was last updated; part 2 counts them
+    per ward. A viewer sees no plan (plans name people and places)."""
+    from demand.briefings import render
+    from demand.plans.service import PlanDesk
+    from demand.state import plans as plan_state
+
+    fresh = open_state(f"sqlite:///{tmp_path / 'plans.db'}")
+    try:
+        desk = PlanDesk(reader(store, fresh), fresh.plans)
+        monkeypatch.setattr(plan_state, "now_utc", lambda: "2026-01-05T09:00:00.000000Z")  # long ago
+        old = desk.create({"title": "Shop theft at LA1", "kind": "location", "targets": ["LA1"], "ward_code": ABBEY})
+        monkeypatch.undo()
+        recent = desk.create({"title": "PN burglaries", "kind": "victim", "targets": ["PN"], "ward_code": ABBEY,
+                              "response_date": "2026-06-29"})
+        closed = desk.create({"title": "Done", "kind": "location", "targets": ["LA1"], "ward_code": ABBEY})
+        desk.close(closed.id)
+        desk.create({"title": "Beacon plan", "kind": "area", "targets": [BEACON], "ward_code": BEACON})
+        briefing = compose.ward_briefing(reader(store, fresh), ABBEY, AS_OF, plans=fresh.plans)
+        breakdown = compose.district_breakdown(reader(store, fresh, INSPECTOR), "Northtown", AS_OF, plans=fresh.plans)
+        public = compose.ward_briefing(reader(store, fresh, VIEWER), ABBEY, AS_OF, plans=fresh.plans)
+    finally:
+        fresh.close()
+    assert [p.id for p in briefing.plans] == [old.id, recent.id]  # the stalest first; the closed one not at all
+    assert briefing.plans[0].stale and briefing.plans[0].kind == "repeat location"
+    assert not briefing.plans[1].stale and briefing.plans[1].response_date == date(2026, 6, 29)
+    assert {r.ward_code: (r.plans_open, r.plans_stale) for r in breakdown.rows} == {ABBEY: (2, 1), BEACON: (1, 0)}
+    assert public.plans is None
+    html = render.html(briefing)
+    assert "Shop theft at LA1" in html and "not updated for" in html and "no response date" in html
+    assert "Problem-solving plans" not in render.html(public)
+    assert "Open plans" in render.html(breakdown)
+
+
+def test_without_a_register_there_is_no_plans_section(abbey):
+    from demand.briefings import render
+
+    assert abbey.plans is None and "Problem-solving plans" not in render.html(abbey)

@@ -36,10 +36,12 @@ with st.container(horizontal=True, vertical_alignment="bottom"):
     )
 
 gate = ui.reader()
+opened_state = ui.state()
+register = opened_state.plans if opened_state is not None else None
 if v.ward:
-    doc = compose.ward_briefing(gate, v.ward, v.as_of, int(cadence))
+    doc = compose.ward_briefing(gate, v.ward, v.as_of, int(cadence), plans=register)
 else:
-    doc = compose.district_breakdown(gate, v.district, v.as_of, int(cadence))
+    doc = compose.district_breakdown(gate, v.district, v.as_of, int(cadence), plans=register)
 page = render.html(doc)
 area = v.ward or v.district
 personal = user.sees_persons and bool(doc.ids)

@@ -24,8 +24,10 @@ from demand import stats, windows
 from demand.areas import FORCE
 from demand.briefings.settings import DEFAULT_CADENCE_DAYS
 from demand.errors import UsageError
+from demand.plans.service import STALE_DAYS, PlanDesk
 from demand.present import wording
 from demand.reader import Reader
+from demand.state.plans import CLOSED, KIND_WORDS, PlanRegister
 
 PERIOD = "90d"  # the repeat lists, the changes and the headline figures
 RECENT_DAYS = 7  # crimes, calls and powers listed one by one
@@ -159,6 +161,25 @@ class WantedPerson:
 
 
 @dataclass(frozen=True)
+class PlanLine:
+    """A problem-solving plan not yet closed, from the plans register (live: as at production)."""
+
+    id: int
+    ward_code: str
+    title: str
+    kind: str  # 'repeat victim', 'location', ...
+    status: str
+    owner: str
+    updated: date
+    days_since_update: int
+    response_date: date | None
+
+    @property
+    def stale(self) -> bool:
+        return self.days_since_update > STALE_DAYS
+
+
+@dataclass(frozen=True)
 class Reading:
     """Who the document is for and when it is as at: every document carries one."""
 
@@ -214,6 +235,7 @@ class WardBriefing:
     wanted_new: int | None
     wanted: tuple[WantedPerson, ...]  # empty when the reader sees counts only
     ids: tuple[str, ...] = field(default=(), repr=False)  # every person, place and record named
+    plans: tuple[PlanLine, ...] | None = None  # None: no register, or a role that sees no plans
 
 
 @dataclass(frozen=True)
@@ -230,6 +252,8 @@ class WardRow:
     wanted_new: int | None
     attention: int  # 0: a real rise; 1: people newly wanted; 2: the rest
     reasons: tuple[str, ...]
+    plans_open: int | None = None  # None: no register, or a role that sees no plans
+    plans_stale: int | None = None  # of them, not updated for more than STALE_DAYS
 
 
 @dataclass(frozen=True)
@@ -244,6 +268,7 @@ class DistrictBreakdown:
     wanted_held: bool
     wanted_reasons: tuple[tuple[str, int], ...]  # empty when the reader sees counts only
     ids: tuple[str, ...] = field(default=(), repr=False)
+    plans_shown: bool = False
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -459,11 +484,27 @@ def _wanted(reader: Reader, ward: str, reading: Reading, held: bool):
     )
 
 
+def _plans(reader: Reader, register: PlanRegister | None, wards, today: date) -> tuple[PlanLine, ...] | None:
+    """The plans not yet closed in ``wards`` that the reader may see, the stalest first; None
+    without a register or for a role that sees no plans (they name people and places)."""
+    if register is None or not reader.user.sees_persons:
+        return None
+    lines = []
+    for plan in PlanDesk(reader, register, today).list():
+        if plan.status == CLOSED or plan.ward_code not in wards:
+            continue
+        updated = date.fromisoformat(plan.updated_at[:10])
+        lines.append(PlanLine(plan.id, plan.ward_code, plan.title, KIND_WORDS.get(plan.kind, plan.kind), plan.status,
+                              plan.owner,
+                              updated, (today - updated).days, plan.response_date))
+    return tuple(sorted(lines, key=lambda line: (-line.days_since_update, line.id)))
+
+
 def ward_briefing(reader: Reader, ward_code: str, as_of=None, cadence_days: int = DEFAULT_CADENCE_DAYS,
-                  top: int = TOP) -> WardBriefing:
+                  top: int = TOP, plans: PlanRegister | None = None) -> WardBriefing:
     """Part 1 for one ward, as the reader may see it. Raises Refused (unknown ward, or one
     outside the reader's wards) or UsageError (a date outside the data) before reading any
-    person-level data."""
+    person-level data. ``plans``: the plans register, to list the ward's open plans."""
     check_cadence(cadence_days)
     wards = reader.wards()
     if ward_code not in set(wards["ward_code"]):
@@ -483,7 +524,8 @@ def ward_briefing(reader: Reader, ward_code: str, as_of=None, cadence_days: int 
                (w.person_id for w in wanted))
     return WardBriefing(ward_code, str(ward["ward_name"]), str(ward["district"]), reading, headline, crimes, calls,
                         recent, busiest, changes, tested, repeats, bool(held.get("powers", False)), power_counts, power_uses,
-                        bool(held.get("wanted", False)), wanted_total, wanted_new, wanted, ids)
+                        bool(held.get("wanted", False)), wanted_total, wanted_new, wanted, ids,
+                        _plans(reader, plans, {ward_code}, reading.produced_at.date()))
 
 
 # --- part 2: the commander's breakdown ---------------------------------------------------------
@@ -519,7 +561,7 @@ def _attention(figures: tuple[Figure, ...], wanted_new: int | None, wanted: int 
 
 
 def district_breakdown(reader: Reader, district: str, as_of=None, cadence_days: int = DEFAULT_CADENCE_DAYS,
-                       top: int = TOP) -> DistrictBreakdown:
+                       top: int = TOP, plans: PlanRegister | None = None) -> DistrictBreakdown:
     """Part 2 for one district: every ward of it the reader may read, in one table, wards
     needing attention first with the reason in words; the district's own top repeat victims,
     offenders and locations; powers used and people wanted."""
@@ -539,6 +581,7 @@ def district_breakdown(reader: Reader, district: str, as_of=None, cadence_days: 
     wanted_frame = (reader.call("wanted_counts", name, as_of=reading.as_of,
                                 new_since=reading.previous_briefing + timedelta(days=1)).set_index("ward_code")
                     if wanted_held else None)
+    open_plans = _plans(reader, plans, set(wards["ward_code"]), reading.produced_at.date())
     rows = []
     for code, ward_name in zip(wards["ward_code"], wards["ward_name"]):
         figures = _figures(tested[tested["ward_code"] == code])
@@ -551,7 +594,7 @@ def district_breakdown(reader: Reader, district: str, as_of=None, cadence_days: 
                              if reading.person_level or k not in PERSON_KINDS else None for k in REPEAT_KINDS},
                             int(powers["count"].sum()) if powers is not None else None,
                             int(powers["previous_count"].sum()) if powers is not None else None,
-                            wanted, wanted_new, tier, reasons))
+                            wanted, wanted_new, tier, reasons, *_plan_counts(open_plans, code)))
     rows.sort(key=lambda r: (r.attention, _order_within(r)))
     repeats = tuple(_repeat_list(reader, name, kind, reading, None, top) for kind in ("victims", "offenders", "locations"))
     reasons: tuple[tuple[str, int], ...] = ()
@@ -562,7 +605,15 @@ def district_breakdown(reader: Reader, district: str, as_of=None, cadence_days: 
         reasons = _reasons(people["reason"])
     ids = _ids((e.id for r in repeats for e in r.entries), wanted_ids)
     return DistrictBreakdown(name, reading, tuple(rows), n_tested, repeats, powers_held,
-                             _power_counts(power_frame) if power_frame is not None else (), wanted_held, reasons, ids)
+                             _power_counts(power_frame) if power_frame is not None else (), wanted_held, reasons, ids,
+                             open_plans is not None)
+
+
+def _plan_counts(lines: tuple[PlanLine, ...] | None, ward: str) -> tuple[int | None, int | None]:
+    if lines is None:
+        return None, None
+    mine = [line for line in lines if line.ward_code == ward]
+    return len(mine), sum(line.stale for line in mine)
 
 
 def _reasons(reasons: pd.Series) -> tuple[tuple[str, int], ...]:

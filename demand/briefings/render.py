@@ -12,6 +12,7 @@ from pathlib import Path
 
 from demand import stats
 from demand.briefings.compose import DistrictBreakdown, WardBriefing
+from demand.plans.service import STALE_DAYS
 from demand.present import document, wording
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -65,7 +66,7 @@ def arrow(significance: str | None) -> str:
     return wording.verdict(significance).arrow
 
 
-HELPERS = {"when": when, "day": day, "short_day": short_day, "long_day": long_day, "css_class": css_class,
+HELPERS = {"stale_days": STALE_DAYS, "when": when, "day": day, "short_day": short_day, "long_day": long_day, "css_class": css_class,
            "arrow": arrow, "count": wording.fmt_count, "verdict_words": lambda s: wording.verdict(s).words,
            "tested_text": wording.tested_text, "p_text": wording.p_text}
 

@@ -25,7 +25,7 @@ from demand.briefings.settings import MailSettings, valid_address
 from demand.errors import UsageError
 from demand.present import document
 from demand.reader import Reader, Refused
-from demand.state import AuditLog
+from demand.state import AuditLog, PlanRegister
 from demand.store import Store
 
 
@@ -182,7 +182,8 @@ def _one(store: Store, audit: AuditLog | None, directory: access.Directory, targ
 
 
 def deliver(store: Store, audit: AuditLog | None, delivery: Delivery, plan: compose.Plan, as_of, cadence_days: int,
-            formats: tuple[str, ...], settings: MailSettings, report: Callable[[Outcome], None] = print) -> list[Outcome]:
+            formats: tuple[str, ...], settings: MailSettings, plans: PlanRegister | None = None,
+            report: Callable[[Outcome], None] = print) -> list[Outcome]:
     """Mail each ward briefing and district breakdown of ``plan`` that the delivery file lists,
     one copy per address, each produced for its recipient. Returns every outcome (also passed
     to ``report`` as it happens)."""
@@ -196,26 +197,26 @@ def deliver(store: Store, audit: AuditLog | None, delivery: Delivery, plan: comp
 
     for code in sorted(set(delivery.wards) - set(wards["ward_code"])):
         done(Outcome(code, ", ".join(delivery.wards[code]), False, "no such ward in the data"))
-    jobs = [(code, delivery.wards[code], _ward_maker(code, as_of, cadence_days))
+    jobs = [(code, delivery.wards[code], _ward_maker(code, as_of, cadence_days, plans))
             for code, _, _ in plan.wards if code in delivery.wards]
     for key, recipients in delivery.districts.items():
         name = _district_named(wards, key)
         if name is None:
             done(Outcome(key, ", ".join(recipients), False, "no such district in the data"))
         elif name in plan.districts:
-            jobs.append((key, recipients, _district_maker(name, as_of, cadence_days)))
+            jobs.append((key, recipients, _district_maker(name, as_of, cadence_days, plans)))
     for target, recipients, make in jobs:
         for recipient in recipients:
             done(_one(store, audit, directory, target, recipient, make, formats, settings, wards))
     return outcomes
 
 
-def _ward_maker(code: str, as_of, cadence_days: int):
-    return lambda reader: compose.ward_briefing(reader, code, as_of, cadence_days)
+def _ward_maker(code: str, as_of, cadence_days: int, plans: PlanRegister | None):
+    return lambda reader: compose.ward_briefing(reader, code, as_of, cadence_days, plans=plans)
 
 
-def _district_maker(name: str, as_of, cadence_days: int):
-    return lambda reader: compose.district_breakdown(reader, name, as_of, cadence_days)
+def _district_maker(name: str, as_of, cadence_days: int, plans: PlanRegister | None):
+    return lambda reader: compose.district_breakdown(reader, name, as_of, cadence_days, plans=plans)
 
 
 def _district_named(wards, key: str) -> str | None:

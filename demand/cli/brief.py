@@ -19,7 +19,7 @@ from pathlib import Path
 from demand import windows
 from demand.briefings import compose, render, send
 from demand.briefings import settings as briefing_settings
-from demand.cli.common import open_reader
+from demand.cli.common import open_reader, opened
 from demand.errors import UsageError
 from demand.present import document
 from demand.reader import Refused
@@ -69,13 +69,14 @@ def cmd_brief(args: argparse.Namespace) -> int:
     mail = briefing_settings.mail_settings() if args.send else None
     delivery = send.Delivery.load(briefing_settings.delivery_file(args.delivery)) if args.send else None
     reader = open_reader(args)
+    register = opened[-1].plans if opened else None  # the state database open_reader opened
     plan = compose.plan(reader, args.area)  # Refused: an unknown area, or none of the user's wards
     as_of = _as_of(reader, args.as_of)
     failures = 0
     if args.out:
-        failures += _write_all(reader, plan, as_of, cadence, formats, Path(args.out))
+        failures += _write_all(reader, plan, as_of, cadence, formats, Path(args.out), register)
     if args.send:
-        outcomes = send.deliver(reader.store, reader.audit, delivery, plan, as_of, cadence, formats, mail,
+        outcomes = send.deliver(reader.store, reader.audit, delivery, plan, as_of, cadence, formats, mail, register,
                                 report=lambda outcome: print(outcome, file=sys.stdout if outcome.delivered
                                                              else sys.stderr))
         sent = sum(o.delivered for o in outcomes)
@@ -84,11 +85,13 @@ def cmd_brief(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def _write_all(reader, plan: compose.Plan, as_of, cadence: int, formats, folder: Path) -> int:
+def _write_all(reader, plan: compose.Plan, as_of, cadence: int, formats, folder: Path, register) -> int:
     """Write every document of the plan; returns how many could not be written."""
     folder.mkdir(parents=True, exist_ok=True)
-    makers = [(code, lambda c=code: compose.ward_briefing(reader, c, as_of, cadence)) for code, _, _ in plan.wards]
-    makers += [(name, lambda n=name: compose.district_breakdown(reader, n, as_of, cadence)) for name in plan.districts]
+    makers = [(code, lambda c=code: compose.ward_briefing(reader, c, as_of, cadence, plans=register))
+              for code, _, _ in plan.wards]
+    makers += [(name, lambda n=name: compose.district_breakdown(reader, n, as_of, cadence, plans=register))
+               for name in plan.districts]
     failed = 0
     for area, make in makers:
         try:
