@@ -36,6 +36,13 @@ PAGES = {
         "ward",
         "This week, repeat people and places, map and trend for one ward",
     ),
+    "views/briefing.py": (
+        "briefing",
+        "Briefing",
+        ":material/description:",
+        "briefing",
+        "The ward briefing or district breakdown, to read, print or download",
+    ),
     "views/compare.py": (
         "compare",
         "Compare periods",

@@ -94,7 +94,7 @@ KIND_SOURCES = {
 }
 CRIME_ROLES = {"victims": ["victim"], "offenders": ["suspect", "offender"]}
 FLAG_LABELS = {"mental_health": "mental health", "domestic": "domestic", "weapon": "weapon",
-               "high_risk": "high-risk missing"}
+               "high_risk": "high-risk missing", "care_home": "care home"}
 KIND_COLUMNS = {
     "victims": ["birth_year"],
     "offenders": ["birth_year"],

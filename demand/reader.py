@@ -19,8 +19,9 @@ For each call the gate
    nothing if the record cannot be written (fail closed).
 
 The analyses are the functions of ``demand.analytics``, ``demand.records`` and the modules named
-for their topic (``demand.streets``, ``demand.impact``, ``demand.asb``, ``demand.search``); this
-module's ANALYSES table says which are person-level and which ids they show.
+for their topic (``demand.streets``, ``demand.impact``, ``demand.asb``, ``demand.search``,
+``demand.repeat_counts``, ``demand.powers``, ``demand.wanted``); this module's ANALYSES table says
+which are person-level and which ids they show.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from demand import analytics, areas, asb, impact, records, search, streets
+from demand import analytics, areas, asb, impact, powers, records, repeat_counts, search, streets, wanted
 from demand.access import User
 from demand.errors import UsageError
 from demand.plans import events as plan_events
@@ -90,11 +91,15 @@ ANALYSES: dict[str, Analysis] = {
     "monthly_trend": Analysis(analytics.monthly_trend),
     "data_quality": Analysis(analytics.data_quality),
     "table_info": Analysis(analytics.table_info),
+    "repeat_counts": Analysis(repeat_counts.repeat_counts),
+    "power_counts": Analysis(powers.power_counts),
+    "wanted_counts": Analysis(wanted.wanted_counts),
     # facts about the snapshot, the same for everyone
     "data_range": Analysis(analytics.data_range, scoped=False),
     "snapshot_meta": Analysis(records.snapshot_meta, scoped=False),
     "coverage_gaps": Analysis(records.coverage_gaps, scoped=False),
     "missing_months": Analysis(analytics.missing_months, scoped=False),
+    "held_tables": Analysis(records.held_tables, scoped=False),
     # event points on a map: no person, but not public-friendly
     "map_points": Analysis(records.map_points, detail=True),
     # person-level: names, addresses, references
@@ -118,6 +123,8 @@ ANALYSES: dict[str, Analysis] = {
                             longest_list=PLAN_TARGETS),
     "plan_targets_known": Analysis(plan_events.plan_targets_known, personal=True, ids=list,
                                    longest_list=PLAN_TARGETS * 10),
+    "powers_used": Analysis(powers.powers_used, personal=True, ids=powers.power_ids),
+    "wanted_list": Analysis(wanted.wanted_list, personal=True, ids=_column("person_id")),
 }
 
 Runner = Callable[[str, Scope | None, dict], Any]

@@ -95,6 +95,13 @@ def snapshot_meta(store: Store) -> dict:
     return store._query("dash_snapshot_meta").iloc[0].to_dict()
 
 
+def held_tables(store: Store) -> dict[str, bool]:
+    """Whether the extracts delivered each contract table: an optional table left out (powers,
+    wanted) is not held, which a document says instead of showing zero."""
+    frame = store._query("held_tables")
+    return {str(t): bool(h) for t, h in zip(frame["table_name"], frame["held"])}
+
+
 def coverage_gaps(store: Store, first: date, last: date) -> pd.DataFrame:
     """Months between ``first`` and ``last`` that a source lacks: table_name, month. Sources
     the data does not hold at all are not listed (``store.held_sources``)."""

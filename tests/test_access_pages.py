@@ -56,9 +56,9 @@ WARDS_OF = {
     "viewer@force.example": None,
     "analyst@force.example": None,
 }
-ALL_PAGES = ["views/home.py", "views/ward.py", "views/compare.py", "views/repeats.py", "views/profile.py",
-             "views/streets.py", "views/find.py", "views/concentration.py", "views/data.py", "views/problems.py",
-             "views/audit.py"]
+ALL_PAGES = ["views/home.py", "views/ward.py", "views/briefing.py", "views/compare.py", "views/repeats.py",
+             "views/profile.py", "views/streets.py", "views/find.py", "views/concentration.py", "views/data.py",
+             "views/problems.py", "views/audit.py"]
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +110,7 @@ def everything_shown(test: AppTest) -> str:
         value = frame.value
         parts.append(value.data.to_csv() if hasattr(value, "data") else pd.DataFrame(value).to_csv())
     parts += [str(link.label) for link in test.get("page_link")]
+    parts += [frame.proto.srcdoc for frame in test.get("iframe")]  # a document shown in the page (Briefing)
     return read("\n".join(parts))
 
 
@@ -139,13 +140,13 @@ def test_a_group_claim_gives_its_role(env):
     assert "Analyst, analyst (whole force)" in everything_shown(test)
 
 
-OFFICER_PAGES = ["Overview", "Ward", "Compare periods", "Repeat lists", "Profile", "Crimes by street", "Find",
-                 "Concentration", "Data", "Problems"]
+OFFICER_PAGES = ["Overview", "Ward", "Briefing", "Compare periods", "Repeat lists", "Profile", "Crimes by street",
+                 "Find", "Concentration", "Data", "Problems"]
 
 
 @pytest.mark.parametrize("email, pages", [
     ("abbey@force.example", OFFICER_PAGES),
-    ("viewer@force.example", ["Overview", "Compare periods", "Concentration", "Data"]),
+    ("viewer@force.example", ["Overview", "Briefing", "Compare periods", "Concentration", "Data"]),
     ("analyst@force.example", [*OFFICER_PAGES, "Audit log"]),
 ])
 def test_the_page_list_follows_the_role(env, email, pages):

@@ -571,3 +571,43 @@ def rising_ward_drawn_in_the_legends_colour(page, small_store, district: str) ->
         "spans => spans.map(s => [s.dataset.swatch, (s.nextSibling || {}).textContent || ''])")
     assert {colour for colour, words in swatches if words.startswith("significant rise")} == {rise}
     assert {colour for colour, _ in swatches} <= {v.colour for v in wording.VERDICTS.values()}
+
+
+def test_the_briefing_page_shows_the_ward_briefing_and_hands_out_an_audited_pdf(server, browser, small_store):
+    """The Briefing page of the first ward: the document (the ward's 90-day crimes as the Ward page
+    counts them) in its frame, at desktop and phone width, and its PDF downloaded after an audit
+    record of the download is written."""
+    import pypdfium2
+
+    from demand.state import open_state
+
+    ward = areas.wards(small_store).iloc[0]
+    crimes = analytics.headline(small_store, areas.resolve(small_store, ward["ward_code"]), "90d")
+    crimes = int(crimes.set_index("measure").loc["crimes", "count"])
+    path = f"/briefing?district={ward['district']}&ward={ward['ward_code']}"
+    heading = f"Briefing: {ward['ward_name']} ward ({ward['district']})"
+    for width, name in ((1400, "briefing"), (390, "briefing_phone")):
+        page = open_page(browser, server, path, heading, width=width)
+        try:
+            frame = page.frame_locator("iframe").first
+            frame.get_by_role("heading", name=f"{ward['ward_name']} ward briefing").wait_for(timeout=60_000)
+            figure = frame.locator('[data-measure="crimes"] .value')
+            assert figure.inner_text().replace(",", "") == str(crimes)
+            if width == 390:
+                assert page.evaluate("document.querySelector('[data-testid=stMainBlockContainer]').scrollWidth") <= 390
+            screenshot(page, name)
+            if width == 1400:
+                state = open_state()
+                newest = state.audit.records(limit=1)
+                before = newest[0]["seq"] if newest else 0
+                with page.expect_download(timeout=90_000) as download:
+                    page.get_by_role("button", name="Download PDF (A4)").click()
+                pdf = Path(download.value.path()).read_bytes()
+                assert download.value.suggested_filename.endswith(f"({ward['ward_code']}) ward briefing.pdf")
+                text = pypdfium2.PdfDocument(pdf)[0].get_textpage().get_text_range()
+                assert f"{ward['ward_name']} ward briefing" in text
+                added = [r for r in state.audit.records(action="download", limit=10) if r["seq"] > before]
+                state.close()
+                assert [r["area"] for r in added] == [ward["ward_code"]] and "ward briefing.pdf" in added[0]["params"]
+        finally:
+            page.close()

@@ -19,6 +19,7 @@ AS_OF = date(2026, 6, 30)
 PAGES = [
     "views/home.py",
     "views/ward.py",
+    "views/briefing.py",
     "views/compare.py",
     "views/repeats.py",
     "views/profile.py",

@@ -106,6 +106,12 @@ REQUESTS = {
     "plan_targets_known": [{"target_kind": "person", "ids": ["PAB1", "PCA1", "PBOTH", "PNW1"]},
                            {"target_kind": "location", "ids": ["LAB1", "LCA1", "LNW1"]},
                            {"target_kind": "ward", "ids": [ABBEY, CASTLE]}],
+    "held_tables": [{}],
+    "repeat_counts": [{"window": w, "as_of": AS_OF} for w in ("90d", "12m")],
+    "power_counts": [{"window": "90d", "as_of": AS_OF}],
+    "wanted_counts": [{"as_of": AS_OF, "new_since": AS_OF - timedelta(days=14)}],
+    "powers_used": [{"window": "90d", "as_of": AS_OF}],
+    "wanted_list": [{"as_of": AS_OF}],
 }
 
 
@@ -206,7 +212,8 @@ def test_hostile_parameters_are_refused(store, state, kwargs, fragment):
 def test_a_viewer_gets_counts_but_never_a_person(store, state):
     gate = reader(store, state, "viewer")
     assert gate.call("headline", "force", window="90d", as_of=AS_OF)["count"].notna().all()
-    for analysis in ("rank", "profile", "timeline", "recent_events", "window_records", "map_points"):
+    for analysis in ("rank", "profile", "timeline", "recent_events", "window_records", "map_points",
+                     "powers_used", "wanted_list"):
         with pytest.raises(NotPermitted, match="counts only"):
             gate.call(analysis, "force", **REQUESTS[analysis][0])
 

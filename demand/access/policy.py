@@ -13,6 +13,7 @@ from demand.access.user import User
 PAGE_NEEDS: dict[str, str | None] = {
     "home": None,
     "ward": "persons",
+    "briefing": None,  # a viewer's copy holds counts only
     "compare": None,
     "repeats": "persons",
     "profile": "persons",

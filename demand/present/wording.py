@@ -203,10 +203,7 @@ def coverage_note(sources: Iterable[str], days: int, exposure: float, gaps: Iter
     gaps = [(t, pd.Timestamp(m).date()) for t, m in gaps if t in sources]
     if not gaps or exposure >= days:
         return ""
-    lacking = "; ".join(
-        f"no {SOURCE_WORDS.get(t, t)} data for {_months_text([m for s, m in gaps if s == t])}"
-        for t in sorted({t for t, _ in gaps})
-    )
+    lacking = gaps_text(gaps)
     if exposure <= 0:
         return "; ".join(f"no {SOURCE_WORDS.get(t, t)} data for this period" for t in sources)
     if len(sources) > 1:
@@ -222,6 +219,34 @@ def not_held_note(sources: Iterable[str]) -> str:
     """The coverage words for a source the data does not hold at all (public data has no
     missing-person episodes): 'no missing-person data held', never a zero."""
     return "; ".join(f"no {SOURCE_WORDS.get(t, t)} data held" for t in sources)
+
+
+def gaps_text(gaps: Iterable[tuple[str, date]]) -> str:
+    """'no crime data for May 2025; no call data for March and April 2025' from (source table,
+    first day of a lacking month) pairs; '' when there are none."""
+    gaps = [(t, pd.Timestamp(m).date()) for t, m in gaps]
+    return "; ".join(
+        f"no {SOURCE_WORDS.get(t, t)} data for {_months_text([m for s, m in gaps if s == t])}"
+        for t in sorted({t for t, _ in gaps})
+    )
+
+
+CHANGE_VERBS = {RISE: "rose", FALL: "fell"}
+CHANGE_VERDICTS = {RISE: "a real rise", FALL: "a real fall", NO_CHANGE: "within the usual ups and downs",
+                   NO_DATA: "not compared: a period has no data"}
+
+
+def change_sentence(label: str, previous, count, significance: str | None, p=None) -> str:
+    """One change in plain words: 'Vehicle crime rose from 9 to 21: a real rise (p = 0.004)';
+    'Burglary went from 16 to 25: within the usual ups and downs'. The verb follows the verdict,
+    so a change the test does not call real never reads as a rise or a fall."""
+    significance = significance if significance in VERDICTS else NO_DATA
+    if significance == NO_DATA:
+        return f"{label}: {CHANGE_VERDICTS[NO_DATA]}"
+    verb = CHANGE_VERBS.get(significance, "went")
+    shown = p_text(p)
+    return (f"{label} {verb} from {fmt_count(previous)} to {fmt_count(count)}: {CHANGE_VERDICTS[significance]}"
+            + (f" ({shown})" if shown and significance != NO_CHANGE else ""))
 
 
 def tested_text(tested: int, fdr: bool = True) -> str:
