@@ -16,6 +16,7 @@ the file's own folder. ``deploy/demand.example.toml`` shows every setting.
 | refresh: mapping file | ``[refresh] mapping`` | | ``mapping.toml`` in the extracts folder |
 | refresh: publish the rest | ``[refresh] allow_partial`` | | false |
 | refresh: the force's districts | ``[refresh] districts`` | | found from the data |
+| plans: flag one open longer than (days) | ``[plans] open_days`` | DEMAND_PLAN_OPEN_DAYS | 180 |
 | DuckDB memory limit | | DEMAND_DUCKDB_MEMORY | ``2GB`` |
 | DuckDB threads | | DEMAND_DUCKDB_THREADS | ``2`` |
 
@@ -45,16 +46,19 @@ SETTINGS_ENV = "DEMAND_SETTINGS"
 MAX_AGE_ENV = "DEMAND_MAX_AGE_DAYS"
 MEMORY_ENV = "DEMAND_DUCKDB_MEMORY"
 THREADS_ENV = "DEMAND_DUCKDB_THREADS"
-ENVIRONMENT = (SETTINGS_ENV, DATA_ENV, CACHE_ENV, MAX_AGE_ENV, MEMORY_ENV, THREADS_ENV)
+PLAN_OPEN_DAYS_ENV = "DEMAND_PLAN_OPEN_DAYS"
+ENVIRONMENT = (SETTINGS_ENV, DATA_ENV, CACHE_ENV, MAX_AGE_ENV, MEMORY_ENV, THREADS_ENV, PLAN_OPEN_DAYS_ENV)
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
 
 DEFAULT_MAX_AGE_DAYS = 2.0
 DEFAULT_RELEASES_KEPT = 2
+DEFAULT_PLAN_OPEN_DAYS = 180  # the monthly review flags a plan open longer than this
 SOURCES = ("police-uk", "extracts")
 # Every key the settings file may hold, by section (a test keeps the README in step).
 FILE_KEYS = {
     "data": ("dir", "cache", "max_age_days", "releases_kept"),
     "refresh": ("source", "paths", "mapping", "allow_partial", "districts"),
+    "plans": ("open_days",),
 }
 
 
@@ -81,6 +85,7 @@ class Settings:
     max_age_days: float
     releases_kept: int
     refresh: Refresh | None
+    plan_open_days: int = DEFAULT_PLAN_OPEN_DAYS
 
 
 def settings_file(override: str | os.PathLike | None = None) -> Path:
@@ -135,8 +140,13 @@ def settings(override: str | os.PathLike | None = None) -> Settings:
     except ValueError:
         raise SettingsError(f"{MAX_AGE_ENV}={env_age!r} is not a number of days") from None
     kept = number(data.get("releases_kept", DEFAULT_RELEASES_KEPT), "[data] releases_kept", int)
+    env_open = os.environ.get(PLAN_OPEN_DAYS_ENV, "").strip()
+    if env_open and not (env_open.isdigit() and int(env_open) >= 1):
+        raise SettingsError(f"{PLAN_OPEN_DAYS_ENV}={env_open!r} is not a whole number of days")
+    open_days = int(env_open) if env_open else number(
+        raw.get("plans", {}).get("open_days", DEFAULT_PLAN_OPEN_DAYS), "[plans] open_days", int)
     return Settings(path if raw else None, data_dir, cache, max_age, max(kept, 1),
-                    _refresh(refresh, path, located) if refresh is not None else None)
+                    _refresh(refresh, path, located) if refresh is not None else None, open_days)
 
 
 def _refresh(raw: dict, path: Path, located) -> Refresh:
@@ -176,6 +186,11 @@ def cache_dir(data: Path) -> Path:
 def max_age_days() -> float:
     """After how many days without a refresh the app warns that the data is old."""
     return settings().max_age_days
+
+
+def plan_open_days() -> int:
+    """The monthly review of problem-solving plans flags a plan open longer than this."""
+    return settings().plan_open_days
 
 
 def duckdb_limits() -> tuple[str, int]:

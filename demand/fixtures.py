@@ -32,8 +32,13 @@ DEFAULTS = {
                "location_id": None, "outcome": None, "domestic": False, "weapon": False},
     "missing_episodes": {"found_at": None, "risk": "medium", "from_location_id": None, "ward_code": ABBEY},
     "crime_people": {"role": "victim"},
+    "powers": {"power": "dispersal direction", "ward_code": ABBEY, "location_id": None, "person_id": None,
+               "outcome": None},
+    "wanted": {"ended_at": None, "reason": "Failed to appear at court", "ward_code": ABBEY, "location_id": None,
+               "warnings": None},
 }
-ID_PREFIX = {"calls": ("incident_id", "C"), "crimes": ("crime_id", "R"), "missing_episodes": ("episode_id", "M")}
+ID_PREFIX = {"calls": ("incident_id", "C"), "crimes": ("crime_id", "R"), "missing_episodes": ("episode_id", "M"),
+             "powers": ("power_id", "W"), "wanted": ("wanted_id", "N")}
 
 
 def _complete(table: str, rows: list[dict]) -> list[dict]:
@@ -51,14 +56,16 @@ def _implied_persons(tables: dict[str, list[dict]]) -> list[dict]:
     ids = {r["caller_id"] for r in tables["calls"] if r.get("caller_id")}
     ids |= {r["person_id"] for r in tables["crime_people"]}
     ids |= {r["person_id"] for r in tables["missing_episodes"]}
+    ids |= {r["person_id"] for r in tables.get("powers", []) + tables.get("wanted", []) if r.get("person_id")}
     return [{"person_id": p, "name": f"Person {p}", "birth_year": 1980, "gender": "F"} for p in sorted(ids)]
 
 
 def _implied_locations(tables: dict[str, list[dict]]) -> list[dict]:
     first_ward: dict[str, str | None] = {}
     for table, column in (("calls", "location_id"), ("crimes", "location_id"),
-                          ("missing_episodes", "from_location_id")):
-        for row in tables[table]:
+                          ("missing_episodes", "from_location_id"), ("powers", "location_id"),
+                          ("wanted", "location_id")):
+        for row in tables.get(table, []):
             if row.get(column):
                 first_ward.setdefault(row[column], row.get("ward_code"))
     return [
@@ -99,7 +106,11 @@ def write_extracts(
     crime_people: list[dict] = (),
     missing_episodes: list[dict] = (),
     coverage: list[dict] | None = None,
+    powers: list[dict] | None = None,
+    wanted: list[dict] | None = None,
 ) -> Path:
+    """The contract tables as parquet in ``directory``. The optional tables (coverage, powers,
+    wanted) are written only when given: None leaves the table out, [] writes it empty."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tables = {
@@ -108,6 +119,9 @@ def write_extracts(
         "crime_people": _complete("crime_people", list(crime_people)),
         "missing_episodes": _complete("missing_episodes", list(missing_episodes)),
     }
+    for name, rows in (("powers", powers), ("wanted", wanted)):
+        if rows is not None:
+            tables[name] = _complete(name, list(rows))
     tables["wards"] = WARDS if wards is None else wards
     tables["persons"] = _implied_persons(tables) if persons is None else persons
     tables["locations"] = _implied_locations(tables) if locations is None else locations
@@ -237,3 +251,99 @@ def write_force_exports(directory: Path) -> Path:
         "Nominal ID": ["N1", "N2", "N1", "N2", "N9"],
         "Involvement": ["V", "S", "V", "O", "X"]}), directory / "niche" / "crime_nominals.parquet")
     return directory
+
+
+# --- problem-solving plans: crafted cases worked by hand (tests/test_plans.py) --------------------
+
+PLAN_RESPONSE = "2026-01-01"  # the response date of every crafted plan
+PLAN_AS_OF = "2026-06-30"  # the data's last day: the 90-day periods either side have run their course
+# 90 days before the response: 2025-10-03 to 2025-12-31; 90 days from it: 2026-01-01 to 2026-03-31.
+PLAN_BEFORE, PLAN_AFTER = ("2025-10-03", 90), ("2026-01-01", 90)
+# Places: the target, a place 100 m north of it (the 200 m buffer), a place 1.7 km away in the same
+# ward and one in the next ward of the district (the control), and one in the other district.
+PLAN_PLACES = {
+    "LT": (52.6300, -1.1300, ABBEY),
+    "LB": (52.6309, -1.1300, ABBEY),
+    "LF": (52.6450, -1.1300, ABBEY),
+    "LC": (52.6800, -1.1300, BEACON),
+    "LS": (52.7500, -1.1300, CASTLE),
+}
+
+
+def spread(count: int, first: str, days: int, skip_months: tuple[str, ...] = ()) -> list[str]:
+    """``count`` times at noon spread evenly over the ``days`` days from ``first``, leaving out
+    the months in ``skip_months`` ('YYYY-MM')."""
+    start = pd.Timestamp(first)
+    allowed = [start + pd.Timedelta(days=d) for d in range(days)
+               if f"{start + pd.Timedelta(days=d):%Y-%m}" not in skip_months]
+    return [f"{allowed[k * len(allowed) // count]:%Y-%m-%d} 12:00:00" for k in range(count)] if count else []
+
+
+def plan_place_extracts(directory: Path, *, target: tuple[int, int], buffer: tuple[int, int],
+                        control: tuple[int, int], other_district: tuple[int, int] = (0, 0),
+                        uncovered: dict[str, list[str]] | None = None,
+                        in_uncovered_month: int = 0, without_places: tuple[str, ...] = ()) -> Path:
+    """Crimes before and after the plans' response date at the target place LT, its buffer LB,
+    the control (half at LF in the target's ward, half at LC in the next ward) and LS in the other
+    district. ``uncovered``: months a source lacks (the after period's events avoid them), plus
+    ``in_uncovered_month`` target crimes dated inside the first such month (never counted).
+    ``without_places``: places left out of the locations table (a refresh that lost them)."""
+    skip = tuple(m for months in (uncovered or {}).values() for m in months)
+    crimes: list[dict] = []
+
+    def place(prefix: str, location: str, counts: tuple[int, int]) -> None:
+        for period, (first, days), count in (("b", PLAN_BEFORE, counts[0]), ("a", PLAN_AFTER, counts[1])):
+            for n, at in enumerate(spread(count, first, days, skip)):
+                crimes.append({"crime_id": f"{prefix}{period}{n}", "recorded_at": at, "location_id": location,
+                               "ward_code": PLAN_PLACES[location][2], "category": "Burglary",
+                               "offence": "Burglary - residential"})
+
+    place("T", "LT", target)
+    place("B", "LB", buffer)
+    place("F", "LF", (control[0] // 2, control[1] // 2))
+    place("C", "LC", (control[0] - control[0] // 2, control[1] - control[1] // 2))
+    place("S", "LS", other_district)
+    for n in range(in_uncovered_month):
+        month = skip[0]
+        crimes.append({"crime_id": f"TX{n}", "recorded_at": f"{month}-1{n % 9 + 1} 12:00:00", "location_id": "LT",
+                       "ward_code": ABBEY, "category": "Burglary"})
+    crimes.append({"crime_id": "LAST", "recorded_at": f"{PLAN_AS_OF} 12:00:00", "location_id": "LS",
+                   "ward_code": CASTLE, "category": "Shoplifting"})
+    locations = [{"location_id": loc, "address": f"{loc} Plan Street", "street": "Plan Street",
+                  "location_type": "dwelling", "ward_code": ward, "lat": lat, "lon": lon, "precision": "address"}
+                 for loc, (lat, lon, ward) in PLAN_PLACES.items() if loc not in without_places]
+    return write_extracts(directory, crimes=crimes, locations=locations,
+                          coverage=coverage_rows("2025-01", PLAN_AS_OF[:7], uncovered=uncovered))
+
+
+def plan_person_extracts(directory: Path) -> Path:
+    """A person PV who is a victim of 6 crimes before the response and 2 after, the offender in
+    3 more before, and both victim and offender in one crime before (linked twice, counted once).
+    Two other repeat victims in the district, PC1 and PC2, have 8 crimes before and 8 after; PC3
+    (3 before) is too occasional to be like the targets; PS in the other district has 9 and 9."""
+    crimes, links = [], []
+
+    def crime(crime_id: str, at: str, ward: str, *people: tuple[str, str]) -> None:
+        crimes.append({"crime_id": crime_id, "recorded_at": at, "ward_code": ward,
+                       "category": "Violence and sexual offences", "offence": "Common assault and battery"})
+        links.extend({"crime_id": crime_id, "person_id": p, "role": r} for p, r in people)
+
+    for n, at in enumerate(spread(6, *PLAN_BEFORE)):
+        crime(f"V{n}", at, ABBEY, ("PV", "victim"), ("PO", "offender"))
+    for n, at in enumerate(spread(2, *PLAN_AFTER)):
+        crime(f"VA{n}", at, ABBEY, ("PV", "victim"))
+    for n, at in enumerate(spread(3, *PLAN_BEFORE)):
+        crime(f"O{n}", at, BEACON, ("PV", "offender"), ("PX", "victim"))
+    crime("VO0", "2025-11-20 21:00:00", ABBEY, ("PV", "victim"), ("PV", "offender"))
+    for person, ward in (("PC1", ABBEY), ("PC2", BEACON)):
+        for period, (first, days) in (("b", PLAN_BEFORE), ("a", PLAN_AFTER)):
+            for n, at in enumerate(spread(8, first, days)):
+                crime(f"{person}{period}{n}", at, ward, (person, "victim"))
+    for n, at in enumerate(spread(3, *PLAN_BEFORE)):
+        crime(f"PC3b{n}", at, BEACON, ("PC3", "victim"))
+    for period, (first, days) in (("b", PLAN_BEFORE), ("a", PLAN_AFTER)):
+        for n, at in enumerate(spread(9, first, days)):
+            crime(f"PS{period}{n}", at, CASTLE, ("PS", "victim"))
+    crime("LAST", f"{PLAN_AS_OF} 12:00:00", CASTLE)
+    return write_extracts(directory, crimes=crimes, crime_people=links,
+                          coverage=coverage_rows("2025-01", PLAN_AS_OF[:7]))

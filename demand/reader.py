@@ -18,8 +18,10 @@ For each call the gate
    the ids shown, purpose) *before* returning, so a cached result is audited too, and shows
    nothing if the record cannot be written (fail closed).
 
-The analyses are the functions of ``demand.analytics`` and ``demand.records``; this module's
-ANALYSES table says which are person-level and which ids they show.
+The analyses are the functions of ``demand.analytics``, ``demand.records`` and the modules named
+for their topic (``demand.streets``, ``demand.impact``, ``demand.asb``, ``demand.search``,
+``demand.repeat_counts``, ``demand.powers``, ``demand.wanted``); this module's ANALYSES table says
+which are person-level and which ids they show.
 """
 
 from __future__ import annotations
@@ -32,15 +34,17 @@ from typing import Any
 
 import pandas as pd
 
-from demand import analytics, areas, records
+from demand import analytics, areas, asb, impact, powers, records, repeat_counts, search, streets, wanted
 from demand.access import User
 from demand.errors import UsageError
+from demand.plans import events as plan_events
 from demand.state import AuditLog, AuditWriteError, Entry
 from demand.store import SCOPE_PARAMS, Scope, Store
 
 LONGEST_VALUE = 200  # characters of any one parameter value
 LONGEST_LIST = 50  # items of a list parameter
 LONGEST_PURPOSE = 200
+PLAN_TARGETS = 200  # the most targets a plan names (demand.state.plans.MAX_TARGETS)
 
 
 class Refused(UsageError):
@@ -60,7 +64,10 @@ def _column(name: str) -> Callable[[Any], list[str]]:
 
 
 def _profile_ids(result: dict) -> list[str]:
-    return [str(result["id"]), *(str(v) for v in result["timeline"]["event_id"])]
+    """The profile's own reference, its events and the people linked to them (named on it)."""
+    linked = result.get("people")
+    people = [] if linked is None else [str(v) for v in linked["person_id"]]
+    return [str(result["id"]), *(str(v) for v in result["timeline"]["event_id"]), *people]
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ class Analysis:
     detail: bool = False  # row-level but not about a person (map points): not for viewers
     ids: Callable[[Any], list[str]] | None = None  # the ids a personal result shows
     needs_purpose: bool = False  # a profile asks why it is being opened
+    longest_list: int = LONGEST_LIST  # items of a list parameter (a plan names up to 200 targets)
 
 
 ANALYSES: dict[str, Analysis] = {
@@ -83,11 +91,15 @@ ANALYSES: dict[str, Analysis] = {
     "monthly_trend": Analysis(analytics.monthly_trend),
     "data_quality": Analysis(analytics.data_quality),
     "table_info": Analysis(analytics.table_info),
+    "repeat_counts": Analysis(repeat_counts.repeat_counts),
+    "power_counts": Analysis(powers.power_counts),
+    "wanted_counts": Analysis(wanted.wanted_counts),
     # facts about the snapshot, the same for everyone
     "data_range": Analysis(analytics.data_range, scoped=False),
     "snapshot_meta": Analysis(records.snapshot_meta, scoped=False),
     "coverage_gaps": Analysis(records.coverage_gaps, scoped=False),
     "missing_months": Analysis(analytics.missing_months, scoped=False),
+    "held_tables": Analysis(records.held_tables, scoped=False),
     # event points on a map: no person, but not public-friendly
     "map_points": Analysis(records.map_points, detail=True),
     # person-level: names, addresses, references
@@ -98,6 +110,22 @@ ANALYSES: dict[str, Analysis] = {
     "location_neighbours": Analysis(analytics.location_neighbours, personal=True, ids=_column("location_id")),
     "timeline": Analysis(analytics.timeline, personal=True, ids=_column("event_id")),
     "profile": Analysis(records.profile, personal=True, ids=_profile_ids, needs_purpose=True),
+    # Hampshire's reports (issue 14): crimes by street, impact, ASB victims and places, search
+    "crimes_by_area": Analysis(streets.by_area),
+    "harm_by": Analysis(impact.harm_by),
+    "crimes_by_street": Analysis(streets.by_street, detail=True),
+    "asb_reporters": Analysis(asb.reporters, personal=True, ids=_column("id")),
+    "asb_locations": Analysis(asb.locations, personal=True, ids=_column("id")),
+    "find_people": Analysis(search.people, personal=True, ids=_column("person_id")),
+    "find_places": Analysis(search.places, personal=True, ids=_column("location_id")),
+    "find_streets": Analysis(search.streets, detail=True),
+    # a problem-solving plan's targets, buffer and control (counts of named people and places)
+    "plan_counts": Analysis(plan_events.plan_counts, personal=True, ids=lambda result: result["found"],
+                            longest_list=PLAN_TARGETS),
+    "plan_targets_known": Analysis(plan_events.plan_targets_known, personal=True, ids=list,
+                                   longest_list=PLAN_TARGETS * 10),
+    "powers_used": Analysis(powers.powers_used, personal=True, ids=powers.power_ids),
+    "wanted_list": Analysis(wanted.wanted_list, personal=True, ids=_column("person_id")),
 }
 
 Runner = Callable[[str, Scope | None, dict], Any]
@@ -108,10 +136,10 @@ def _parameters(name: str) -> frozenset[str]:
     return frozenset(signature.parameters) - {"store", "scope"}
 
 
-def _check_value(name: str, value: object) -> None:
+def _check_value(name: str, value: object, longest_list: int = LONGEST_LIST) -> None:
     plain = (str, int, float, bool, date, datetime, type(None))
     if isinstance(value, (list, tuple)):
-        if len(value) > LONGEST_LIST or not all(isinstance(v, str) for v in value):
+        if len(value) > longest_list or not all(isinstance(v, str) for v in value):
             raise Refused(f"parameter '{name}' must be a short list of words")
         for item in value:
             _check_value(name, item)
@@ -178,7 +206,7 @@ class Reader:
         if unknown:
             raise Refused(f"{analysis} takes no parameter {', '.join(sorted(areas.shown(k) for k in unknown))}")
         for name, value in kwargs.items():
-            _check_value(name, value)
+            _check_value(name, value, spec.longest_list)
         if (spec.personal or spec.detail) and not self.user.sees_persons:
             raise NotPermitted(
                 f"your role ({self.user.permissions.title.lower()}) shows counts only, not person-level records"

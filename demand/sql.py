@@ -28,6 +28,9 @@ from demand.config import QUERIES_DIR
 
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _HEADER = re.compile(r"^--\s*(name|returns|reads|params):\s*(.*)$")
+# The area condition written out rather than through the in_area macro: the store passes
+# $wards NULL for the whole force (every row), which only in_area reads right.
+_WRITTEN_OUT_AREA = re.compile(r"list_(?:contains|has|has_any)\(\s*\$wards\b", re.IGNORECASE)
 READS = ("events", "persons", "reference", "build")
 SCOPED_READS = frozenset({"events", "persons"})
 
@@ -88,6 +91,12 @@ def parse(text: str, source: str) -> Query:
         raise QueryDefinitionError(
             f"{source}: reads {', '.join(sorted(reads & SCOPED_READS))} but takes no $wards: "
             "every query over events or persons is bound to the wards the reader may see"
+        )
+    if _WRITTEN_OUT_AREA.search(body):
+        raise QueryDefinitionError(
+            f"{source}: tests a ward against $wards itself: write the area condition as "
+            "in_area(ward_code, $wards, $include_unwarded) (queries/snapshot_views.sql), the one "
+            "scope condition, which also reads $wards NULL as every ward"
         )
     return Query(header["name"], header["returns"], declared, text, reads)
 

@@ -12,7 +12,7 @@ SELECT c.ward_code, w.ward_name, coalesce(c.category, '(no category)') AS catego
        count(*) FILTER (WHERE c.recorded_at >= $prev_start AND c.recorded_at < $prev_end) AS previous_count
 FROM crimes c
 JOIN wards w USING (ward_code)
-WHERE list_contains($wards, c.ward_code)
+WHERE in_area(c.ward_code, $wards, false)
   AND c.recorded_at >= least($start, $prev_start) AND c.recorded_at < greatest($end, $prev_end)
   AND ((c.recorded_at >= $start AND c.recorded_at < $end) OR (c.recorded_at >= $prev_start AND c.recorded_at < $prev_end))
   AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', c.recorded_at) AS DATE)))

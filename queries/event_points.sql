@@ -1,10 +1,10 @@
 -- name: event_points
 -- returns: one row per event in [$start, $end) in the area whose location has coordinates,
---   for the map: lat, lon, source ('call' | 'crime' | 'missing'), what, event_id, at; in time
---   order, ties by source and reference (so the map's fixed sample is the same on every run)
+--   for the map: lat, lon, source ('call' | 'crime' | 'missing'), what, event_id, at, location_id;
+--   in time order, ties by source and reference (so the map's fixed sample is the same on every run)
 -- reads: events
 -- params: $wards, $include_unwarded, $start, $end
-SELECT l.lat, l.lon, e.source, e.what, e.event_id, e.at
+SELECT l.lat, l.lon, e.source, e.what, e.event_id, e.at, e.location_id
 FROM events e
 JOIN locations l USING (location_id)
 WHERE e.at >= $start AND e.at < $end

@@ -8,11 +8,7 @@ WITH centre AS (
     SELECT lat, lon FROM locations WHERE location_id = $location_id AND lat IS NOT NULL AND lon IS NOT NULL
 ),
 near AS (
-    SELECT l.*,
-           2 * 6371008.8 * asin(sqrt(
-               power(sin(radians(l.lat - c.lat) / 2), 2)
-               + cos(radians(c.lat)) * cos(radians(l.lat)) * power(sin(radians(l.lon - c.lon) / 2), 2)
-           )) AS distance_m
+    SELECT l.*, metres_between(c.lat, c.lon, l.lat, l.lon) AS distance_m
     FROM locations l, centre c
     WHERE l.location_id <> $location_id
       -- a cheap box first: one degree of latitude is about 111 km

@@ -4,7 +4,8 @@
 --   count, previous_count (calls in [$prev_start, $prev_end)), first_at, last_at, harm (0:
 --   calls carry no crime harm), main_categories (top 3 incident types as "Mental health (3)"),
 --   mental_health_calls, mental_health, domestic, weapon, high_risk (any event of theirs in the
---   window in the area, in any role, so flagged). Optional filters: $category (an incident
+--   window in the area, in any role, so flagged), care_home (a missing episode of theirs in the
+--   window reported from a care home). Optional filters: $category (an incident
 --   type; NULL = any), $domestic_only; $weapon_only leaves no calls (calls carry no weapon
 --   flag). At most $limit rows (NULL = all). Name, birth year, categories, mental health calls
 --   and flags are worked out only for the $page_rows rows after the first $offset (NULL =
@@ -60,7 +61,8 @@ theirs AS (
 ),
 flags AS (
     SELECT person_id, bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,
-           bool_or(weapon) AS weapon, coalesce(bool_or(high_risk), false) AS high_risk
+           bool_or(weapon) AS weapon, coalesce(bool_or(high_risk), false) AS high_risk,
+           bool_or(care_home) AS care_home
     FROM theirs
     GROUP BY person_id
 ),
@@ -91,7 +93,7 @@ types AS (
 )
 SELECT t.person_id AS id, pe.name, pe.birth_year, t.count, coalesce(pr.previous_count, 0) AS previous_count,
        t.first_at, t.last_at, 0.0 AS harm, ty.main_categories, m.mental_health_calls,
-       f.mental_health, f.domestic, f.weapon, f.high_risk
+       f.mental_health, f.domestic, f.weapon, f.high_risk, f.care_home
 FROM totals t
 LEFT JOIN previous pr USING (person_id)
 LEFT JOIN named pe USING (person_id)

@@ -4,7 +4,8 @@
 --   id, name, birth_year, count, previous_count (distinct crimes in [$prev_start, $prev_end)),
 --   first_at, last_at, harm (sum of the crimes' weights from $harm), main_categories (top 3
 --   categories as "Burglary (3), Robbery (1)"), mental_health, domestic, weapon, high_risk (any
---   event of theirs in the window in the area, in any role, so flagged). Optional filters:
+--   event of theirs in the window in the area, in any role, so flagged), care_home (a missing
+--   episode of theirs in the window reported from a care home). Optional filters:
 --   $category (NULL = any), $weapon_only, $domestic_only. At most $limit rows (NULL = all).
 --   Name, birth year, categories and flags are worked out only for the $page_rows rows after
 --   the first $offset (NULL = every row); other rows have them NULL.
@@ -65,7 +66,8 @@ theirs AS (
 ),
 flags AS (
     SELECT person_id, bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,
-           bool_or(weapon) AS weapon, coalesce(bool_or(high_risk), false) AS high_risk
+           bool_or(weapon) AS weapon, coalesce(bool_or(high_risk), false) AS high_risk,
+           bool_or(care_home) AS care_home
     FROM theirs
     GROUP BY person_id
 ),
@@ -89,7 +91,7 @@ categories AS (
 )
 SELECT t.person_id AS id, pe.name, pe.birth_year, t.count, coalesce(pr.previous_count, 0) AS previous_count,
        t.first_at, t.last_at, t.harm, ca.main_categories,
-       f.mental_health, f.domestic, f.weapon, f.high_risk
+       f.mental_health, f.domestic, f.weapon, f.high_risk, f.care_home
 FROM totals t
 LEFT JOIN previous pr USING (person_id)
 LEFT JOIN named pe USING (person_id)

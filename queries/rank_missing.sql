@@ -4,7 +4,8 @@
 --   count, previous_count (episodes in [$prev_start, $prev_end)), first_at, last_at, harm (0),
 --   main_categories (risk gradings as "high (2), medium (1)"), high_risk_episodes,
 --   mental_health, domestic, weapon, high_risk (any event of theirs in the window in the area,
---   in any role, so flagged). $category other than NULL or 'Missing person', $weapon_only or
+--   in any role, so flagged), care_home (an episode of theirs in the window reported from a care
+--   home). $category other than NULL or 'Missing person', $weapon_only or
 --   $domestic_only leave none. At most $limit rows (NULL = all). Name, birth year, risk
 --   gradings, high-risk episodes and flags are worked out only for the $page_rows rows after
 --   the first $offset (NULL = every row); other rows have them NULL.
@@ -58,7 +59,8 @@ theirs AS (
 ),
 flags AS (
     SELECT person_id, bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,
-           bool_or(weapon) AS weapon, coalesce(bool_or(high_risk), false) AS high_risk
+           bool_or(weapon) AS weapon, coalesce(bool_or(high_risk), false) AS high_risk,
+           bool_or(care_home) AS care_home
     FROM theirs
     GROUP BY person_id
 ),
@@ -89,7 +91,7 @@ risks AS (
 )
 SELECT t.person_id AS id, pe.name, pe.birth_year, t.count, coalesce(pr.previous_count, 0) AS previous_count,
        t.first_at, t.last_at, 0.0 AS harm, r.main_categories, h.high_risk_episodes,
-       f.mental_health, f.domestic, f.weapon, f.high_risk
+       f.mental_health, f.domestic, f.weapon, f.high_risk, f.care_home
 FROM totals t
 LEFT JOIN previous pr USING (person_id)
 LEFT JOIN named pe USING (person_id)

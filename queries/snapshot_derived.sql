@@ -8,7 +8,8 @@
 --     that window and join nothing;
 --   person_events: one row per event of a person (a call made; a crime linked, once whatever
 --     the roles; a missing episode), sorted by person, with what a timeline, a profile and a
---     ranking's details show (roles, address, flags, the people on a crime), so one person's
+--     ranking's details show (roles, address, flags, care_home: a missing episode from a care
+--     home, the people on a crime), so one person's
 --     events are a range read and a page of people's details a few;
 --   location_events: one row per event at a location, sorted by location, with what a
 --     location's timeline shows (the people linked, as text) and a ranking's details need;
@@ -41,7 +42,8 @@ WITH crime_rows AS (
     FROM crime_links l
     GROUP BY l.person_id, l.crime_id
 )
-SELECT e.*, l.address
+SELECT e.*, l.address,
+       e.source = 'missing' AND coalesce(l.location_type = 'care home', false) AS care_home
 FROM (
     SELECT caller_id AS person_id, received_at AS "at", 'call' AS source, incident_id AS event_id,
            incident_type AS what, 'caller' AS role, ['caller'] AS roles, ward_code, location_id,

@@ -7,7 +7,14 @@
 --     month of `at` covered for that source
 --   in_area(ward_code, wards, include_unwarded): a macro, true when an event's ward is one of
 --     the area's wards, or it has no ward and the area is the whole force
+--   metres_between(lat1, lon1, lat2, lon2): a macro, the great-circle distance in metres
 --   event_kinds: a table of the distinct (source, what) pairs
+--   event_details: the events view with what each source grades them by: detail (a call's
+--     grade, a crime's offence, a missing episode's risk) and source_table ('calls' | 'crimes'
+--     | 'missing_episodes', as the coverage table names them)
+--   person_role_events: every link of a person to an event, once: person_id, role_group ('caller'
+--     for calls made, 'victim', 'offender' (suspect or offender), 'witness', 'reporting_person'
+--     for crimes, 'missing' for missing episodes), and the event's columns as event_details
 -- reads: build
 -- params: (none)
 CREATE VIEW events AS
@@ -25,11 +32,20 @@ FROM missing_episodes;
 --   covered for that source ('calls', 'crimes' or 'missing_episodes'). Counts of a window
 --   leave out events dated in a month the source lacks: there should be none, and if an
 --   extract holds some they are not part of what the source covers.
-CREATE MACRO in_covered_month(source_table, "at") AS EXISTS (
-    SELECT 1 FROM coverage g
-    WHERE g.covered AND g.table_name = source_table
-      AND date_trunc('month', g.month) = date_trunc('month', "at")
-);
+-- Written as IN over the (small) covered months rather than a correlated EXISTS: measured on
+-- the force-scale snapshot, 0.13 s instead of 1.0 s over a district's 344,000 events.
+CREATE MACRO in_covered_month(source_table, "at") AS
+    (source_table, date_trunc('month', "at")) IN (
+        SELECT (table_name, date_trunc('month', month)) FROM coverage WHERE covered
+    );
+
+-- metres_between(lat1, lon1, lat2, lon2): great-circle (haversine) distance in metres on the
+--   mean Earth radius; NULL when a coordinate is NULL.
+CREATE MACRO metres_between(lat1, lon1, lat2, lon2) AS
+    2 * 6371008.8 * asin(sqrt(
+        power(sin(radians(lat2 - lat1) / 2), 2)
+        + cos(radians(lat1)) * cos(radians(lat2)) * power(sin(radians(lon2 - lon1) / 2), 2)
+    ));
 
 -- in_area(ward_code, wards, include_unwarded): whether a row lies in the area a read gate
 --   resolved: its ward is one of `wards`, or it has no ward and the area is the whole force
@@ -43,3 +59,48 @@ CREATE MACRO in_area(ward_code, wards, include_unwarded) AS
 -- reads the events themselves.
 CREATE TABLE event_kinds AS
 SELECT DISTINCT source, what FROM events WHERE what IS NOT NULL;
+
+-- The events with their grading and their coverage table's name, for analyses that cost or
+-- cover events by source (plan assessments).
+CREATE VIEW event_details AS
+SELECT 'call' AS source, incident_id AS event_id, received_at AS at, ward_code, location_id,
+       incident_type AS what, grade AS detail, 'calls' AS source_table
+FROM calls
+UNION ALL
+SELECT 'crime', crime_id, recorded_at, ward_code, location_id, category, offence, 'crimes'
+FROM crimes
+UNION ALL
+SELECT 'missing', episode_id, reported_at, ward_code, from_location_id, 'Missing person', risk,
+       'missing_episodes'
+FROM missing_episodes;
+
+-- Every link between a person and an event, with the event's own columns (as event_details),
+-- the role grouped as the repeat lists group it, and a crime's repeated links once. One branch
+-- per source and role group, each with its role group as a constant, so a filter on the role
+-- group leaves out whole branches and a filter on person_id reaches each table's scan.
+CREATE VIEW person_role_events AS
+SELECT caller_id AS person_id, 'caller' AS role_group, 'call' AS source, incident_id AS event_id,
+       received_at AS at, ward_code, location_id, incident_type AS what, grade AS detail,
+       'calls' AS source_table
+FROM calls
+WHERE caller_id IS NOT NULL
+UNION ALL
+SELECT p.person_id, 'victim', 'crime', c.crime_id, c.recorded_at, c.ward_code, c.location_id,
+       c.category, c.offence, 'crimes'
+FROM (SELECT DISTINCT person_id, crime_id FROM crime_people WHERE role = 'victim') p
+JOIN crimes c USING (crime_id)
+UNION ALL
+SELECT p.person_id, 'offender', 'crime', c.crime_id, c.recorded_at, c.ward_code, c.location_id,
+       c.category, c.offence, 'crimes'
+FROM (SELECT DISTINCT person_id, crime_id FROM crime_people WHERE role IN ('suspect', 'offender')) p
+JOIN crimes c USING (crime_id)
+UNION ALL
+SELECT p.person_id, p.role, 'crime', c.crime_id, c.recorded_at, c.ward_code, c.location_id,
+       c.category, c.offence, 'crimes'
+FROM (SELECT DISTINCT person_id, crime_id, role FROM crime_people
+      WHERE role IN ('witness', 'reporting_person')) p
+JOIN crimes c USING (crime_id)
+UNION ALL
+SELECT person_id, 'missing', 'missing', episode_id, reported_at, ward_code, from_location_id,
+       'Missing person', risk, 'missing_episodes'
+FROM missing_episodes;

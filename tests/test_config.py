@@ -68,3 +68,16 @@ def test_mistakes_name_the_file_and_the_key(tmp_path, text, message):
     with pytest.raises(config.SettingsError, match=message) as raised:
         config.settings(path)
     assert str(raised.value).startswith(str(path))
+
+
+def test_the_plans_review_limit_comes_from_the_environment_or_the_file(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "DEFAULT_SETTINGS_FILE", tmp_path / "absent.toml")
+    assert config.plan_open_days() == 180
+    path = write(tmp_path, "[plans]\nopen_days = 90\n")
+    monkeypatch.setenv(config.SETTINGS_ENV, str(path))
+    assert config.plan_open_days() == 90
+    monkeypatch.setenv(config.PLAN_OPEN_DAYS_ENV, "45")
+    assert config.plan_open_days() == 45
+    monkeypatch.setenv(config.PLAN_OPEN_DAYS_ENV, "soon")
+    with pytest.raises(config.SettingsError, match="DEMAND_PLAN_OPEN_DAYS='soon' is not a whole number"):
+        config.plan_open_days()

@@ -61,6 +61,9 @@ def shown_text(result) -> str:
     return str(result)
 
 
+PLAN_PERIODS = {"start": AS_OF - timedelta(days=400), "split": AS_OF - timedelta(days=60),
+                "end": AS_OF + timedelta(days=1), "months_start": AS_OF - timedelta(days=400),
+                "months_end": AS_OF.replace(day=1)}
 # The parameters each analysis is called with (everything else takes its default).
 REQUESTS = {
     "headline": [{"window": w, "as_of": AS_OF} for w in ("28d", "90d", "12m")],
@@ -86,7 +89,31 @@ REQUESTS = {
     "data_range": [{}],
     "snapshot_meta": [{}],
     "coverage_gaps": [{"first": AS_OF - timedelta(days=400), "last": AS_OF}],
+    "crimes_by_area": [{"level": lv, "window": "12m", "as_of": AS_OF} for lv in ("district", "ward")],
+    "harm_by": [{"by": b, "window": "12m", "as_of": AS_OF} for b in ("category", "ward")],
+    "crimes_by_street": [{"window": "12m", "as_of": AS_OF}],
+    "asb_reporters": [{"window": "12m", "as_of": AS_OF, "min_count": 1}],
+    "asb_locations": [{"window": "12m", "as_of": AS_OF, "min_count": 1}],
+    # search: every name and place of the data holds these; only the user's may come back
+    "find_people": [{"text": t} for t in ("Name", "name-p", "PCA1", "PBOTH", "pnw", "' OR 1=1 --", "%")],
+    "find_places": [{"text": t} for t in ("Addr", "street-", "LCA1", "addr-lnw", "_")],
+    "find_streets": [{"text": t} for t in ("Street", "street-lca", "ST")],
     "missing_months": [{}],
+    "plan_counts": [{**PLAN_PERIODS, **request} for request in (
+        {"kind": "victim", "targets": ["PAB1", "PBOTH", "PCA1"], "control_area": "Northtown"},
+        {"kind": "location", "targets": ["LAB1", "LCA1"], "radius_m": 500},
+        {"kind": "area", "targets": [ABBEY, CASTLE], "buffer_wards": [BEACON]},
+        {"kind": "caller", "targets": ["PAB3", "PCA2"], "control_area": "force"},
+    )],
+    "plan_targets_known": [{"target_kind": "person", "ids": ["PAB1", "PCA1", "PBOTH", "PNW1"]},
+                           {"target_kind": "location", "ids": ["LAB1", "LCA1", "LNW1"]},
+                           {"target_kind": "ward", "ids": [ABBEY, CASTLE]}],
+    "held_tables": [{}],
+    "repeat_counts": [{"window": w, "as_of": AS_OF} for w in ("90d", "12m")],
+    "power_counts": [{"window": "90d", "as_of": AS_OF}],
+    "wanted_counts": [{"as_of": AS_OF, "new_since": AS_OF - timedelta(days=14)}],
+    "powers_used": [{"window": "90d", "as_of": AS_OF}],
+    "wanted_list": [{"as_of": AS_OF}],
 }
 
 
@@ -187,7 +214,8 @@ def test_hostile_parameters_are_refused(store, state, kwargs, fragment):
 def test_a_viewer_gets_counts_but_never_a_person(store, state):
     gate = reader(store, state, "viewer")
     assert gate.call("headline", "force", window="90d", as_of=AS_OF)["count"].notna().all()
-    for analysis in ("rank", "profile", "timeline", "recent_events", "window_records", "map_points"):
+    for analysis in ("rank", "profile", "timeline", "recent_events", "window_records", "map_points",
+                     "powers_used", "wanted_list"):
         with pytest.raises(NotPermitted, match="counts only"):
             gate.call(analysis, "force", **REQUESTS[analysis][0])
 

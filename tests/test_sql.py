@@ -26,6 +26,18 @@ def test_a_query_over_events_without_the_ward_set_is_refused():
         sql.parse(text, "q.sql")
 
 
+def test_a_query_testing_wards_itself_is_refused():
+    # Every query tests the area through in_area, which reads $wards NULL (the whole force) as
+    # every row; list_contains($wards, ...) would read it as no row.
+    text = ("-- name: q\n-- returns: x\n-- reads: events\n-- params: $wards, $include_unwarded\n"
+            "SELECT * FROM crimes WHERE list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded)")
+    with pytest.raises(sql.QueryDefinitionError, match=r"write the area condition as in_area"):
+        sql.parse(text, "q.sql")
+    text = text.replace("list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded)",
+                        "in_area(ward_code, $wards, $include_unwarded)")
+    assert sql.parse(text, "q.sql").params == {"wards", "include_unwarded"}
+
+
 def test_an_unknown_reads_value_is_refused():
     with pytest.raises(sql.QueryDefinitionError, match="must list some of events, persons, reference, build"):
         sql.parse("-- name: q\n-- returns: x\n-- reads: everything\n-- params: (none)\nSELECT 1", "q.sql")

@@ -188,3 +188,83 @@ def test_month_dated_exposure_counts_whole_months_by_their_first_day():
     assert stats.month_dated_exposure_days(date(2022, 11, 3), date(2023, 2, 1), [date(2022, 12, 1)]) == 59
     assert stats.month_dated_exposure_days(date(2022, 11, 5), date(2022, 12, 1), []) == 31
     assert stats.month_dated_exposure_days(date(2022, 11, 2), date(2022, 11, 29), []) == 0
+
+
+# --- the Weighted Displacement Difference and Quotient --------------------------------------------
+
+
+def test_wdd_matches_the_published_philadelphia_foot_patrol_example():
+    """Wheeler & Ratcliffe (2018), the paper's worked example (and ptools' test 'Est & Variance
+    Paper'): treated 207 -> 110, control 308 -> 318, displacement 178 -> 157, its control 150 -> 140."""
+    result = stats.wdd(treated=(207, 110), control=(308, 318), displacement=(178, 157),
+                       displacement_control=(150, 140))
+    assert result.total == -118  # -97 - 10 + -21 - -10
+    assert result.se == pytest.approx(np.sqrt(1568))  # the sum of the eight counts
+    assert round(result.z, 2) == -2.98
+    assert (round(result.ci_low), round(result.ci_high)) == (-196, -40)
+    assert result.local == -107 and result.displacement == -11
+    assert result.p == pytest.approx(2 * sp.norm.sf(2.97995), rel=1e-4)
+
+
+def test_wdd_published_weighted_examples():
+    """Wheeler's posts on different pre/post periods (ptools 'Time Weights': -20, sqrt(115)) and
+    on different area sizes (ptools 'Area Weights', whose area order is control, treated,
+    displacement control, displacement: 0.9, 1.2, 1.6, 1.5)."""
+    timed = stats.wdd(treated=(80, 20), control=(100, 50), time_weights=(2, 1))
+    assert timed.total == -20 and timed.se == pytest.approx(np.sqrt(115))
+    sized = stats.wdd((207, 110), (308, 318), (178, 157), (150, 140), area_weights=(1.2, 0.9, 1.5, 1.6))
+    assert sized.total == pytest.approx(-99.69444444)
+    assert sized.se == pytest.approx(35.4280755)
+    assert sized.z == pytest.approx(-2.813995483)
+    assert (sized.ci_low, sized.ci_high) == (pytest.approx(-169.1321965), pytest.approx(-30.25669241))
+    assert sized.local == pytest.approx(-91.9, abs=0.05) and sized.local_se == pytest.approx(31.5, abs=0.05)
+
+
+def test_wdd_without_displacement_is_the_difference_in_differences():
+    """ptools 'Local -10': control 20 -> 20, treated 20 -> 10; the blog's 100 -> 80 against
+    100 -> 90 saves 10 crimes with a standard error of about 19."""
+    assert stats.wdd((20, 10), (20, 20)).total == -10
+    blog = stats.wdd((100, 80), (100, 90))
+    assert blog.total == -10 and round(blog.se) == 19
+    assert stats.wdd((20, 20), (20, 20), (20, 10), (20, 20)).displacement == -10
+
+
+def test_scaled_wdd_by_hand():
+    """A place falls 20 -> 5, the next street rises 10 -> 22, the rest of the district holds
+    at 100: the control's scale is 20/100 for the place and 10/100 for the street."""
+    result = stats.scaled_wdd(treated=(20, 5), control=(100, 100), displacement=(10, 22))
+    assert result.local == -15 and result.displacement == 12 and result.total == -3
+    assert result.local_se == pytest.approx(np.sqrt(25 + 0.2**2 * 200))
+    assert result.displacement_se == pytest.approx(np.sqrt(32 + 0.1**2 * 200))
+    assert result.se == pytest.approx(np.sqrt(25 + 32 + 0.3**2 * 200))  # one control, counted once
+    # a force-wide fall: the district halves as the place does, so nothing is credited to the plan
+    cancelled = stats.scaled_wdd((20, 10), (400, 200))
+    assert cancelled.local == 0 and cancelled.ci_low < 0 < cancelled.ci_high
+    # the same as the general WDD with an area weight of C0 / T0 for the control
+    general = stats.wdd((20, 10), (400, 300), area_weights=(1, 20, 1, 1))
+    assert stats.scaled_wdd((20, 10), (400, 300)).local == pytest.approx(general.local)
+    assert stats.scaled_wdd((20, 10), (400, 300)).local_se == pytest.approx(general.local_se)
+    assert stats.scaled_wdd((5, 1), (0, 30)) is None  # no control before: nothing to scale to
+
+
+def test_wdq_by_hand_and_where_it_is_not_defined():
+    # displacement: (22/100 - 10/100) / (5/100 - 20/100) = 0.12 / -0.15
+    assert stats.wdq(treated=(20, 5), control=(100, 100), displacement=(10, 22)) == pytest.approx(-0.8)
+    # diffusion of benefits: the buffer fell too, (5/100 - 10/100) / -0.15
+    assert stats.wdq((20, 5), (100, 100), (10, 5)) == pytest.approx(1 / 3)
+    assert stats.wdq((20, 5), (100, 100), (10, 10)) == 0  # the buffer unchanged
+    # the paper's counts: (157/318 - 178/308) / (110/318 - 207/308)
+    assert stats.wdq((207, 110), (308, 318), (178, 157)) == pytest.approx(0.2582, abs=1e-4)
+    assert stats.wdq((20, 25), (100, 100), (10, 5)) is None  # the target rose: nothing to displace
+    assert "did not fall" in stats.wdq_undefined_reason((20, 25), (100, 100), (10, 5))
+    assert stats.wdq((20, 5), (0, 100), (10, 5)) is None
+    assert "no event" in stats.wdq_undefined_reason((20, 5), (0, 100), (10, 5))
+
+
+def test_wdd_refuses_impossible_counts():
+    with pytest.raises(ValueError, match="treated needs two counts"):
+        stats.wdd((1, 2, 3), (1, 1))
+    with pytest.raises(ValueError, match="control: counts must be 0 or more"):
+        stats.wdd((1, 2), (-1, 1))
+    with pytest.raises(ValueError, match="weights must be above 0"):
+        stats.wdd((1, 2), (1, 1), time_weights=(0, 1))

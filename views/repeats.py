@@ -1,4 +1,5 @@
-"""Repeat lists: a tab per kind, with filters; every row opens its profile."""
+"""Repeat lists: one list at a time (the same lists, in the same order, as the Ward page), with
+filters; every row opens its profile. On a phone each row is a line to tap; at a desk, a table."""
 
 import streamlit as st
 
@@ -6,20 +7,13 @@ import ui
 from demand.present import wording
 from demand.schema import CRIME_CATEGORIES
 
-KIND_LABELS = {
-    "victims": "Victims",
-    "offenders": "Offenders",
-    "callers": "Callers",
-    "missing": "Missing persons",
-    "locations": "Locations",
-}
 CRIME_KINDS = ("victims", "offenders", "locations")
 
 v = ui.view()
-st.title(f"Repeat lists: {ui.area_label()}")
+st.title(f"Repeat lists: {wording.plain(ui.area_label())}")
 st.caption(
     ui.window_caption().split(",")[0] + ". Ranked by events in the period; "
-    "'Before' is the previous period. Select a row to open its profile."
+    "'Before' is the previous period. Choose a row to open its profile, or to start a plan."
 )
 
 with st.container(horizontal=True):
@@ -36,122 +30,165 @@ with st.container(horizontal=True):
     )
     weapon_only = st.checkbox("Weapon crimes only", key="rep_weapon")
     domestic_only = st.checkbox("Domestic only", key="rep_domestic")
+    row_action = st.segmented_control(
+        "Selecting a row", ["profile", "plan"], default="profile", key="rep_row_action", required=True,
+        format_func={"profile": "Opens its profile", "plan": "Starts a problem-solving plan"}.get,
+    )
 
 ui.open_locations_first("rep_kind")
-tabs = st.tabs(list(KIND_LABELS.values()), key="rep_kind", on_change="rerun")
-for tab, kind in zip(tabs, KIND_LABELS):
-    if not tab.open:
-        continue
-    with tab:
-        if ui.person_data_missing(kind):
+kind = ui.kind_picker("rep_kind")
+filtered = bool(category or weapon_only or domestic_only)
+plan = row_action == "plan"
+
+
+def coverage_warning(ranked) -> None:
+    notes = [ranked.attrs.get("coverage"), ranked.attrs.get("previous_coverage")]
+    if any(notes):
+        st.warning(
+            "Counted over the days the source covers, never as zero ("
+            + "; ".join(f"{when}: {n}" for when, n in zip(("this period", "the period before"), notes) if n)
+            + "). The change compares rates per covered day.",
+            icon=":material/event_busy:",
+        )
+
+
+def summary(ranked, noun: str, events: str = "events") -> None:
+    """The whole list's size, events and rises: from a page's attrs when the list is read a page
+    at a time (rank_page), else from the list itself."""
+    rows = ranked.attrs.get("rows", len(ranked))
+    total = ranked.attrs.get("events", int(ranked["count"].sum()))
+    rises = ranked.attrs.get("rises", int((ranked["significance"] == "rise").sum()))
+    st.markdown(
+        f"**{rows:,} {noun}** with {int(min_count)} or more {events}, "
+        f"{total:,} {events} between them; "
+        + (f"**{rises:,}** with a significant rise on the period before." if rises else
+           "none with a significant rise on the period before.")
+    )
+    ui.tested_caption(ranked)
+
+
+def with_verdict(ranked):
+    return ranked.assign(
+        verdict=[wording.significance_text(s) if s in ("rise", "fall") else "" for s in ranked["significance"]]
+    )
+
+
+# Columns of the desk table, what matters first (who or where, how many, how many before).
+COMMON = {
+    "count": st.column_config.NumberColumn("Events", width=64),
+    "previous_count": st.column_config.NumberColumn("Before", width=64,
+                                                    help="Blank: the previous period has no day of data"),
+    "change": st.column_config.NumberColumn(
+        "Change", format="%+.0f", width=70, help="Events now minus before, at the same covered days"
+    ),
+    "verdict": st.column_config.TextColumn(
+        "Significance", help="E-test of the change, the false discovery rate held at 5% over the list"
+    ),
+}
+DATES = {
+    "last_at": st.column_config.DatetimeColumn("Latest", format="DD MMM YY"),
+    "first_at": st.column_config.DatetimeColumn("First", format="DD MMM YY"),
+}
+HARM = {"harm": st.column_config.NumberColumn("Harm", format="%.0f", help="Indicative crime harm (days), summed")}
+PEOPLE = {
+    "name": st.column_config.TextColumn("Name", width=150, pinned=True),
+    **COMMON,
+    "main_categories": "Mostly",
+    "flags": "Flags",
+    **DATES,
+    "birth_year": st.column_config.NumberColumn("Born", format="%d"),
+    **HARM,
+}
+PLACES = {
+    "name": st.column_config.TextColumn("Address", width=170, pinned=True),
+    **COMMON,
+    "main_categories": "Mostly",
+    "flags": "Flags",
+    "location_type": "Type",
+    "crimes": "Crimes",
+    "calls": "Calls",
+    "missing": "Missing",
+    **DATES,
+    **HARM,
+}
+ASB_PEOPLE = {
+    "name": st.column_config.TextColumn("Name", width=150, pinned=True),
+    **COMMON, "count": st.column_config.NumberColumn("Reports", width=64),
+    "main_place": "Mostly at",
+    "places": st.column_config.NumberColumn("Places", help="Different places this person reported"),
+    "calls": "Calls",
+    "crimes": "Crimes",
+    **DATES,
+    "birth_year": st.column_config.NumberColumn("Born", format="%d"),
+}
+ASB_PLACES = {
+    "name": st.column_config.TextColumn("Address", width=170, pinned=True),
+    **COMMON, "count": st.column_config.NumberColumn("Reports", width=64),
+    "reporters": st.column_config.NumberColumn("People", help="Different people who reported ASB here"),
+    "location_type": "Type",
+    "calls": "Calls",
+    "crimes": "Crimes",
+    **DATES,
+}
+
+
+def download(ranked, columns, name: str) -> None:
+    ui.download_personal(ranked[["id", *columns]], ranked["id"].astype(str).tolist(),
+                         f"{name}-{v.area}-{v.window}-{v.as_of}.csv", key=f"{name}_csv", area=v.area)
+
+
+if kind == "asb":
+    if filtered:
+        st.caption("The crime filters do not apply to the ASB lists.")
+    for analysis, noun, config, title in (
+        ("asb_reporters", "people reporting ASB", ASB_PEOPLE, "People reporting ASB repeatedly"),
+        ("asb_locations", "places", ASB_PLACES, "Where ASB is reported repeatedly"),
+    ):
+        st.subheader(title)
+        if analysis == "asb_reporters" and ui.person_data_missing():
             continue
-        crime_filters = kind in CRIME_KINDS
-        # One page of the list is read at a time: names, categories and flags only for the
-        # rows shown (a force's year of repeat callers is 200,000 rows).
-        request = {
-            "area": v.area,
-            "kind": kind,
-            "window": v.window,
-            "as_of": v.as_of,
-            "min_count": int(min_count),
-            "category": (category or None) if crime_filters else None,
-            "weapon_only": weapon_only and crime_filters,
-            "domestic_only": domestic_only and crime_filters,
-        }
-        ranked = ui.call("rank_page", **request, page=ui.page_number(f"rep_{kind}"), page_rows=ui.PAGE_ROWS)
-        if not crime_filters and (category or weapon_only or domestic_only):
-            st.caption("The crime filters do not apply to this list.")
-        notes = [ranked.attrs.get("coverage"), ranked.attrs.get("previous_coverage")]
-        if any(notes):
-            st.warning(
-                "Counted over the days the source covers, never as zero ("
-                + "; ".join(f"{when}: {n}" for when, n in zip(("this period", "the period before"), notes) if n)
-                + "). The change compares rates per covered day.",
-                icon=":material/event_busy:",
-            )
+        ranked = ui.call(analysis, area=v.area, window=v.window, as_of=v.as_of, min_count=int(min_count))
+        coverage_warning(ranked)
         if ranked.empty:
-            ui.empty(
-                f"No {KIND_LABELS[kind].lower()} with {int(min_count)} or more events in this period "
-                f"in {ui.area_label()}"
-                + (" with these filters." if category or weapon_only or domestic_only else ".")
-            )
+            ui.empty(f"No {noun} with {int(min_count)} or more ASB reports in this period.")
             continue
-        rises = ranked.attrs["rises"]
-        st.markdown(
-            f"**{ranked.attrs['rows']:,} {KIND_LABELS[kind].lower()}** with {int(min_count)} or more events, "
-            f"{ranked.attrs['events']:,} events between them; "
-            + (f"**{rises:,}** with a significant rise on the period before." if rises else
-               "none with a significant rise on the period before.")
-        )
-        ui.tested_caption(ranked)
-        columns = [
-            "rank",
-            "name",
-            "count",
-            "previous_count",
-            "change",
-            "verdict",
-            "first_at",
-            "last_at",
-            "main_categories",
-            "harm",
-            "flags",
-        ]
-        if kind == "locations":
-            columns += ["location_type", "crimes", "calls", "missing"]
-        else:
-            columns.insert(2, "birth_year")
-
-        def with_verdict(frame):
-            return frame.assign(
-                verdict=[wording.significance_text(s) if s in ("rise", "fall") else "" for s in frame["significance"]]
-            )
-
+        summary(ranked, noun, events="reports")
         ranked = with_verdict(ranked)
-        event = st.dataframe(
-            ranked[columns],
-            key=f"rep_{kind}",
-            hide_index=True,
-            placeholder="–",
-            on_select="rerun",
-            selection_mode="single-row",
-            column_config={
-                "rank": st.column_config.NumberColumn("#", width="small"),
-                "name": "Address" if kind == "locations" else "Name",
-                "id": "Person",
-                "birth_year": st.column_config.NumberColumn("Born", format="%d"),
-                "count": "Events",
-                "previous_count": st.column_config.NumberColumn(
-                    "Before", help="Blank: the previous period has no day of data"
-                ),
-                "change": st.column_config.NumberColumn(
-                    "Change", format="%+.0f", help="Events now minus before, at the same covered days"
-                ),
-                "verdict": st.column_config.TextColumn(
-                    "Significance",
-                    help="E-test of the change, the false discovery rate held at 5% over the list",
-                ),
-                "first_at": st.column_config.DatetimeColumn("First", format="DD MMM YY"),
-                "last_at": st.column_config.DatetimeColumn("Latest", format="DD MMM YY"),
-                "main_categories": "Mostly",
-                "harm": st.column_config.NumberColumn(
-                    "Harm", format="%.0f", help="Indicative crime harm (days), summed"
-                ),
-                "flags": "Flags",
-                "location_type": "Type",
-                "crimes": "Crimes",
-                "calls": "Calls",
-                "missing": "Missing",
-            },
-        )
-        ui.page_picker(ranked, f"rep_{kind}")
-        ui.download_personal_later(
-            lambda gate, request=request, columns=columns: with_verdict(
-                gate.call("rank", **request))[["id", *columns]],
-            f"repeat-{kind}-{v.area}-{v.window}-{v.as_of}.csv",
-            key=f"rep_{kind}_csv",
-            area=v.area,
-        )
-        chosen = ui.selected_row(event, ranked)
-        if chosen is not None:
-            ui.open_profile(kind, chosen["id"])
+        ui.ranked_list(ranked, analysis, f"rep_{analysis}", config, plan=plan)
+        download(ranked, list(config), f"repeat-{analysis}")
+    st.stop()
+
+if ui.person_data_missing(kind):
+    st.stop()
+crime_filters = kind in CRIME_KINDS
+request = {
+    "area": v.area,
+    "kind": kind,
+    "window": v.window,
+    "as_of": v.as_of,
+    "min_count": int(min_count),
+    "category": (category or None) if crime_filters else None,
+    "weapon_only": weapon_only and crime_filters,
+    "domestic_only": domestic_only and crime_filters,
+}
+# One page of the list is read at a time: names, categories and flags only for the rows shown
+# (a force's year of repeat callers is 200,000 rows); the statistics are the whole list's.
+ranked = ui.call("rank_page", **request, page=ui.list_page(f"rep_{kind}", request), page_rows=ui.PAGE_ROWS)
+if not crime_filters and filtered:
+    st.caption("The crime filters do not apply to this list.")
+coverage_warning(ranked)
+if ranked.empty:
+    ui.empty(
+        f"No {ui.KINDS[kind].lower()} with {int(min_count)} or more events in this period "
+        f"in {wording.plain(ui.area_label())}" + (" with these filters." if filtered else ".")
+    )
+    st.stop()
+summary(ranked, ui.KINDS[kind].lower())
+ranked = with_verdict(ranked)
+config = PLACES if kind == "locations" else PEOPLE
+ui.ranked_page(ranked, kind, f"rep_{kind}", config, plan=plan)
+# The download holds the whole list, read when the button is pressed.
+gate = ui.reader()
+ui.download_personal(lambda: with_verdict(gate.call("rank", **request))[["id", *config]], None,
+                     f"repeat-{kind}-{v.area}-{v.window}-{v.as_of}.csv", key=f"repeat-{kind}_csv", area=v.area,
+                     id_column="id")

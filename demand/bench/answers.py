@@ -91,6 +91,22 @@ def cases(reader: Reader) -> Iterator[tuple[str, str, str | None, dict]]:
         yield "analyst", "map_points", area, {"window": "90d", "as_of": last, "limit": 4000}
         yield "analyst", "data_quality", area, {}
         yield "analyst", "table_info", area, {}
+        # the briefings', phone pages' and reports' analyses
+        for window in ("90d", "12m"):
+            yield "analyst", "repeat_counts", area, {"window": window}
+            yield "analyst", "asb_reporters", area, {"window": window, "limit": 50}
+            yield "analyst", "asb_locations", area, {"window": window, "limit": 50}
+        yield "analyst", "power_counts", area, {"window": "90d"}
+        yield "analyst", "powers_used", area, {"window": "28d", "limit": 50}
+        yield "analyst", "wanted_counts", area, {}
+        yield "analyst", "wanted_list", area, {}
+        yield "analyst", "crimes_by_area", area, {"level": "ward", "window": "90d"}
+        yield "analyst", "harm_by", area, {"by": "category", "window": "12m"}
+        yield "analyst", "harm_by", area, {"by": "ward", "window": "90d", "baseline": "last_year"}
+        yield "analyst", "crimes_by_street", area, {"window": "90d"}
+        for text in ("road", "smith", "L0000"):
+            for analysis in ("find_people", "find_places", "find_streets"):
+                yield "analyst", analysis, area, {"text": text}
     # the full lists a page's paged table holds, force-wide, and filters
     for kind in ("victims", "offenders", "callers", "missing", "locations"):
         yield "analyst", "rank", "force", {"kind": kind, "window": "12m"}
@@ -113,6 +129,8 @@ def cases(reader: Reader) -> Iterator[tuple[str, str, str | None, dict]]:
             yield "analyst", "profile", "force", {key: entity}
             if kind == "locations":
                 yield "analyst", "location_neighbours", "force", {"location_id": entity}
+        target = "location" if kind == "locations" else "person"
+        yield "analyst", "plan_targets_known", sample_wards[0], {"target_kind": target, "ids": list(top["id"])}
     yield "analyst", "missing_months", None, {}
     yield "analyst", "data_range", None, {}
     yield "analyst", "coverage_gaps", None, {"first": first, "last": last}

@@ -8,6 +8,8 @@ Public surface:
   DEMAND_STATE_URL, else SQLite in the state folder), migrated to the newest schema.
 - ``State.audit``: ``append(Entry) -> seq``, ``records(...)``, ``verify() -> Verification``.
 - ``State.exports``: ``append(Export) -> id`` (writes its audit record too), ``records()``.
+- ``State.plans``: the register of problem-solving plans (``demand.state.plans``):
+  ``create``, ``get``, ``list``, ``update``, ``close``, ``reopen``, ``history``.
 - ``AuditWriteError``: raised when a record cannot be written; show nothing then.
 
 A later issue adds tables by adding models to ``demand/state/models.py`` (or a module of its
@@ -25,13 +27,20 @@ from sqlalchemy import Engine
 from demand.state.audit import AuditLog, AuditWriteError, Entry, Verification
 from demand.state.db import StateSettingError, make_engine, migrate, state_url
 from demand.state.exports import Export, ExportLog
+from demand.state.plans import Editor, Plan, PlanConflict, PlanError, PlanNotFound, PlanRegister
 
 __all__ = [
     "AuditLog",
     "AuditWriteError",
+    "Editor",
     "Entry",
     "Export",
     "ExportLog",
+    "Plan",
+    "PlanConflict",
+    "PlanError",
+    "PlanNotFound",
+    "PlanRegister",
     "State",
     "StateSettingError",
     "Verification",
@@ -45,6 +54,7 @@ class State:
     engine: Engine
     audit: AuditLog
     exports: ExportLog
+    plans: PlanRegister
 
     @property
     def url(self) -> str:
@@ -58,4 +68,4 @@ def open_state(url: str | None = None, data_dir: Path | None = None) -> State:
     engine = make_engine(url or state_url(data_dir))
     migrate(engine)
     audit = AuditLog(engine)
-    return State(engine, audit, ExportLog(engine, audit))
+    return State(engine, audit, ExportLog(engine, audit), PlanRegister(engine))
