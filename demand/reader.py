@@ -33,6 +33,7 @@ from typing import Any
 import pandas as pd
 
 from demand import analytics, areas, records
+from demand.disclosure import data as public_data
 from demand.access import User
 from demand.errors import UsageError
 from demand.plans import events as plan_events
@@ -86,6 +87,9 @@ ANALYSES: dict[str, Analysis] = {
     "monthly_trend": Analysis(analytics.monthly_trend),
     "data_quality": Analysis(analytics.data_quality),
     "table_info": Analysis(analytics.table_info),
+    # the counts a public summary is built from (demand.disclosure protects them before export)
+    "export_counts": Analysis(public_data.export_counts),
+    "street_points": Analysis(public_data.street_points),
     # facts about the snapshot, the same for everyone
     "data_range": Analysis(analytics.data_range, scoped=False),
     "snapshot_meta": Analysis(records.snapshot_meta, scoped=False),

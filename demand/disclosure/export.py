@@ -1,0 +1,179 @@
+"""An export, end to end: read the counts through the gate as the user, protect them, render
+a format, record the export, hand the file over. The Export page and ``python -m demand
+export`` both go through here.
+
+    summary = summarise(reader, "E05010458", "90d", as_of=None, baseline="previous", rule=Rule())
+    output = render(summary, "xlsx")
+    log_export(state, reader, request, output)      # AuditWriteError: hand nothing out
+    write_atomically(path, output.content)          # a temporary file beside it, then a rename
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from demand import access, areas
+from demand.disclosure import formats, model
+from demand.disclosure.summary import Inputs, Summary, build
+from demand.disclosure.suppression import Rule
+from demand.errors import UsageError
+from demand.reader import Reader, wards_text
+from demand.state import Export, State
+from demand.windows import WHOLE_MONTHS, months_before, months_year_earlier, parse_date, whole_months
+
+FORCE_NAME_ENV = "DEMAND_FORCE_NAME"
+BASELINES = ("previous", "last_year")
+
+
+def force_name() -> str:
+    """The force's name on public outputs (data.police.uk's 'Reported by'): DEMAND_FORCE_NAME."""
+    return os.environ.get(FORCE_NAME_ENV, "").strip()[:80] or "Police force"
+
+
+@dataclass(frozen=True)
+class Request:
+    area: str
+    window: str = "90d"
+    as_of: date | None = None
+    baseline: str = "previous"
+    format: str = "html"
+    threshold: int = 5
+    rounding: bool = False
+
+    def rule(self) -> Rule:
+        try:
+            return Rule(threshold=self.threshold, rounding=5 if self.rounding else 0)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+
+    def check(self) -> None:
+        """Everything that needs no data: window, baseline, format, threshold, rounding."""
+        if self.window not in WHOLE_MONTHS:
+            raise UsageError(f"unknown window '{areas.shown(self.window)}' for an export: choose one of "
+                             f"{', '.join(WHOLE_MONTHS)}")
+        if self.baseline not in BASELINES:
+            raise UsageError(f"unknown baseline '{areas.shown(self.baseline)}': choose one of {', '.join(BASELINES)}")
+        formats.check(self.format, rounding=self.rounding)
+        self.rule()
+
+
+def may_export(reader: Reader) -> None:
+    if not access.may(reader.user, "exports"):
+        raise UsageError(f"exports are for analysts; {reader.user.email} is a {reader.user.role}")
+
+
+def _area_kind(reader: Reader, area: str | None) -> tuple[str, str]:
+    """('ward' | 'district' | 'force', a label for the output)."""
+    table = reader.all_wards()
+    scope = reader.scope(area)
+    wanted = (area or areas.FORCE).strip()
+    if wanted.lower() == areas.FORCE:
+        return "force", force_name() if force_name() != "Police force" else "the whole force area"
+    if wanted in set(table["ward_code"]):
+        ward = table[table["ward_code"] == wanted].iloc[0]
+        return "ward", f"{ward['ward_name']} ward, {ward['district']}"
+    return "district", scope.label
+
+
+def summarise(reader: Reader, request: Request, street_rows: bool = False) -> Summary:
+    """The protected summary of ``request`` read as ``reader``'s user (analysts only)."""
+    request.check()
+    may_export(reader)
+    first, last = reader.call("data_range")
+    as_of = parse_date(request.as_of) if request.as_of is not None else last
+    if not first <= as_of <= last:
+        raise UsageError(f"as-of date {as_of} is outside the data, which runs from {first} to {last}")
+    current = whole_months(request.window, as_of)
+    comparison = months_before(current) if request.baseline == "previous" else months_year_earlier(current)
+    kind, label = _area_kind(reader, request.area)
+    scope = reader.scope(request.area)
+    gaps = frozenset(
+        (table, month)
+        for span in (current, comparison)
+        for table, month in zip(*_columns(reader.call("coverage_gaps", first=span.start, last=span.end)))
+    )
+    counts = reader.call("export_counts", request.area, start=current.start, end=current.end,
+                         prev_start=comparison.start, prev_end=comparison.end)
+    points = reader.call("street_points", request.area)
+    names = reader.wards().set_index("ward_code")["ward_name"].to_dict()
+    ordered = tuple(sorted(scope.wards, key=lambda w: (names.get(w, w), w)))
+    inputs = Inputs(
+        area=request.area, area_label=label, area_kind=kind, window=request.window, baseline=request.baseline,
+        as_of=as_of,
+        scope=model.Scope(ordered, scope.include_unwarded, current, comparison, gaps, ward_rows=kind != "ward"),
+        ward_names=names, counts=counts, points=points,
+        source=f"{_source_name()} recorded crime and calls for service, data to {last:%d %B %Y}",
+    )
+    return build(inputs, request.rule(), street_rows=street_rows)
+
+
+def _columns(gaps):
+    import pandas as pd
+
+    return gaps["table_name"].tolist(), [pd.Timestamp(m).date() for m in gaps["month"]]
+
+
+def _source_name() -> str:
+    name = force_name()
+    return name if name != "Police force" else "The force's"
+
+
+def file_name(summary: Summary, fmt: str) -> str:
+    """'crime-summary-abbey-ward-2026-08-to-2026-10.xlsx' (the area and the months, no person)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", summary.area_label.lower()).strip("-")[:60] or "area"
+    span = f"{summary.current[0]:%Y-%m}-to-{summary.current[1]:%Y-%m}"
+    return f"crime-summary-{slug}-{span}{formats.SUFFIX[fmt]}"
+
+
+def log_export(state: State, reader: Reader, request: Request, summary: Summary, output: formats.Output,
+               name: str) -> int:
+    """Append the export (and its audit record) to the export log. Raises AuditWriteError when
+    it cannot be written: then the file must not be handed out."""
+    scope = reader.scope(request.area)
+    return state.exports.append(Export(
+        user_email=reader.user.email, user_role=reader.user.role, area=request.area or areas.FORCE,
+        window=f"{request.window} ({summary.current[0]:%Y-%m} to {summary.current[1]:%Y-%m}, "
+               f"against {summary.comparison[0]:%Y-%m} to {summary.comparison[1]:%Y-%m})",
+        format=request.format, file_name=name, rows=output.rows, wards=wards_text(scope),
+        as_of=summary.as_of.isoformat(),
+    ))
+
+
+def render(summary: Summary, fmt: str) -> formats.Output:
+    return formats.render(summary, fmt)
+
+
+def prepare_target(path: Path) -> Path:
+    """Check the output path can be written before any work; returns it resolved."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise UsageError(f"cannot write {target}: it is a folder; give a file name")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"cannot write {target}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise UsageError(f"cannot write {target}: the folder {folder} is not writable")
+    return target
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write ``content`` to a temporary file beside ``path`` and rename it into place, so a
+    failure leaves no partial file (and an older file of that name untouched)."""
+    target = prepare_target(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+    except BaseException as error:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+        raise
