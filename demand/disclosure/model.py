@@ -102,11 +102,11 @@ def atoms(scope: Scope, counts: pd.DataFrame, named: list[tuple[str, str]], spli
     on_split = pd.Series([(w, s) in split and m in current for w, s, m in zip(true["w"], true["s"], true["month"])],
                          index=true.index, dtype=bool)
     rest, crimes = true[~on_split], true["category"].isin(CRIMES)
-    u = rest.groupby(["month", "category"])["count"].sum()
-    big_r = true[~on_split & crimes].groupby(["w", "t"])["count"].sum()
-    z = true[on_split].groupby(["w", "s", "month", "category"])["count"].sum()
+    u = rest.groupby(["month", "category"])["count"].sum().to_dict()
+    big_r = true[~on_split & crimes].groupby(["w", "t"])["count"].sum().to_dict()
+    z = true[on_split].groupby(["w", "s", "month", "category"])["count"].sum().to_dict()
     unsplit = [street for street in named if street not in split]
-    y = true[~on_split & crimes & true["month"].isin(current)].groupby(["w", "s"])["count"].sum()
+    y = true[~on_split & crimes & true["month"].isin(current)].groupby(["w", "s"])["count"].sum().to_dict()
 
     rows: list[tuple] = []
     for t in (CURRENT, COMPARISON):
@@ -148,9 +148,10 @@ class Builder:
         self.relations: list[Relation] = []
 
     def cell(self, key, mask, weight: str) -> int | None:
-        """The cell summing the atoms where ``mask`` holds; None when it holds no atom (a month
-        or window the source lacks)."""
-        found = np.flatnonzero(np.asarray(mask))
+        """The cell summing the atoms where ``mask`` holds (a boolean mask, or the atoms' indices);
+        None when it holds no atom (a month or window the source lacks)."""
+        mask = np.asarray(mask)
+        found = np.flatnonzero(mask) if mask.dtype == bool else mask
         if not len(found):
             return None
         if key not in self.index:
@@ -166,7 +167,7 @@ class Builder:
             self.relations.append(Relation(total, parts))
 
     def problem(self, links=()) -> Problem:
-        return Problem(len(self.frame), self.cells, self.relations, list(links))
+        return Problem(len(self.frame), self.cells, self.relations, list(links), self.values)
 
 
 def build(scope: Scope, counts: pd.DataFrame, streets: list[tuple[str, str]],
@@ -174,6 +175,12 @@ def build(scope: Scope, counts: pd.DataFrame, streets: list[tuple[str, str]],
     """The summary's tables as one Problem. ``streets``: the named streets (ward, street), in
     display order; ``groups``: the street-level file's (street, category, month) groups, whose
     streets are split by month and category."""
+    return build_with_atoms(scope, counts, streets, groups)[0]
+
+
+def build_with_atoms(scope: Scope, counts: pd.DataFrame, streets: list[tuple[str, str]],
+                     groups: list[tuple[tuple[str, str], str, date]] = ()) -> tuple[Problem, pd.DataFrame]:
+    """``build``, and the atoms frame (kind, w, s, m, c, t, value) its atoms index."""
     split = {g[0] for g in groups}
     frame, links = atoms(scope, counts, streets, split)
     b = Builder(frame)
@@ -220,7 +227,8 @@ def build(scope: Scope, counts: pd.DataFrame, streets: list[tuple[str, str]],
         elsewhere = ((kind == "y") & (s == OTHER)) | (split_unnamed & crime)
         b.relation(totals[CURRENT], [*named, b.cell(("street", OTHER), elsewhere, "other_streets")])
 
+    z_atom = {(a, z, mo, cat): i for i, (k, a, z, mo, cat) in enumerate(zip(kind, w, s, m, c)) if k == "z"}
     for street, cat, month in groups:
-        b.cell(("group", street, cat, month),
-               (kind == "z") & (w == street[0]) & (s == street[1]) & (c == cat) & (m == month), "group")
-    return b.problem(links)
+        atom = z_atom.get((*street, month, cat))
+        b.cell(("group", street, cat, month), np.array([] if atom is None else [atom], dtype=int), "group")
+    return b.problem(links), frame

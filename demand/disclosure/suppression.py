@@ -38,8 +38,9 @@ The rule (``Rule``)
 3. **Audit.** An attacker knows the method, so knows that a ``<5`` cell holds 1 to 4, that a
    ``[c]`` cell holds 5 or more, that a rounded 10 holds 8 to 12, and every published figure.
    For each hidden small count the audit solves two linear programs (HiGHS, through its own
-   Python interface ``highspy``, which re-solves one model warm for each cell's objective:
-   four times faster here than ``scipy.optimize.linprog``, which uses the same solver): the
+   Python interface ``highspy``, which re-solves one model warm with the primal simplex for
+   each cell's objective: 20 to 80 times faster here than ``scipy.optimize.linprog``, which
+   builds the same solver's model afresh for every solve): the
    least and the most the cell can be, over all atoms >= 0 meeting everything published. The protection required (``Rule.protection``): the attacker
    can narrow it to no fewer than ``(threshold + 1) // 2`` whole values (3 for threshold 5:
    at worst "2, 3 or 4"), never to one value. Like Tau-Argus and sdcTable, the audit uses the
@@ -63,6 +64,7 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+from scipy import sparse
 
 PUBLISHED = "published"
 PRIMARY = "primary"  # 1 .. threshold-1, shown as '<5'
@@ -151,11 +153,29 @@ class Problem:
     cells: list[Cell]
     relations: list[Relation] = field(default_factory=list)
     links: list[tuple[tuple[int, ...], tuple[int, ...]]] = field(default_factory=list)
+    values: Sequence[int] | None = None  # the atoms' true counts, for an audit with some held fixed
+    _incidence: sparse.csr_matrix | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for cell in self.cells:
             if any(not 0 <= a < self.n_atoms for a in cell.atoms):
                 raise SuppressionError(f"cell {cell.key!r} names an atom outside 0..{self.n_atoms - 1}")
+
+    def incidence(self) -> sparse.csr_matrix:
+        """Cells then links (rows) by atoms: 1 where a cell holds an atom, +1/-1 in a link."""
+        if self._incidence is None:
+            rows, columns, data = [], [], []
+            for i, cell in enumerate(self.cells):
+                rows += [i] * len(cell.atoms)
+                columns += cell.atoms
+                data += [1.0] * len(cell.atoms)
+            for r, (plus, minus) in enumerate(self.links, start=len(self.cells)):
+                rows += [r] * (len(plus) + len(minus))
+                columns += [*plus, *minus]
+                data += [1.0] * len(plus) + [-1.0] * len(minus)
+            self._incidence = sparse.csr_matrix((data, (rows, columns)),
+                                                shape=(len(self.cells) + len(self.links), self.n_atoms))
+        return self._incidence
 
     def index(self) -> dict[Hashable, int]:
         return {cell.key: i for i, cell in enumerate(self.cells)}
@@ -238,56 +258,78 @@ def _quiet_highs():
     else:
         solver = highspy.Highs()
     solver.silent()
+    # Only the objective changes between solves, so the last basis stays primal feasible: the
+    # primal simplex starts from it (measured: 20x faster here than the default dual simplex).
+    solver.setOptionValue("simplex_strategy", 4)
     return solver
 
 
 _banner_shown = False
 
 
-def _constraints(problem: Problem, rule: Rule, status: Sequence[str]):
+def _constraints(problem: Problem, rule: Rule, status: Sequence[str], free: np.ndarray | None = None):
     """What the attacker knows, as rows lower <= sum of atoms <= upper: a published figure (its
     value, or the range a rounded value allows), a '<5' (1..threshold-1), a '[c]' (at least the
-    threshold), and the links (always 0). Returns the rows and the cell each row is (None: a link)."""
-    lower, upper, cells, starts, index, values = [], [], [], [], [], []
-
-    def row(atoms: Sequence[int], coefficients: Sequence[float], low: float, high: float, cell: int | None) -> None:
-        starts.append(len(index))
-        index.extend(atoms)
-        values.extend(coefficients)
-        lower.append(low)
-        upper.append(high)
-        cells.append(cell)
-
+    threshold), and the links (always 0). With ``free`` (a mask of atoms) every other atom is held
+    at its true count: its part moves into the bounds, and rows left with no free atom go.
+    Returns the matrix, the bounds and the cell each row is (-1: a link)."""
+    lower = np.full(len(problem.cells) + len(problem.links), -np.inf)
+    upper = np.full(len(lower), np.inf)
+    kept = np.zeros(len(lower), dtype=bool)
     for i, (cell, s) in enumerate(zip(problem.cells, status)):
         if s == PUBLISHED:
-            low, high = rule.bounds(rule.published(cell.value))
+            lower[i], upper[i] = rule.bounds(rule.published(cell.value))
         elif s == PRIMARY:
-            low, high = 1, rule.threshold - 1
+            lower[i], upper[i] = 1, rule.threshold - 1
         elif s == SECONDARY:
-            low, high = rule.threshold, highspy.kHighsInf
+            lower[i] = rule.threshold
         else:
             continue  # WITHHELD: nothing is known
-        row(cell.atoms, [1.0] * len(cell.atoms), low, high, i)
-    for plus, minus in problem.links:
-        row([*plus, *minus], [1.0] * len(plus) + [-1.0] * len(minus), 0.0, 0.0, None)
-    return (np.array(lower, float), np.array(upper, float), np.array(starts, np.int32), np.array(index, np.int32),
-            np.array(values, float)), cells
+        kept[i] = True
+    lower[len(problem.cells):], upper[len(problem.cells):], kept[len(problem.cells):] = 0.0, 0.0, True
+    matrix = problem.incidence()
+    if free is not None:
+        fixed = matrix[:, ~free] @ np.asarray(problem.values, float)[~free]
+        lower, upper = lower - fixed, upper - fixed
+        matrix = matrix[:, free]
+        kept &= np.diff(matrix.indptr) > 0
+    rows = np.flatnonzero(kept)
+    cells = np.where(rows < len(problem.cells), rows, -1)
+    return matrix[rows].tocsr(), lower[rows], upper[rows], cells
 
 
-def audit(problem: Problem, rule: Rule, status: Sequence[str], check: Iterable[int] | None = None) -> list[Interval]:
+def audit(problem: Problem, rule: Rule, status: Sequence[str], check: Iterable[int] | None = None,
+          free: Sequence[int] | None = None) -> list[Interval]:
     """For each hidden small count (or the cells in ``check``), the least and the most an attacker
     who knows the rule and every published figure can make it: two linear programs per cell over
-    one HiGHS model, re-solved warm with the next cell's objective. Raises SuppressionError when
-    the published figures contradict the atoms (which would be a bug in the caller)."""
-    (lower, upper, starts, index, values), row_cells = _constraints(problem, rule, status)
+    one HiGHS model, re-solved warm with the next cell's objective.
+
+    ``free``: audit as if the attacker also knew the true count of every other atom
+    (``Problem.values``). The region is smaller, so an interval found is never wider than the
+    true one: a cell that passes this way passes in truth (conservative, and far smaller for a
+    large problem). Cells in ``check`` need a free atom. Raises SuppressionError when the
+    published figures contradict the atoms (which would be a bug in the caller)."""
+    mask = None
+    if free is not None:
+        mask = np.zeros(problem.n_atoms, dtype=bool)
+        mask[np.asarray(free, dtype=int)] = True
+    matrix, lower, upper, row_cells = _constraints(problem, rule, status, mask)
+    column = np.cumsum(mask) - 1 if mask is not None else None  # an atom's column among the free ones
     solver = _quiet_highs()
-    n = problem.n_atoms
+    n = matrix.shape[1]
     solver.addVars(n, np.zeros(n), np.full(n, highspy.kHighsInf))
-    solver.addRows(len(lower), lower, upper, len(index), starts, index, values)
+    solver.addRows(len(lower), np.where(np.isinf(lower), -highspy.kHighsInf, lower),
+                   np.where(np.isinf(upper), highspy.kHighsInf, upper), matrix.nnz,
+                   matrix.indptr[:-1].astype(np.int32), matrix.indices.astype(np.int32), matrix.data)
     unbounded = (highspy.HighsModelStatus.kUnbounded, highspy.HighsModelStatus.kUnboundedOrInfeasible)
     intervals, previous = [], np.zeros(0, np.int32)
     for i in (sensitive(problem, rule, status) if check is None else check):
-        atoms = np.array(problem.cells[i].atoms, np.int32)
+        cell_atoms = np.asarray(problem.cells[i].atoms, dtype=int)
+        offset = 0.0
+        if mask is not None:
+            offset = float(np.asarray(problem.values, float)[cell_atoms[~mask[cell_atoms]]].sum())
+            cell_atoms = column[cell_atoms[mask[cell_atoms]]]
+        atoms = cell_atoms.astype(np.int32)
         solver.changeColsCost(len(previous), previous, np.zeros(len(previous)))
         solver.changeColsCost(len(atoms), atoms, np.ones(len(atoms)))
         previous = atoms
@@ -297,9 +339,9 @@ def audit(problem: Problem, rule: Rule, status: Sequence[str], check: Iterable[i
             solver.run()
             result = solver.getModelStatus()
             if result == highspy.HighsModelStatus.kOptimal:
-                ends.append(solver.getInfo().objective_function_value)
+                ends.append(solver.getInfo().objective_function_value + offset)
                 duals = np.abs(np.asarray(solver.getSolution().row_dual))
-                binding |= {row_cells[r] for r in np.flatnonzero(duals > _EPS) if row_cells[r] is not None}
+                binding |= {int(row_cells[r]) for r in np.flatnonzero(duals > _EPS) if row_cells[r] >= 0}
             elif sense == highspy.ObjSense.kMaximize and result in unbounded:
                 ends.append(math.inf)  # the minimum was found, so the model is feasible: unbounded above
             else:
