@@ -33,8 +33,8 @@ from typing import Any
 import pandas as pd
 
 from demand import analytics, areas, records
-from demand.disclosure import data as public_data
 from demand.access import User
+from demand.disclosure import data as public_data
 from demand.errors import UsageError
 from demand.plans import events as plan_events
 from demand.state import AuditLog, AuditWriteError, Entry

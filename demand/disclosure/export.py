@@ -2,10 +2,11 @@
 a format, record the export, hand the file over. The Export page and ``python -m demand
 export`` both go through here.
 
-    summary = summarise(reader, "E05010458", "90d", as_of=None, baseline="previous", rule=Rule())
-    output = render(summary, "xlsx")
-    log_export(state, reader, request, output)      # AuditWriteError: hand nothing out
-    write_atomically(path, output.content)          # a temporary file beside it, then a rename
+    request = Request("E05010458", window="90d", baseline="previous", format="xlsx")
+    summary, output, name = produce(reader, request)      # read as the user, protect, render
+    log_export(state, reader, request, summary, output, name)   # AuditWriteError: hand nothing out
+    export_file(reader, state, request, path)             # the command line: all of it, the file
+                                                          # written beside its place, then renamed
 """
 
 from __future__ import annotations
@@ -13,15 +14,20 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+import pandas as pd
 
 from demand import access, areas
 from demand.disclosure import formats, model
 from demand.disclosure.summary import Inputs, Summary, build
 from demand.disclosure.suppression import Rule
 from demand.errors import UsageError
+from demand.present import document
 from demand.reader import Reader, wards_text
 from demand.state import Export, State
 from demand.windows import WHOLE_MONTHS, months_before, months_year_earlier, parse_date, whole_months
@@ -112,9 +118,7 @@ def summarise(reader: Reader, request: Request, street_rows: bool = False) -> Su
     return build(inputs, request.rule(), street_rows=street_rows)
 
 
-def _columns(gaps):
-    import pandas as pd
-
+def _columns(gaps: pd.DataFrame) -> tuple[list[str], list[date]]:
     return gaps["table_name"].tolist(), [pd.Timestamp(m).date() for m in gaps["month"]]
 
 
@@ -144,16 +148,23 @@ def log_export(state: State, reader: Reader, request: Request, summary: Summary,
     ))
 
 
-def render(summary: Summary, fmt: str) -> formats.Output:
-    return formats.render(summary, fmt)
+def produce(reader: Reader, request: Request) -> tuple[Summary, formats.Output, str]:
+    """The summary, the file's bytes in ``request.format`` and a file name (the area and the
+    months, never a person)."""
+    summary = summarise(reader, request, street_rows=request.format == "police-uk")
+    try:
+        output = formats.render(summary, request.format)
+    except document.RenderError as error:
+        raise UsageError(str(error)) from None
+    return summary, output, file_name(summary, request.format)
 
 
-def prepare_target(path: Path) -> Path:
-    """Check the output path can be written before any work; returns it resolved."""
+def prepare_target(path: Path | str) -> Path:
+    """Check that the output path can be written before any work is done."""
     target = Path(path).expanduser()
     if target.is_dir():
         raise UsageError(f"cannot write {target}: it is a folder; give a file name")
-    folder = target.parent if str(target.parent) else Path(".")
+    folder = target.parent
     if not folder.is_dir():
         raise UsageError(f"cannot write {target}: the folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
@@ -161,19 +172,39 @@ def prepare_target(path: Path) -> Path:
     return target
 
 
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write ``content`` to a temporary file beside ``path`` and rename it into place, so a
-    failure leaves no partial file (and an older file of that name untouched)."""
+@contextmanager
+def staged(path: Path, content: bytes) -> Iterator[Path]:
+    """Write ``content`` to a temporary file beside ``path``; rename it into place when the block
+    ends well, remove it otherwise. A failure (the export log refusing, a full disk) leaves no
+    partial file, and an older file of that name untouched."""
     target = prepare_target(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
-    except BaseException as error:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(error, OSError):
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(content)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it private; the file is for handing out
+        except OSError as error:
             raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
-        raise
+        yield target
+        os.replace(temporary, target)
+    finally:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def export_file(reader: Reader, state: State, request: Request, path: Path | str) -> tuple[Summary, formats.Output]:
+    """The command line's export: check the path, make the file, record it in the export log
+    (AuditWriteError: no file), then put it in place."""
+    target = prepare_target(path)
+    summary, output, _ = produce(reader, request)
+    with staged(target, output.content):
+        log_export(state, reader, request, summary, output, target.name)
+    return summary, output

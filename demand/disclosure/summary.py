@@ -38,6 +38,7 @@ from demand.windows import months_in
 NO_DATA = "no_data"
 WITHHELD_MARK = "–"  # a breakdown left out whole: the figure could be anything, 0 included
 TOP_STREETS = 10
+MAX_HEADLINES = 4  # real changes named in words beside the totals
 BASELINE_WORDS = {"previous": "the previous {n} months", "last_year": "the same {n} months a year earlier"}
 
 
@@ -65,6 +66,7 @@ class Row:
     before: Figure
     change: str
     significance: str | None = None
+    brief: str = ""  # the change without naming the period (for a page that names it above)
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ class Summary:
     other_streets: Figure | None
     wards: list[Row]
     missing: list[str]
-    headlines: list[str]
+    headlines: list[str]  # the totals' changes and the biggest real ones, without naming the period
     hidden_small: int
     hidden_secondary: int
     narrowest: float  # the fewest values an attacker can narrow any hidden count to
@@ -138,9 +140,26 @@ class Summary:
     def months_counted(self) -> int:
         return months_in_span(self.current)
 
-    def notes(self) -> list[str]:
-        """The method, on the face of every format."""
+    def notes(self, short: bool = False) -> list[str]:
+        """The method, on the face of every format (``short``: the one-page summary's wording)."""
         k = self.rule.threshold
+        if short:
+            notes = [
+                (f"Source: {self.source}; whole calendar months, as data.police.uk publishes them. Anti-social "
+                 "behaviour: incidents reported to the police."),
+                (f"Disclosure control: 1 to {k - 1} is shown as \"<{k}\", 0 as 0; where a small figure could be "
+                 f"worked out by subtraction, others of {k} or more are withheld as \"{SECONDARY_MARK}\". Every "
+                 f"hidden figure was checked by linear programming: none can be narrowed to fewer than "
+                 f"{self.rule.protection} possible values."),
+            ]
+            if self.rule.rounding:
+                notes.append(f"Other counts are rounded to the nearest {self.rule.rounding}; totals separately.")
+            return notes + [
+                (f"Streets: \"on or near\", never an address; only streets with {k} or more crimes. No names, "
+                 "addresses, crime references or dates finer than the month are published."),
+                ("A real change: the E-test over the days each period has data, holding the false discovery rate "
+                 "at 5% across the types of crime."),
+            ]
         notes = [
             (f"Source: {self.source}. Recorded crimes by data.police.uk category, counted in the month they "
              "were recorded, and anti-social behaviour incidents (calls flagged as anti-social behaviour). "
@@ -269,40 +288,41 @@ def _tests(rows: list[tuple[str, Figure, Figure, str]], exposures: dict, fdr: bo
     return dict(zip([k for k, *_ in usable], compared["significance"])), compared.attrs["tested"]
 
 
-def change_sentence(subject: str, now: Figure, before: Figure, significance: str | None, compared_with: str,
+def change_sentence(subject: str, now: Figure, before: Figure, significance: str | None, compared_with: str | None,
                     rule: Rule, unequal: str = "") -> str:
     """The change in a resident's words, from published figures only: 'Burglary fell from 23 to 14
-    compared with the previous 3 months: a real fall, more than the usual ups and downs.'
-    ``unequal`` names the months a period lacks when the periods cover different days."""
+    compared with the previous 3 months: a real fall, beyond the usual ups and downs.' With
+    ``compared_with`` None the sentence leaves the period to its heading ('... to 14: a real
+    fall, ...'). ``unequal``: the periods cover different days (a month lacks data)."""
     k = rule.threshold
+    against = f" compared with {compared_with}" if compared_with else ""
+    earlier = f"in {compared_with}" if compared_with else "before"
     if now.status == NO_DATA:
         return f"{subject}: no data for this period."
     if before.status == NO_DATA:
-        return f"{subject}: {_amount(now, rule)} now; no data for {compared_with}."
+        return f"{subject}: {_amount(now, rule)} now; no data for {compared_with or 'the period before'}."
     if {SECONDARY, WITHHELD} & {now.status, before.status}:
-        return (f"{subject}: {_amount(now, rule)} now, {_amount(before, rule)} in {compared_with}; not compared, "
+        return (f"{subject}: {_amount(now, rule)} now, {_amount(before, rule)} {earlier}; not compared, "
                 "to protect small numbers elsewhere in this summary.")
     if now.status == PRIMARY and before.status == PRIMARY:
         return f"{subject}: fewer than {k} in each period."
     if now.status == PRIMARY:
-        return f"{subject} fell from {_amount(before, rule)} to fewer than {k} compared with {compared_with} " \
-               "(too few to test)."
+        return f"{subject} fell from {_amount(before, rule)} to fewer than {k}{against} (too few to test)."
     if before.status == PRIMARY:
         verb = "fell" if now.value == 0 else "rose"
-        return f"{subject} {verb} from fewer than {k} to {_amount(now, rule)} compared with {compared_with} " \
-               "(too few to test)."
+        return f"{subject} {verb} from fewer than {k} to {_amount(now, rule)}{against} (too few to test)."
     n, b = now.value, before.value
     if n == 0 and b == 0:
         return f"{subject}: none in either period."
     verdict = f": {wording.plain_verdict(significance)}" if significance in (stats.RISE, stats.FALL,
                                                                              stats.NO_CHANGE) else ""
     if unequal:
-        return (f"{subject}: {_amount(now, rule)} now, {_amount(before, rule)} in {compared_with} ({unequal}); "
-                f"compared per day with data, that is {verdict.lstrip(': ') or 'not tested'}.")
+        return (f"{subject}: {_amount(now, rule)} now, {_amount(before, rule)} {earlier}; compared per day with "
+                f"data (the periods lack different months), {verdict.lstrip(': ') or 'not tested'}.")
     if n == b:
-        return f"{subject} stayed at {_amount(now, rule)}, as in {compared_with}."
+        return f"{subject} stayed at {_amount(now, rule)}{', as in ' + compared_with if compared_with else ''}."
     verb = "rose" if n > b else "fell"
-    return f"{subject} {verb} from {_amount(before, rule)} to {_amount(now, rule)} compared with {compared_with}{verdict}."
+    return f"{subject} {verb} from {_amount(before, rule)} to {_amount(now, rule)}{against}{verdict}."
 
 
 def _amount(figure: Figure, rule: Rule) -> str:
@@ -336,7 +356,8 @@ def _summary(inputs: Inputs, rule: Rule, protection: Protection, figures: dict,
 
     def row(key: str, label: str, now: Figure, before: Figure, sig: str | None, source: str) -> Row:
         return Row(key, label, now, before,
-                   change_sentence(label, now, before, sig, compared_with, rule, unequal[source]), sig)
+                   change_sentence(label, now, before, sig, compared_with, rule, unequal[source]), sig,
+                   change_sentence(label, now, before, sig, None, rule, unequal[source]))
 
     categories = [row(c, c, now, before, significance.get(c), src) for c, now, before, src in pairs if c != ASB]
     categories.append(row(ALL_CRIMES, ALL_CRIMES, total_now, total_before, total_sig.get(ALL_CRIMES), "crimes"))
@@ -368,8 +389,12 @@ def _summary(inputs: Inputs, rule: Rule, protection: Protection, figures: dict,
             if words:
                 missing.append(f"{label}: {words}")
 
-    headlines = [categories[-2].change, categories[-1].change]
-    headlines += [r.change for r in categories[:-2] if r.significance in (stats.RISE, stats.FALL)]
+    headlines = [categories[-2].brief, categories[-1].brief]
+    real = [r for r in categories[:-2] if r.significance in (stats.RISE, stats.FALL)]
+    real.sort(key=lambda r: -abs(r.now.value - r.before.value))  # the biggest real changes first
+    headlines += [r.brief for r in real[:MAX_HEADLINES]]
+    if len(real) > MAX_HEADLINES:
+        headlines.append(f"{len(real) - MAX_HEADLINES} more types of crime changed for real: see the table.")
     return Summary(
         title=f"Crime and anti-social behaviour: {inputs.area_label}",
         area=inputs.area, area_label=inputs.area_label, area_kind=inputs.area_kind, window=inputs.window,

@@ -54,8 +54,8 @@ SOURCE_WORDS = {"crimes": "crime", "calls": "call", "missing_episodes": "missing
 NOT_HELD = "not held"
 # The same verdicts for residents (public summaries): what the test means, without its jargon.
 PLAIN_VERDICTS = {
-    RISE: "a real rise, more than the usual ups and downs",
-    FALL: "a real fall, more than the usual ups and downs",
+    RISE: "a real rise, beyond the usual ups and downs",
+    FALL: "a real fall, beyond the usual ups and downs",
     NO_CHANGE: "within the usual ups and downs",
     NO_DATA: "not compared: a period has no data",
 }
@@ -78,7 +78,7 @@ def p_text(p) -> str:
 
 
 def plain_verdict(significance: str | None) -> str:
-    """A verdict in a resident's words: 'a real fall, more than the usual ups and downs'."""
+    """A verdict in a resident's words: 'a real fall, beyond the usual ups and downs'."""
     return PLAIN_VERDICTS.get(significance or NO_DATA, PLAIN_VERDICTS[NO_DATA])
 
 
