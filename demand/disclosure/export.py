@@ -4,7 +4,7 @@ export`` both go through here.
 
     request = Request("E05010458", window="90d", baseline="previous", format="xlsx")
     summary, output, name = produce(reader, request)      # read as the user, protect, render
-    log_export(state, reader, request, summary, output, name)   # AuditWriteError: hand nothing out
+    log_export(state, user, wards, request, summary, output, name)   # AuditWriteError: hand nothing out
     export_file(reader, state, request, path)             # the command line: all of it, the file
                                                           # written beside its place, then renamed
 """
@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from demand import access, areas
+from demand.access import User
 from demand.disclosure import formats, model
 from demand.disclosure.summary import Inputs, Summary, build
 from demand.disclosure.suppression import Rule
@@ -88,6 +89,13 @@ def _area_kind(reader: Reader, area: str | None) -> tuple[str, str]:
 
 def summarise(reader: Reader, request: Request, street_rows: bool = False) -> Summary:
     """The protected summary of ``request`` read as ``reader``'s user (analysts only)."""
+    return build(read_inputs(reader, request), request.rule(), street_rows=street_rows)
+
+
+def read_inputs(reader: Reader, request: Request) -> Inputs:
+    """Everything a summary is built from, read through the gate as ``reader``'s user (analysts
+    only): the counts of the two windows of whole months, the street points, the months the
+    sources lack. Private: only ``build`` sees it."""
     request.check()
     may_export(reader)
     first, last = reader.call("data_range")
@@ -108,14 +116,13 @@ def summarise(reader: Reader, request: Request, street_rows: bool = False) -> Su
     points = reader.call("street_points", request.area)
     names = reader.wards().set_index("ward_code")["ward_name"].to_dict()
     ordered = tuple(sorted(scope.wards, key=lambda w: (names.get(w, w), w)))
-    inputs = Inputs(
+    return Inputs(
         area=request.area, area_label=label, area_kind=kind, window=request.window, baseline=request.baseline,
         as_of=as_of,
         scope=model.Scope(ordered, scope.include_unwarded, current, comparison, gaps, ward_rows=kind != "ward"),
         ward_names=names, counts=counts, points=points,
         source=f"{_source_name()} recorded crime and calls for service, data to {last:%d %B %Y}",
     )
-    return build(inputs, request.rule(), street_rows=street_rows)
 
 
 def _columns(gaps: pd.DataFrame) -> tuple[list[str], list[date]]:
@@ -134,28 +141,33 @@ def file_name(summary: Summary, fmt: str) -> str:
     return f"crime-summary-{slug}-{span}{formats.SUFFIX[fmt]}"
 
 
-def log_export(state: State, reader: Reader, request: Request, summary: Summary, output: formats.Output,
+def log_export(state: State, user: User, wards: str, request: Request, summary: Summary, output: formats.Output,
                name: str) -> int:
-    """Append the export (and its audit record) to the export log. Raises AuditWriteError when
-    it cannot be written: then the file must not be handed out."""
-    scope = reader.scope(request.area)
+    """Append the export (and its audit record) to the export log: who, the area and the wards
+    read, the months, the format, the file name, the rows. Raises AuditWriteError when it cannot
+    be written: then the file must not be handed out."""
     return state.exports.append(Export(
-        user_email=reader.user.email, user_role=reader.user.role, area=request.area or areas.FORCE,
+        user_email=user.email, user_role=user.role, area=request.area or areas.FORCE,
         window=f"{request.window} ({summary.current[0]:%Y-%m} to {summary.current[1]:%Y-%m}, "
                f"against {summary.comparison[0]:%Y-%m} to {summary.comparison[1]:%Y-%m})",
-        format=request.format, file_name=name, rows=output.rows, wards=wards_text(scope),
-        as_of=summary.as_of.isoformat(),
+        format=request.format, file_name=name, rows=output.rows, wards=wards, as_of=summary.as_of.isoformat(),
     ))
+
+
+def render_file(inputs: Inputs, request: Request, summary: Summary | None = None) -> tuple[Summary, formats.Output]:
+    """The file's bytes in ``request.format``; the street-level file builds its rows here."""
+    if summary is None or (request.format == "police-uk" and summary.street_rows is None):
+        summary = build(inputs, request.rule(), street_rows=request.format == "police-uk")
+    try:
+        return summary, formats.render(summary, request.format)
+    except document.RenderError as error:
+        raise UsageError(str(error)) from None
 
 
 def produce(reader: Reader, request: Request) -> tuple[Summary, formats.Output, str]:
     """The summary, the file's bytes in ``request.format`` and a file name (the area and the
     months, never a person)."""
-    summary = summarise(reader, request, street_rows=request.format == "police-uk")
-    try:
-        output = formats.render(summary, request.format)
-    except document.RenderError as error:
-        raise UsageError(str(error)) from None
+    summary, output = render_file(read_inputs(reader, request), request)
     return summary, output, file_name(summary, request.format)
 
 
@@ -206,5 +218,5 @@ def export_file(reader: Reader, state: State, request: Request, path: Path | str
     target = prepare_target(path)
     summary, output, _ = produce(reader, request)
     with staged(target, output.content):
-        log_export(state, reader, request, summary, output, target.name)
+        log_export(state, reader.user, wards_text(reader.scope(request.area)), request, summary, output, target.name)
     return summary, output

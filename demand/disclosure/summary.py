@@ -265,13 +265,12 @@ def _coverage_words(inputs: Inputs, t: str, source: str) -> str:
         "no call data", "no anti-social behaviour data")
 
 
-def _unequal_words(inputs: Inputs, source: str, compared_with: str, exposures: dict) -> str:
-    """'' when both periods cover the same days of ``source``; else which months each lacks."""
-    if exposures[CURRENT, source] == exposures[COMPARISON, source]:
-        return ""
-    now, before = _coverage_words(inputs, CURRENT, source), _coverage_words(inputs, COMPARISON, source)
-    return "; ".join(filter(None, (f"this period: {now}" if now else "",
-                                   f"{compared_with}: {before}" if before else "")))
+def _missing_words(inputs: Inputs, source: str) -> str:
+    """'May 2025 missing', naming the months of both periods the source lacks ('' when none)."""
+    scope = inputs.scope
+    months = [m for s, m in scope.gaps if s == source
+              and (scope.current.start <= m <= scope.current.end or scope.comparison.start <= m <= scope.comparison.end)]
+    return f"{wording.months_text(months)} missing" if months else ""
 
 
 def _tests(rows: list[tuple[str, Figure, Figure, str]], exposures: dict, fdr: bool) -> tuple[dict[str, str], int]:
@@ -289,11 +288,12 @@ def _tests(rows: list[tuple[str, Figure, Figure, str]], exposures: dict, fdr: bo
 
 
 def change_sentence(subject: str, now: Figure, before: Figure, significance: str | None, compared_with: str | None,
-                    rule: Rule, unequal: str = "") -> str:
+                    rule: Rule, missing: str = "", exposures: tuple[float, float] = (1.0, 1.0)) -> str:
     """The change in a resident's words, from published figures only: 'Burglary fell from 23 to 14
     compared with the previous 3 months: a real fall, beyond the usual ups and downs.' With
     ``compared_with`` None the sentence leaves the period to its heading ('... to 14: a real
-    fall, ...'). ``unequal``: the periods cover different days (a month lacks data)."""
+    fall, ...'). When the periods cover different days (``exposures``, covered days now and
+    before), the change is per day with data and ``missing`` names the months lacking."""
     k = rule.threshold
     against = f" compared with {compared_with}" if compared_with else ""
     earlier = f"in {compared_with}" if compared_with else "before"
@@ -316,9 +316,11 @@ def change_sentence(subject: str, now: Figure, before: Figure, significance: str
         return f"{subject}: none in either period."
     verdict = f": {wording.plain_verdict(significance)}" if significance in (stats.RISE, stats.FALL,
                                                                              stats.NO_CHANGE) else ""
-    if unequal:
-        return (f"{subject}: {_amount(now, rule)} now, {_amount(before, rule)} {earlier}; compared per day with "
-                f"data (the periods lack different months), {verdict.lstrip(': ') or 'not tested'}.")
+    if exposures[0] != exposures[1]:
+        rate, rate_before = n / exposures[0], b / exposures[1]
+        direction = "more" if rate > rate_before else "fewer" if rate < rate_before else "the same"
+        return (f"{subject}: {_amount(now, rule)} now, {_amount(before, rule)} {earlier}; per day with data "
+                f"({missing or 'a month is missing'}) that is {direction}{verdict}.")
     if n == b:
         return f"{subject} stayed at {_amount(now, rule)}{', as in ' + compared_with if compared_with else ''}."
     verb = "rose" if n > b else "fell"
@@ -346,7 +348,7 @@ def _summary(inputs: Inputs, rule: Rule, protection: Protection, figures: dict,
     n = months_in(scope.current)
     compared_with = BASELINE_WORDS[inputs.baseline].format(n=n)
     exposures = _exposures(inputs)
-    unequal = {source: _unequal_words(inputs, source, compared_with, exposures) for source in ("crimes", "calls")}
+    missing_words = {source: _missing_words(inputs, source) for source in ("crimes", "calls")}
 
     labels = [*CRIMES, ASB]
     pairs = [(c, fig(("category", c, CURRENT)), fig(("category", c, COMPARISON)), model.source_of(c)) for c in labels]
@@ -355,9 +357,10 @@ def _summary(inputs: Inputs, rule: Rule, protection: Protection, figures: dict,
     total_sig, _ = _tests([(ALL_CRIMES, total_now, total_before, "crimes")], exposures, fdr=False)
 
     def row(key: str, label: str, now: Figure, before: Figure, sig: str | None, source: str) -> Row:
+        days = (exposures[CURRENT, source], exposures[COMPARISON, source])
         return Row(key, label, now, before,
-                   change_sentence(label, now, before, sig, compared_with, rule, unequal[source]), sig,
-                   change_sentence(label, now, before, sig, None, rule, unequal[source]))
+                   change_sentence(label, now, before, sig, compared_with, rule, missing_words[source], days), sig,
+                   change_sentence(label, now, before, sig, None, rule, missing_words[source], days))
 
     categories = [row(c, c, now, before, significance.get(c), src) for c, now, before, src in pairs if c != ASB]
     categories.append(row(ALL_CRIMES, ALL_CRIMES, total_now, total_before, total_sig.get(ALL_CRIMES), "crimes"))
