@@ -69,6 +69,12 @@ def source_of(category: str) -> str:
     return SOURCE_OF.get(category, "crimes")
 
 
+def rows_where(frame: pd.DataFrame, flags) -> pd.DataFrame:
+    """The rows of ``frame`` where ``flags`` (one truth value a row) holds; an empty frame keeps
+    its columns (``frame[[]]`` would select columns instead)."""
+    return frame.loc[np.fromiter(flags, dtype=bool, count=len(frame))]
+
+
 @dataclass(frozen=True)
 class Scope:
     """What the tables cover: the wards (codes, in display order), whether events with no ward
@@ -97,7 +103,7 @@ def atoms(scope: Scope, counts: pd.DataFrame, named: list[tuple[str, str]], spli
     current = set(scope.months(CURRENT))
     window_of = {m: t for t in (CURRENT, COMPARISON) for m in scope.months(t)}
     true = counts.assign(w=counts["ward_code"].fillna(UNPLACED), s=counts["street"].fillna(OTHER))
-    true = true[[scope.covered(m, c) for m, c in zip(true["month"], true["category"])]]
+    true = rows_where(true, (scope.covered(m, c) for m, c in zip(true["month"], true["category"])))
     true = true.assign(t=true["month"].map(window_of))
     on_split = pd.Series([(w, s) in split and m in current for w, s, m in zip(true["w"], true["s"], true["month"])],
                          index=true.index, dtype=bool)

@@ -31,7 +31,7 @@ from __future__ import annotations
 import pandas as pd
 
 from demand.disclosure import model
-from demand.disclosure.model import CATEGORIES, CURRENT, UNPLACED
+from demand.disclosure.model import CATEGORIES, CURRENT, UNPLACED, rows_where
 from demand.disclosure.suppression import (
     PUBLISHED,
     WITHHELD,
@@ -53,8 +53,8 @@ def _groups(inputs, points: dict) -> pd.DataFrame:
     counts = inputs.counts
     frame = counts[counts["month"].isin(months) & counts["street"].notna()].assign(
         w=lambda f: f["ward_code"].fillna(UNPLACED))
-    frame = frame[[(w, s) in points for w, s in zip(frame["w"], frame["street"])]]
-    frame = frame[[inputs.scope.covered(m, c) for m, c in zip(frame["month"], frame["category"])]]
+    frame = rows_where(frame, ((w, s) in points for w, s in zip(frame["w"], frame["street"])))
+    frame = rows_where(frame, (inputs.scope.covered(m, c) for m, c in zip(frame["month"], frame["category"])))
     return frame.groupby(["w", "street", "category", "month"], as_index=False)["count"].sum()
 
 
@@ -75,8 +75,8 @@ def rows(inputs, rule: Rule, streets: list[tuple[str, str]], protection: Protect
                  and key[2] in set(inputs.scope.months(CURRENT))}
     points = _points(inputs)
     groups = _groups(inputs, points)
-    wanted = groups[[(c, m) in published and n >= rule.threshold
-                     for c, m, n in zip(groups["category"], groups["month"], groups["count"])]]
+    wanted = rows_where(groups, ((c, m) in published and n >= rule.threshold
+                                 for c, m, n in zip(groups["category"], groups["month"], groups["count"])))
     split = set(zip(wanted["w"], wanted["street"]))
     located: dict[tuple, int] = {}
     if split:
@@ -103,7 +103,7 @@ def _protect_groups(inputs, rule: Rule, streets, protection: Protection, groups:
     street, every other street's groups held at their true counts (``suppression.audit``'s
     ``free``: conservative, and small enough for a force's year). A failure takes the point from
     the located group that binds it (never changes a summary figure), until the audit passes."""
-    on_split = groups[[(w, s) in split for w, s in zip(groups["w"], groups["street"])]]
+    on_split = rows_where(groups, ((w, s) in split for w, s in zip(groups["w"], groups["street"])))
     keys = [((w, s), c, m) for w, s, c, m in zip(on_split["w"], on_split["street"], on_split["category"],
                                                   on_split["month"])]
     problem, frame = model.build_with_atoms(inputs.scope, inputs.counts, streets, groups=keys)

@@ -198,7 +198,7 @@ def top_streets(scope: model.Scope, counts: pd.DataFrame, rule: Rule, limit: int
     be a small count (so 'all other streets' is never a hidden remainder)."""
     months = set(scope.months(model.CURRENT))
     crimes = counts[counts["category"].isin(CRIMES) & counts["month"].isin(months)]
-    crimes = crimes[[scope.covered(m, c) for m, c in zip(crimes["month"], crimes["category"])]]
+    crimes = model.rows_where(crimes, (scope.covered(m, c) for m, c in zip(crimes["month"], crimes["category"])))
     total = int(crimes["count"].sum())
     named = crimes.dropna(subset=["street"]).assign(w=lambda f: f["ward_code"].fillna(UNPLACED))
     per_street = named.groupby(["w", "street"])["count"].sum().reset_index()
