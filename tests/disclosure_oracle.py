@@ -19,7 +19,7 @@ import numpy as np
 import openpyxl
 from scipy.optimize import linprog
 
-from demand.disclosure.model import ALL_CRIMES, ASB, CATEGORIES, COMPARISON, CRIMES, CURRENT
+from demand.disclosure.model import ALL_CRIMES, ASB, COMPARISON, CRIMES, CURRENT
 from demand.disclosure.suppression import Rule
 
 # --- reading each format back into facts: (key, text shown) -----------------------------------------

@@ -107,7 +107,7 @@ def test_zeros_are_published_and_a_breakdown_they_pin_is_withheld_whole():
 
 
 def test_rounding_publishes_ranges_and_needs_less_hiding():
-    problem, index = table([[20, 3, 12], [8, 15, 9], [11, 10, 14]])
+    problem, _index = table([[20, 3, 12], [8, 15, 9], [11, 10, 14]])
     rule = Rule(rounding=5)
     assert [rule.published(v) for v in (0, 5, 7, 8, 12, 13, 102)] == [0, 5, 5, 10, 10, 15, 100]
     assert rule.bounds(10) == (8, 12) and rule.bounds(5) == (5, 7)  # a shown 5 is at least the threshold
@@ -126,7 +126,7 @@ def test_the_rule_is_checked():
 
 
 def test_holding_atoms_fixed_never_widens_an_interval():
-    problem, index = table([[20, 3, 12], [8, 15, 9], [11, 10, 14]])
+    problem, _index = table([[20, 3, 12], [8, 15, 9], [11, 10, 14]])
     result = protect(problem, Rule())
     full = audit(problem, Rule(), result.status)
     # Free only the rectangle's four atoms: the same interval (the others cannot help).

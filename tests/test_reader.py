@@ -97,6 +97,9 @@ REQUESTS = {
     "plan_targets_known": [{"target_kind": "person", "ids": ["PAB1", "PCA1", "PBOTH", "PNW1"]},
                            {"target_kind": "location", "ids": ["LAB1", "LCA1", "LNW1"]},
                            {"target_kind": "ward", "ids": [ABBEY, CASTLE]}],
+    "export_counts": [{"start": AS_OF - timedelta(days=89), "end": AS_OF, "prev_start": AS_OF - timedelta(days=454),
+                       "prev_end": AS_OF - timedelta(days=365)}],
+    "street_points": [{}],
 }
 
 

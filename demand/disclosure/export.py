@@ -190,7 +190,10 @@ def staged(path: Path, content: bytes) -> Iterator[Path]:
     ends well, remove it otherwise. A failure (the export log refusing, a full disk) leaves no
     partial file, and an older file of that name untouched."""
     target = prepare_target(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
     try:
         try:
             with os.fdopen(handle, "wb") as out:

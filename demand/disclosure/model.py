@@ -122,7 +122,8 @@ def atoms(scope: Scope, counts: pd.DataFrame, named: list[tuple[str, str]], spli
                     rows.append(("u", None, None, m, c, t, u.get((m, c), 0)))
                     if t == CURRENT:
                         rows += [("z", w, s, m, c, t, z.get((w, s, m, c), 0)) for w, s in sorted(split)]
-        rows += [("R", w, None, None, None, t, big_r.get((w, t), 0)) for w in wards]
+        if any(scope.covered(m, CRIMES[0]) for m in scope.months(t)):  # a window with no crime data: no ward rows
+            rows += [("R", w, None, None, None, t, big_r.get((w, t), 0)) for w in wards]
     if named:
         rows += [("y", w, s, None, None, CURRENT, y.get((w, s), 0)) for w, s in unsplit]
         for w in wards:

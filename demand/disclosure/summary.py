@@ -292,9 +292,13 @@ def change_sentence(subject: str, now: Figure, before: Figure, significance: str
     """The change in a resident's words, from published figures only: 'Burglary fell from 23 to 14
     compared with the previous 3 months: a real fall, beyond the usual ups and downs.' With
     ``compared_with`` None the sentence leaves the period to its heading ('... to 14: a real
-    fall, ...'). When the periods cover different days (``exposures``, covered days now and
-    before), the change is per day with data and ``missing`` names the months lacking."""
+    fall, ...'). When a month lacks data (``missing`` names it) and so the periods cover different
+    days (``exposures``, covered days now and before), the change is said per day with data. The
+    test always compares rates per covered day (3 calendar months hold 89 to 92 days)."""
     k = rule.threshold
+    if not (exposures[0] > 0 and exposures[1] > 0):  # a period with no day of data has no figure to compare
+        now = now if exposures[0] > 0 else Figure(NO_DATA, None, "no data")
+        before = before if exposures[1] > 0 else Figure(NO_DATA, None, "no data")
     against = f" compared with {compared_with}" if compared_with else ""
     earlier = f"in {compared_with}" if compared_with else "before"
     if now.status == NO_DATA:
@@ -306,8 +310,9 @@ def change_sentence(subject: str, now: Figure, before: Figure, significance: str
                 "to protect small numbers elsewhere in this summary.")
     if now.status == PRIMARY and before.status == PRIMARY:
         return f"{subject}: fewer than {k} in each period."
-    if now.status == PRIMARY:
-        return f"{subject} fell from {_amount(before, rule)} to fewer than {k}{against} (too few to test)."
+    if now.status == PRIMARY:  # before is published: 0, or at least the threshold
+        verb = "rose" if before.value == 0 else "fell"
+        return f"{subject} {verb} from {_amount(before, rule)} to fewer than {k}{against} (too few to test)."
     if before.status == PRIMARY:
         verb = "fell" if now.value == 0 else "rose"
         return f"{subject} {verb} from fewer than {k} to {_amount(now, rule)}{against} (too few to test)."
@@ -316,11 +321,11 @@ def change_sentence(subject: str, now: Figure, before: Figure, significance: str
         return f"{subject}: none in either period."
     verdict = f": {wording.plain_verdict(significance)}" if significance in (stats.RISE, stats.FALL,
                                                                              stats.NO_CHANGE) else ""
-    if exposures[0] != exposures[1]:
+    if missing and exposures[0] != exposures[1]:  # (months of different lengths alone are compared as counts)
         rate, rate_before = n / exposures[0], b / exposures[1]
         direction = "more" if rate > rate_before else "fewer" if rate < rate_before else "the same"
         return (f"{subject}: {_amount(now, rule)} now, {_amount(before, rule)} {earlier}; per day with data "
-                f"({missing or 'a month is missing'}) that is {direction}{verdict}.")
+                f"({missing}) that is {direction}{verdict}.")
     if n == b:
         return f"{subject} stayed at {_amount(now, rule)}{', as in ' + compared_with if compared_with else ''}."
     verb = "rose" if n > b else "fell"
