@@ -55,7 +55,7 @@ WARDS_OF = {
     "analyst@force.example": None,
 }
 ALL_PAGES = ["views/home.py", "views/ward.py", "views/compare.py", "views/repeats.py", "views/profile.py",
-             "views/concentration.py", "views/data.py", "views/problems.py", "views/audit.py"]
+             "views/concentration.py", "views/data.py", "views/problems.py", "views/export.py", "views/audit.py"]
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +140,7 @@ def test_a_group_claim_gives_its_role(env):
                              "Data", "Problems"]),
     ("viewer@force.example", ["Overview", "Compare periods", "Concentration", "Data"]),
     ("analyst@force.example", ["Overview", "Ward", "Compare periods", "Repeat lists", "Profile", "Concentration",
-                               "Data", "Problems", "Audit log"]),
+                               "Data", "Problems", "Export", "Audit log"]),
 ])
 def test_the_page_list_follows_the_role(env, email, pages):
     test = run(signed_in(email, groups=["sg-repeat-demand-analysts"]))

@@ -323,9 +323,13 @@ def change_sentence(subject: str, now: Figure, before: Figure, significance: str
                                                                              stats.NO_CHANGE) else ""
     if missing and exposures[0] != exposures[1]:  # (months of different lengths alone are compared as counts)
         rate, rate_before = n / exposures[0], b / exposures[1]
-        direction = "more" if rate > rate_before else "fewer" if rate < rate_before else "the same"
+        if significance in (stats.RISE, stats.FALL):
+            said = wording.plain_verdict(significance)
+        else:
+            said = ("a rise" if rate > rate_before else "a fall" if rate < rate_before else "no change") + \
+                   (", within the usual ups and downs" if significance == stats.NO_CHANGE and rate != rate_before else "")
         return (f"{subject}: {_amount(now, rule)} now, {_amount(before, rule)} {earlier}; per day with data "
-                f"({missing}) that is {direction}{verdict}.")
+                f"({missing}) that is {said}.")
     if n == b:
         return f"{subject} stayed at {_amount(now, rule)}{', as in ' + compared_with if compared_with else ''}."
     verb = "rose" if n > b else "fell"
