@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from demand import access, areas
+from demand import access, areas, config
 from demand.access import User
 from demand.disclosure import formats, model
 from demand.disclosure.summary import Inputs, Summary, build
@@ -33,13 +33,7 @@ from demand.reader import Reader, wards_text
 from demand.state import Export, State
 from demand.windows import WHOLE_MONTHS, months_before, months_year_earlier, parse_date, whole_months
 
-FORCE_NAME_ENV = "DEMAND_FORCE_NAME"
 BASELINES = ("previous", "last_year")
-
-
-def force_name() -> str:
-    """The force's name on public outputs (data.police.uk's 'Reported by'): DEMAND_FORCE_NAME."""
-    return os.environ.get(FORCE_NAME_ENV, "").strip()[:80] or "Police force"
 
 
 @dataclass(frozen=True)
@@ -80,7 +74,8 @@ def _area_kind(reader: Reader, area: str | None) -> tuple[str, str]:
     scope = reader.scope(area)
     wanted = (area or areas.FORCE).strip()
     if wanted.lower() == areas.FORCE:
-        return "force", force_name() if force_name() != "Police force" else "the whole force area"
+        named = config.force_name() != config.DEFAULT_FORCE_NAME
+        return "force", config.force_name() if named else "the whole force area"
     if wanted in set(table["ward_code"]):
         ward = table[table["ward_code"] == wanted].iloc[0]
         return "ward", f"{ward['ward_name']} ward, {ward['district']}"
@@ -130,8 +125,8 @@ def _columns(gaps: pd.DataFrame) -> tuple[list[str], list[date]]:
 
 
 def _source_name() -> str:
-    name = force_name()
-    return name if name != "Police force" else "The force's"
+    name = config.force_name()
+    return name if name != config.DEFAULT_FORCE_NAME else "The force's"
 
 
 def file_name(summary: Summary, fmt: str) -> str:

@@ -20,6 +20,7 @@ import re
 import secrets
 import zipfile
 
+from demand import config
 from demand.disclosure.formats import Output
 from demand.disclosure.model import ASB
 from demand.disclosure.summary import Summary
@@ -76,11 +77,9 @@ def readme(summary: Summary, force: str) -> str:
 
 
 def render(summary: Summary) -> Output:
-    from demand.disclosure.export import force_name
-
     if summary.street_rows is None:
         raise ValueError("the summary was built without street rows (build(..., street_rows=True))")
-    force = force_name()
+    force = config.force_name()
     buffer = io.BytesIO()
     stamp = summary.generated.timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
