@@ -76,12 +76,14 @@ name = file_name(summary, fmt)
 st.header("What will be published")
 st.markdown(f"**{summary.title}** · {summary.current_label}, compared with {summary.compared_with} "
             f"({summary.comparison_label})")
-hidden = summary.hidden_small + summary.hidden_secondary
+hidden = summary.hidden_small + summary.hidden_secondary + summary.hidden_breakdown
 if hidden:
+    breakdown = (f", and {summary.hidden_breakdown} figures of months too small to break down are not shown "
+                 "(**–**)") if summary.hidden_breakdown else ""
     st.info(
         f"{summary.hidden_small} figures are shown as **{summary.rule.small_mark}** and {summary.hidden_secondary} "
-        f"more are withheld as **[c]** so that none of them can be worked out by subtraction. Checked: from "
-        f"everything in the file, no hidden figure can be narrowed to fewer than {summary.rule.protection} "
+        f"more are withheld as **[c]** so that none of them can be worked out by subtraction{breakdown}. Checked: "
+        f"from everything in the file, no hidden figure can be narrowed to fewer than {summary.rule.protection} "
         "possible values. Hidden figures are shaded below.",
         icon=":material/shield_lock:",
     )

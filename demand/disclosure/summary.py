@@ -131,6 +131,7 @@ class Summary:
     headlines: list[str]  # the totals' changes and the biggest real ones, without naming the period
     hidden_small: int
     hidden_secondary: int
+    hidden_breakdown: int  # figures of a breakdown withheld whole ('–')
     narrowest: float  # the fewest values an attacker can narrow any hidden count to
     tested: int  # changes tested in the category table
     street_rows: pd.DataFrame | None = None  # data.police.uk rows, when asked for
@@ -418,5 +419,6 @@ def _summary(inputs: Inputs, rule: Rule, protection: Protection, figures: dict,
         categories=categories, months=months, streets=street_list, other_streets=other, wards=wards,
         missing=missing, headlines=headlines,
         hidden_small=protection.count(PRIMARY), hidden_secondary=protection.count(SECONDARY),
+        hidden_breakdown=protection.count(WITHHELD),
         narrowest=protection.narrowest, tested=tested,
     )
