@@ -14,15 +14,21 @@ import streamlit as st
 import ui
 from demand import access
 from demand.errors import UsageError
+from demand.present import wording
 from demand.reader import AuditUnavailable, Refused
 from demand.store import ExtractError
 
-st.set_page_config(page_title="Repeat demand", page_icon=":material/repeat:", layout="wide")
+# The icon is a file served by the app itself: a ":material/...:" icon is fetched from a public font host.
+st.set_page_config(page_title="Repeat demand", page_icon=ui.ICON, layout="wide")
+ui.page_style()
 
 
 def stop_with(title: str, lines: list[str]) -> None:
+    """Stop with a message and its lines (problems naming files, columns and values, shown as
+    plain text: an extract's values are never read as Markdown)."""
     st.title("Repeat demand")
-    st.error(title + "\n\n" + "\n".join(f"- {line}" for line in lines), icon=":material/error:")
+    st.error(title + "\n\n" + "\n".join(f"- {wording.plain(line, limit=300)}" for line in lines),
+             icon=":material/error:")
     st.stop()
 
 
@@ -30,7 +36,7 @@ try:
     store = ui.store()
 except ExtractError as error:
     stop_with(
-        f"The extracts in `{ui.config.data_dir()}` cannot be read. Fix these and reload:",
+        f"The extracts in {wording.plain(ui.config.data_dir(), limit=200)} cannot be read. Fix these and reload:",
         [str(p) for p in error.problems],
     )
 except (access.SettingError, ValueError) as error:
@@ -45,12 +51,13 @@ st.session_state["user"] = user
 if store.last_error is not None:
     st.warning(
         "Newer extracts were found but cannot be read, so the data last read keeps "
-        "serving. Problems:\n\n" + "\n".join(f"- {p}" for p in store.last_error.problems),
+        "serving. Problems:\n\n"
+        + "\n".join(f"- {wording.plain(p, limit=300)}" for p in store.last_error.problems),
         icon=":material/warning:",
     )
 if user.source == "demonstration":
     st.warning(
-        f"**Demonstration mode**: sign-in is not configured, so you are the {user.describe()}. "
+        f"**Demonstration mode**: sign-in is not configured, so you are the {wording.plain(user.describe())}. "
         "Use it only on the synthetic force; a live deployment refuses to run like this.",
         icon=":material/science:",
     )
@@ -72,10 +79,11 @@ navigation = st.navigation(list(pages.values()))
 st.session_state["page_key"] = next(k for k, page in pages.items() if page.url_path == navigation.url_path)
 st.session_state["view"] = ui.sidebar(ui.wards(), dates)
 for note in st.session_state.pop("url_notes", []):
-    st.warning(f"Link not fully understood: {note}", icon=":material/link_off:")
+    ui.say("warning", f"Link not fully understood: {note}", icon=":material/link_off:")
 with st.sidebar:
     st.caption(f"Data from {dates[0]:%d %b %Y} to {dates[1]:%d %b %Y}")
-    st.caption(f"Signed in as **{user.describe()}**" if user.source != "demonstration" else user.describe())
+    described = wording.plain(user.describe(), limit=120)
+    st.caption(f"Signed in as **{described}**" if user.source != "demonstration" else described)
     if user.source != "demonstration":
         st.button("Sign out", on_click=st.logout, key="sign_out", icon=":material/logout:")
     if ui.state() is None and user.sees_persons:
@@ -87,6 +95,6 @@ with st.sidebar:
 try:
     navigation.run()
 except AuditUnavailable as error:
-    st.error(str(error), icon=":material/policy:")
+    ui.say("error", error, icon=":material/policy:")
 except Refused as error:
-    st.error(f"Not shown: {error}", icon=":material/block:")
+    ui.say("error", f"Not shown: {error}", icon=":material/block:")

@@ -7,7 +7,10 @@ Logic lives in ``demand``; this module only decides how it reaches the screen.
 
 from __future__ import annotations
 
+import hashlib
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,13 @@ PAGES = {
         "ward",
         "This week, repeat people and places, map and trend for one ward",
     ),
+    "views/briefing.py": (
+        "briefing",
+        "Briefing",
+        ":material/description:",
+        "briefing",
+        "The ward briefing or district breakdown, to read, print or download",
+    ),
     "views/compare.py": (
         "compare",
         "Compare periods",
@@ -53,6 +63,20 @@ PAGES = {
         ":material/person_search:",
         "profile",
         "The timeline of one person or location",
+    ),
+    "views/streets.py": (
+        "streets",
+        "Crimes by street",
+        ":material/signpost:",
+        "streets",
+        "From the force to a district, a ward, a street and its records",
+    ),
+    "views/find.py": (
+        "find",
+        "Find",
+        ":material/search:",
+        "find",
+        "A person, a place or a street by name",
     ),
     "views/concentration.py": (
         "concentration",
@@ -92,6 +116,11 @@ PAGES = {
 }
 REFRESH_SECONDS = 10
 PAGE_ROWS = 25
+DOWNLOAD_ROWS = 5_000  # the most records one download holds
+ASSETS = Path(__file__).resolve().parent / "assets"
+# The page icon, served by the app (Material icons as page icons are fetched from a font host).
+ICON = ASSETS / "icon.png"
+STYLE = "<style>" + (ASSETS / "style.css").read_text() + "</style>"
 
 
 # --- the store and the state database ----------------------------------------------------------
@@ -224,8 +253,8 @@ def sign_in() -> User:
     if found is None:
         stop_page(
             "No access yet",
-            f"You are signed in as {email or 'an account with no email'}, but Repeat demand has no "
-            f"role or wards for you. Ask {directory().contact} to add you.",
+            f"You are signed in as {wording.plain(email) if email else 'an account with no email'}, but Repeat "
+            f"demand has no role or wards for you. Ask {wording.plain(directory().contact, 200)} to add you.",
             sign_out=True,
         )
     return found
@@ -391,7 +420,7 @@ def open_locations_first(tab_key: str) -> None:
     """Public-data mode: a page of repeat lists opens on its Locations tab, the one with
     something to show (a user may still choose another)."""
     if not snapshot().person_level:
-        st.session_state.setdefault(tab_key, "Locations")
+        st.session_state.setdefault(tab_key, "locations")
 
 
 def data_status() -> None:
@@ -415,9 +444,32 @@ def data_status() -> None:
 
 # --- the shared view (sidebar) ---------------------------------------------------------------
 
+# Each page's own URL parameters; any other parameter (not the shared view's) is dropped when
+# the page runs, so a person= from the profile does not follow the officer back to the Ward page.
+PAGE_PARAMS: dict[str, tuple[str, ...]] = {
+    "profile": ("person", "location"),
+    "streets": ("street",),
+    "problems": ("plan", "new", "kind", "target", "title"),
+}
+
 
 def _reset_ward() -> None:
     st.session_state["sb_ward"] = ""
+
+
+def _ward_chosen() -> None:
+    st.session_state["sb_ward_chosen"] = True
+
+
+def _date_chosen() -> None:
+    """A date picked in the sidebar pins the view to it; picking the latest date unpins it."""
+    state = st.session_state
+    state["sb_pinned"] = state["sb_as_of"] != state.get("latest_seen")
+
+
+def _follow_latest() -> None:
+    state = st.session_state
+    state["sb_as_of"], state["sb_pinned"] = state["latest_seen"], False
 
 
 def sidebar(wards: pd.DataFrame, dates: tuple) -> View:
@@ -425,18 +477,20 @@ def sidebar(wards: pd.DataFrame, dates: tuple) -> View:
     state; invalid values are dropped with a note. Returns the chosen view."""
     state = st.session_state
     first, last = dates
-    if "sb_window" not in state:
+    asked = {k: v for k, v in st.query_params.to_dict().items() if k in ui_state.SHARED_PARAMS}
+    # Read the URL once per session, and again when a link or the browser's Back brought another
+    # view (a drill-down, a tap on the map); a page change that carries no view keeps this one.
+    if "sb_window" not in state or (asked and asked != state.get("url_written")):
         view, notes = ui_state.from_params(st.query_params.to_dict(), wards, dates)
         state["sb_district"] = view.district or ""
         state["sb_ward"] = view.ward or ""
         state["sb_window"] = view.window
         state["sb_as_of"] = view.as_of
+        state["sb_pinned"] = view.pinned
         state["url_notes"] = notes
-    # New data: follow the latest date unless the user chose another; never leave the range.
-    if state.get("latest_seen") not in (None, last) and state["sb_as_of"] == state["latest_seen"]:
-        state["sb_as_of"] = last
-    if not first <= state["sb_as_of"] <= last:
-        state["sb_as_of"] = last
+    # Unless a date was chosen, the view is of the latest data, and moves on with new data.
+    if not state.get("sb_pinned") or not first <= state["sb_as_of"] <= last:
+        state["sb_as_of"], state["sb_pinned"] = last, False
     state["latest_seen"] = last
 
     districts = sorted(wards["district"].unique())
@@ -457,7 +511,7 @@ def sidebar(wards: pd.DataFrame, dates: tuple) -> View:
             names.update(zip(in_district["ward_code"], in_district["ward_name"]))
             if state.get("sb_ward") not in names:
                 state["sb_ward"] = ""
-            st.selectbox("Ward", list(names), key="sb_ward", format_func=names.get)
+            st.selectbox("Ward", list(names), key="sb_ward", format_func=names.get, on_change=_ward_chosen)
         st.segmented_control(
             "Period",
             list(ui_state.WINDOW_LABELS),
@@ -471,31 +525,90 @@ def sidebar(wards: pd.DataFrame, dates: tuple) -> View:
             max_value=last,
             key="sb_as_of",
             format="DD/MM/YYYY",
-            help=f"The data runs from {first:%d %b %Y} to {last:%d %b %Y}.",
+            on_change=_date_chosen,
+            help=f"The data runs from {first:%d %b %Y} to {last:%d %b %Y}. Links you share carry a date only "
+            "when you choose one here; otherwise they show the latest data when opened.",
         )
+        if state["sb_pinned"]:
+            st.button("Back to the latest data", key="sb_latest", on_click=_follow_latest,
+                      icon=":material/update:", width="stretch")
     view = View(
         district=state["sb_district"] or None,
         ward=state.get("sb_ward") or None,
         window=state["sb_window"],
         as_of=state["sb_as_of"],
+        pinned=bool(state["sb_pinned"]),
     )
     _write_url(view)
     return view
 
 
 def _write_url(view: View) -> None:
-    """Put the view in the URL, leaving any page's own parameters (person=...) alone."""
+    """Put the view in the URL with the page's own parameters (person=...) and nothing else."""
     wanted = ui_state.to_params(view)
+    own = PAGE_PARAMS.get(st.session_state.get("page_key", ""), ())
+    for key in ui_state.page_params(st.query_params.to_dict(), own):
+        del st.query_params[key]
     for key in ui_state.SHARED_PARAMS:
         if key not in wanted and key in st.query_params:
             del st.query_params[key]
     for key, value in wanted.items():
         if st.query_params.get(key) != value:
             st.query_params[key] = value
+    st.session_state["url_written"] = wanted
+
+
+def ward_just_chosen() -> bool:
+    """Whether the sidebar's ward was chosen in this run (the Overview then opens the ward)."""
+    return bool(st.session_state.pop("sb_ward_chosen", False))
 
 
 def view() -> View:
     return st.session_state["view"]
+
+
+def area_params(ward: str | None = None, district: str | None = None, **extra: str) -> dict[str, str]:
+    """The URL parameters of the current view moved to another area (a ward, a district, or
+    neither: all of the user's area), for a drill-down link; a ward brings its district."""
+    if ward and not district:
+        match = wards()[wards()["ward_code"] == ward]
+        district = match["district"].iloc[0] if len(match) else None
+    moved = replace(view(), ward=ward, district=district)
+    return {**ui_state.to_params(moved), **extra}
+
+
+def go_to_ward(ward: str) -> None:
+    """Open the Ward page for ``ward`` (its district follows), keeping window and date."""
+    st.switch_page("views/ward.py", query_params=area_params(ward=ward))
+
+
+def _picked_ward(key: str) -> None:
+    """A ward chosen in a page's picker becomes the view's ward (before the next run draws the
+    sidebar, so its selectors follow)."""
+    code = st.session_state.get(key)
+    match = wards()[wards()["ward_code"] == code]
+    if len(match):
+        st.session_state["sb_district"], st.session_state["sb_ward"] = match["district"].iloc[0], code
+
+
+def ward_picker(key: str, v: View) -> None:
+    """For a page of one ward opened without one: choose it here (a phone hides the sidebar)."""
+    choices = wards() if not v.district else wards()[wards()["district"] == v.district]
+    names = dict(zip(choices["ward_code"], choices["ward_name"] + " (" + choices["district"] + ")"))
+    st.selectbox("Choose a ward for a neighbourhood view", list(names), index=None, key=key,
+                 format_func=names.get, placeholder="Your ward", on_change=_picked_ward, args=(key,),
+                 help="The same as choosing it in the sidebar; the figures below are for the whole area until then.")
+
+
+def follow_map_choice(choice: tuple[str, str] | None) -> None:
+    """Act on a tap on a map (dashboard.map_choice): a place opens its profile, a ward its page."""
+    if choice is None:
+        return
+    kind, reference = choice
+    if kind == "location":
+        open_profile("locations", reference)
+    elif kind == "ward" and reference != view().ward and "ward" in page_keys():
+        go_to_ward(reference)
 
 
 def shared_params(**extra: str) -> dict[str, str]:
@@ -533,36 +646,118 @@ def verdict_legend() -> None:
     st.markdown(wording.verdict_legend_html(), unsafe_allow_html=True)
 
 
+def headline_lines(head: pd.DataFrame) -> None:
+    """The four headline figures (analytics.headline, indexed by measure) as four lines, each
+    with its verdict's badge: 'Crimes: 228 against 183 before: +45 ▲ significant rise'. The
+    Compare page's headline, and the Ward page's on a phone (where four cards fill a screen)."""
+    from demand.dashboard import MEASURE_LABELS
+
+    lines = []
+    for measure, label in MEASURE_LABELS.items():
+        row = head.loc[measure]
+        if wording.not_held(row["months_missing"]):
+            lines.append(f"**{label}: not held** in this data")
+            continue
+        now_note = f" ({row['coverage']})" if row["coverage"] else ""
+        before_note = f" ({row['previous_coverage']})" if row["previous_coverage"] else ""
+        change = ""
+        if pd.notna(row["change"]):
+            unequal = row["exposure_days"] != row["previous_exposure_days"]
+            change = f": {row['change']:+,.0f}" + (" at equal covered days" if unequal else "")
+        lines.append(
+            f"**{label}: {wording.fmt_count(row['count'])}**{now_note} against "
+            f"{wording.fmt_count(row['previous_count'])} before{before_note}{change} "
+            + wording.badge_html(row["significance"], row["p"])
+        )
+    st.markdown("  \n".join(lines), unsafe_allow_html=True)
+
+
 def tested_caption(frame: pd.DataFrame, fdr: bool = True) -> None:
     """'260 changes tested; 5% false discovery rate', beside a table of tests."""
     st.caption(wording.tested_text(frame.attrs.get("tested", 0), fdr=fdr))
 
 
-def paged(frame: pd.DataFrame, key: str, **dataframe_args):
-    """A dataframe shown PAGE_ROWS at a time with a page picker under it; returns the
-    selection state of the visible page (rows are positions in that page) and the page."""
-    pages = max(1, -(-len(frame) // PAGE_ROWS))
-    page = st.session_state.get(f"{key}_page", 1)
-    if not 1 <= page <= pages:  # the table shrank under the picker: back to the first page
-        st.session_state.pop(f"{key}_page", None)
+# --- the phone and the desk --------------------------------------------------------------------
+
+
+def page_style() -> None:
+    """The app's few style rules (assets/style.css): phone and desk variants of a list, room
+    for the tables' toolbars. Called once per run by the frame."""
+    st.html(STYLE)
+
+
+def phone(key: str):
+    """A container shown only on a narrow screen (below 640 px, where Streamlit stacks columns)."""
+    return st.container(key=f"phone-{key}")
+
+
+def desk(key: str):
+    """A container shown only on a wider screen: the desk variant of a ``phone`` container."""
+    return st.container(key=f"desk-{key}")
+
+
+# --- tables: selection belongs to the rows shown ---------------------------------------------------
+
+
+def table_key(key: str, ids) -> str:
+    """The widget key of a table showing rows with these identities (in this order). Streamlit
+    keeps a table's selection by row position under a widget key; tying the key to the rows
+    shown means a selection can only ever pick the row it was made on: the same rows keep it,
+    and any other table (another grouping, page, area or window) starts with none."""
+    text = "\x1f".join(str(v) for v in ids)
+    return f"{key}-{hashlib.sha1(text.encode()).hexdigest()[:12]}"
+
+
+def _page(key: str, pages: int, table: str) -> int:
+    """The page of a paged table, back to the first when the table under it changed."""
+    state = st.session_state
+    if state.get(f"{key}_table") != table:
+        state[f"{key}_table"] = table
+        state.pop(f"{key}_page", None)
+    page = state.get(f"{key}_page", 1)
+    if not 1 <= page <= pages:
+        state.pop(f"{key}_page", None)
         page = 1
+    return page
+
+
+def _pager(key: str, pages: int, first: int, shown: int, total: int, noun: str = "rows") -> None:
+    if pages > 1:
+        st.pagination(pages, key=f"{key}_page", max_visible_pages=5)
+        st.caption(f"{noun.capitalize()} {first:,}–{first + shown - 1:,} of {total:,}")
+
+
+def paged(frame: pd.DataFrame, key: str, ids: str | list[str] | None = None, style=None, **dataframe_args):
+    """A dataframe shown PAGE_ROWS at a time with a page picker under it. ``ids`` names the
+    column(s) that identify a row (default: the first column); the table's selection is tied
+    to the rows shown (table_key). ``style`` turns the page into a Styler. Returns the
+    selection state and the rows shown: ``selected_row(event, shown)`` is the row chosen."""
+    columns = [ids] if isinstance(ids, str) else list(ids or frame.columns[:1])
+    identity = [tuple(row) for row in frame[columns].itertuples(index=False)]
+    pages = max(1, -(-len(frame) // PAGE_ROWS))
+    page = _page(key, pages, table_key("", identity))
     start = (page - 1) * PAGE_ROWS
     shown = frame.iloc[start : start + PAGE_ROWS]
-    event = st.dataframe(shown, key=key, hide_index=True, placeholder="–", **dataframe_args)
-    if pages > 1:
-        st.pagination(pages, key=f"{key}_page")
-        st.caption(f"Rows {start + 1:,}–{start + len(shown):,} of {len(frame):,}")
+    event = st.dataframe(
+        style(shown) if style else shown,
+        key=table_key(key, identity[start : start + PAGE_ROWS]),
+        hide_index=True,
+        placeholder="–",
+        **dataframe_args,
+    )
+    _pager(key, pages, start + 1, len(shown), len(frame))
     return event, shown
 
 
 def selected_row(event, shown: pd.DataFrame) -> pd.Series | None:
+    """The row selected in a table drawn by ``paged`` (or ``records``), or None."""
     rows = getattr(getattr(event, "selection", None), "rows", None) or []
-    return shown.iloc[rows[0]] if rows else None
+    return shown.iloc[rows[0]] if rows and rows[0] < len(shown) else None
 
 
 def profile_params(v: View, kind: str, entity_id: str) -> dict[str, str]:
     """The URL parameters of the profile of a person, or of a location when kind is
-    'locations', keeping the view's area, window and as-of date."""
+    'locations', keeping the view's area, window and (when chosen) as-of date."""
     key = "location" if kind == "locations" else "person"
     return {**ui_state.to_params(v), key: str(entity_id)}
 
@@ -576,15 +771,25 @@ PLAN_KINDS = {"victims": "victim", "offenders": "offender", "callers": "caller",
               "locations": "location", "person": "victim", "location": "location"}
 
 
-def start_plan(kind: str, target: str, ward: str | None = None, title: str = "") -> None:
-    """Open the Problems page's new-plan form with the target filled in (``kind``: a repeat
-    list's kind, or 'person' / 'location' from a profile)."""
+def plan_params(kind: str, target: str, ward: str | None = None, title: str = "") -> dict[str, str]:
+    """The URL of the Problems page's new-plan form with the target filled in (``kind``: a
+    repeat list's kind, or 'person' / 'location' from a profile)."""
     params = {"new": "1", "kind": PLAN_KINDS.get(kind, kind), "target": str(target)}
     if ward:
         params["ward"] = str(ward)
     if title:
         params["title"] = title
-    st.switch_page("views/problems.py", query_params={**ui_state.to_params(view()), **params})
+    return {**ui_state.to_params(view()), **params}
+
+
+def plan_title(kind: str, target: str) -> str:
+    """'Victim P0001', 'Location L0002': a new plan's title until its owner writes one."""
+    return f"{wording.KIND_LABELS.get(kind, kind).rstrip('s')} {target}"
+
+
+def start_plan(kind: str, target: str, ward: str | None = None, title: str = "") -> None:
+    """Open the Problems page's new-plan form with the target filled in."""
+    st.switch_page("views/problems.py", query_params=plan_params(kind, target, ward, title))
 
 
 def open_record_location(record: pd.Series | None) -> None:
@@ -593,52 +798,216 @@ def open_record_location(record: pd.Series | None) -> None:
     if record is None:
         return
     if pd.isna(record.get("location_id")):
-        st.caption(f"Record {record.get('event_id', '')} has no location to open.")
+        st.caption(f"Record {wording.plain(record.get('event_id', ''))} has no location to open.")
         return
     open_profile("locations", record["location_id"])
 
 
+def link_list(items: list[tuple[str, dict | None]], key: str, page: str = "views/profile.py") -> None:
+    """A list of short lines, each a link to ``page`` with its query parameters (None: text
+    only), drawn for a thumb: one line per item, nothing to scroll sideways. Labels are
+    Markdown: put values from the data through wording.plain."""
+    with st.container(key=f"list-{key}", gap="small"):
+        for number, (label, params) in enumerate(items):
+            if params is None:
+                st.markdown(label)
+            else:
+                st.page_link(page, label=label, query_params=params, icon=":material/chevron_right:",
+                             icon_position="right", width="stretch")
+
+
+def record_line(row: pd.Series) -> str:
+    """One record in a phone list: '**Burglary** (Theft from dwelling) · Sat 31 Oct 21:05 ·
+    12 High Street · R123'. Plain text from the data, Markdown only for the emphasis."""
+    what = f"**{wording.plain(row['what'])}**" if pd.notna(row.get("what")) else "**(not recorded)**"
+    detail = row.get("detail")
+    parts = [what + (f" ({wording.plain(detail)})" if isinstance(detail, str) and detail else "")]
+    parts.append(f"{pd.Timestamp(row['at']):%a %d %b %Y %H:%M}")
+    if "address" in row.index:  # (a place's own timeline leaves its address out)
+        where = row.get("address")
+        parts.append(wording.plain(where, 60) if isinstance(where, str) and where else "no location")
+    parts.append(wording.plain(row["event_id"], 24))
+    return " · ".join(parts)
+
+
+# --- repeat lists ------------------------------------------------------------------------------
+
+KINDS = {**wording.KIND_LABELS, "asb": "ASB"}  # the lists, in the one order Ward and Repeat lists show
+
+
+def kind_picker(key: str, default: str = "victims") -> str:
+    """Which repeat list to show: pills that wrap onto a second line on a phone (tabs ran off
+    its edge)."""
+    return st.pills("List", list(KINDS), key=key, default=default, required=True, format_func=KINDS.get,
+                    label_visibility="collapsed")
+
+
+def repeat_line(row: pd.Series, kind: str) -> str:
+    """One entry of a repeat list as a line: '**William Lee** · 15 events (5 before) · ▲
+    significant rise · mostly Violence and sexual offences (9), ...'. Values are plain text."""
+    noun = "reports" if kind.startswith("asb") else "events"
+    parts = [f"**{wording.plain(row['name'] if pd.notna(row.get('name')) else row['id'], 50)}**",
+             f"{int(row['count']):,} {noun} ({wording.fmt_count(row['previous_count'])} before)"]
+    if row.get("significance") in ("rise", "fall"):
+        parts.append(wording.significance_text(row["significance"]))
+    for column, prefix in (("main_categories", "mostly "), ("main_place", "mostly at "), ("flags", "")):
+        value = row.get(column)
+        if isinstance(value, str) and value:
+            parts.append(prefix + wording.plain(value, 70))
+    if kind == "asb_locations" and row.get("reporters"):
+        parts.append(f"{int(row['reporters'])} people reporting")
+    return " · ".join(parts)
+
+
+def repeat_links(frame: pd.DataFrame, kind: str, key: str) -> None:
+    """A repeat list as lines to tap, each opening its profile."""
+    profile_kind = "locations" if kind in ("locations", "asb_locations") else "victims"
+    link_list([(repeat_line(row, kind), profile_params(view(), profile_kind, row["id"]))
+               for _, row in frame.iterrows()], key)
+
+
+def top_lists(kind: str, v: View, top: int, key: str) -> None:
+    """The top ``top`` of a repeat list (or, for 'asb', of the people reporting ASB and of its
+    places) with at least 2 events, as lines to tap."""
+    if kind == "asb":
+        left, right = st.columns(2)
+        for column, analysis, title in ((left, "asb_reporters", "People reporting ASB repeatedly"),
+                                        (right, "asb_locations", "Where ASB is reported repeatedly")):
+            with column:
+                st.markdown(f"**{title}**")
+                if analysis == "asb_reporters" and person_data_missing():
+                    continue
+                found = call(analysis, area=v.area, window=v.window, as_of=v.as_of, limit=top)
+                if found.empty:
+                    empty("None with 2 or more reports in this period.")
+                else:
+                    repeat_links(found, analysis, f"{key}_{analysis}")
+        return
+    if person_data_missing(kind):
+        return
+    found = call("rank", kind=kind, area=v.area, window=v.window, as_of=v.as_of, limit=top)
+    if found.empty:
+        empty(f"No repeat {KINDS[kind].lower()} (2 or more events) in this period.")
+    else:
+        repeat_links(found, kind, f"{key}_{kind}")
+
+
+def ranked_list(frame: pd.DataFrame, kind: str, key: str, column_config: dict, plan: bool = False) -> None:
+    """A whole repeat list, a page at a time: on a phone as lines to tap (repeat_line), at a
+    desk as a table whose columns are ``column_config``'s, in its order; choosing a row opens
+    its profile, or with ``plan`` starts a problem-solving plan on it (the Problems page's form,
+    the target filled in). The table's selection belongs to the rows shown."""
+    pages = max(1, -(-len(frame) // PAGE_ROWS))
+    page = _page(key, pages, table_key("", frame["id"]))
+    start = (page - 1) * PAGE_ROWS
+    shown = frame.iloc[start : start + PAGE_ROWS]
+    list_kind = {"asb_reporters": "callers", "asb_locations": "locations"}.get(kind, kind)
+    with phone(key):
+        if plan:
+            link_list([(repeat_line(row, kind), plan_params(list_kind, row["id"], row.get("ward_code") or view().ward,
+                                                             plan_title(list_kind, row["id"])))
+                       for _, row in shown.iterrows()], key, page="views/problems.py")
+        else:
+            repeat_links(shown, kind, key)
+    with desk(key):
+        event = st.dataframe(shown, key=table_key(key, shown["id"]), hide_index=True, placeholder="–",
+                             on_select="rerun", selection_mode="single-row", column_order=list(column_config),
+                             column_config=column_config)
+    _pager(key, pages, start + 1, len(shown), len(frame))
+    chosen = selected_row(event, shown)
+    if chosen is not None and plan:
+        start_plan(list_kind, chosen["id"], ward=chosen.get("ward_code") or view().ward,
+                   title=plan_title(list_kind, chosen["id"]))
+    elif chosen is not None:
+        open_profile("locations" if kind in ("locations", "asb_locations") else "victims", chosen["id"])
+
+
 RECORD_COLUMNS = {
-    "at": st.column_config.DatetimeColumn("When", format="DD MMM YYYY HH:mm"),
-    "event_id": "Reference",
-    "what": "What",
+    "at": st.column_config.DatetimeColumn("When", format="DD MMM YY HH:mm", width=112),
+    "what": st.column_config.TextColumn("What", width=130),
+    "address": st.column_config.TextColumn("Where", width=150),
     "detail": "Detail",
+    "event_id": "Reference",
     "ward_name": "Ward",
     "location_id": "Location",
-    "address": "Address",
+    "source": st.column_config.TextColumn("Type", width=60),
+    "role": st.column_config.TextColumn("Role", width=90),
+    "linked": "Linked",
 }
 
 
-def download_personal(frame: pd.DataFrame, ids: list[str], file_name: str, key: str, area: str | None,
-                      label: str = "Download CSV") -> None:
+def download_personal(frame: pd.DataFrame | Callable[[], pd.DataFrame], ids: list[str] | None, file_name: str,
+                      key: str, area: str | None, label: str = "Download CSV") -> None:
     """A CSV download of a person-level table. The file is made only when the button is
     pressed, and only after an audit record of the download is written; if it cannot be, no
-    file is made. (The tables' own toolbar download is switched off: client.disableDataExport.)"""
+    file is made. ``frame`` may be a function that reads the rows when pressed (then ``ids``
+    None: the ids are its ``event_id``). (The tables' own toolbar download is switched off:
+    client.disableDataExport.)"""
     gate = reader()
 
     def audited_csv() -> bytes:
-        gate.record_disclosure("download", area, ids, file_name=file_name, rows=len(frame))
-        return frame.to_csv(index=False).encode("utf-8")
+        rows = frame() if callable(frame) else frame
+        shown = ids if ids is not None else rows["event_id"].astype(str).tolist()
+        gate.record_disclosure("download", area, shown, file_name=file_name, rows=len(rows))
+        return rows.to_csv(index=False).encode("utf-8")
 
     st.download_button(label, audited_csv, file_name=file_name, mime="text/csv", key=key, on_click="ignore",
                        icon=":material/download:", help="The download is recorded in the audit log.")
 
 
-def records_table(rows: pd.DataFrame, key: str, columns=tuple(RECORD_COLUMNS), area: str | None = None) -> None:
-    """Records behind a number (demand.records.window_records); selecting one opens its
-    location's profile."""
-    event = st.dataframe(
-        rows[list(columns)],
-        hide_index=True,
-        key=key,
-        on_select="rerun",
-        selection_mode="single-row",
-        column_config={c: RECORD_COLUMNS[c] for c in columns},
-    )
-    download_personal(rows[list(columns)], rows["event_id"].astype(str).tolist(), f"{key}.csv", f"{key}_csv",
-                      area if area is not None else view().area)
-    open_record_location(selected_row(event, rows))
+def _draw_events(rows: pd.DataFrame, key: str, columns) -> None:
+    """One page of events: on a phone a list of lines (each opening its location), at a desk a
+    table (selecting a row opens its location). The table's selection belongs to these rows."""
+    with phone(key):
+        link_list([(record_line(r), None if pd.isna(r["location_id"]) else
+                    profile_params(view(), "locations", r["location_id"])) for _, r in rows.iterrows()], key)
+    with desk(key):
+        shown = rows[[*columns, *(["location_id"] if "location_id" not in columns else [])]]
+        event = st.dataframe(
+            shown, key=table_key(key, rows["event_id"]), hide_index=True, placeholder="–", on_select="rerun",
+            selection_mode="single-row", column_order=list(columns),
+            column_config={c: RECORD_COLUMNS[c] for c in columns if c in RECORD_COLUMNS},
+        )
+    open_record_location(selected_row(event, shown))
+
+
+def event_list(events: pd.DataFrame, key: str, columns=("at", "what", "address", "source", "event_id")) -> None:
+    """Events already read (at, what, address, event_id, location_id, ...), newest first, a
+    page at a time; see _draw_events."""
+    pages = max(1, -(-len(events) // PAGE_ROWS))
+    page = _page(key, pages, table_key("", events["event_id"]))
+    start = (page - 1) * PAGE_ROWS
+    _draw_events(events.iloc[start : start + PAGE_ROWS], key, columns)
+    _pager(key, pages, start + 1, len(events.iloc[start : start + PAGE_ROWS]), len(events), noun="events")
+
+
+def records(key: str, area: str, measure: str, window: str, as_of, columns=("at", "what", "address", "detail",
+            "event_id", "ward_name"), **filters) -> int:
+    """The records behind a number (demand.records.window_records), newest first, a page at a
+    time read from the data (each page read through the gate, so audited), with a download of
+    them all. Returns how many there are."""
+    page = _page(key, 10**9, table_key("", [area, measure, window, as_of, sorted(filters.items())]))
+    rows = call("window_records", area=area, measure=measure, window=window, as_of=as_of, limit=PAGE_ROWS,
+                offset=(page - 1) * PAGE_ROWS, **filters)
+    total = int(rows["total"].iloc[0]) if len(rows) else 0
+    if rows.empty:
+        return total
+    _draw_events(rows, key, columns)
+    _pager(key, -(-total // PAGE_ROWS), (page - 1) * PAGE_ROWS + 1, len(rows), total, noun="records")
+    gate = reader()
+    download_personal(
+        lambda: gate.call("window_records", area, measure=measure, window=window, as_of=as_of,
+                          limit=DOWNLOAD_ROWS, **filters).drop(columns=["total"]),
+        None, f"records-{measure}-{area}-{window}-{as_of}.csv", f"{key}_csv", area,
+        label="Download CSV" if total <= DOWNLOAD_ROWS else f"Download the latest {DOWNLOAD_ROWS:,} (CSV)")
+    return total
 
 
 def empty(message: str) -> None:
     st.info(message, icon=":material/info:")
+
+
+def say(kind: str, message: object, icon: str | None = None) -> None:
+    """A message that may hold values from outside (a URL, an extract, a refusal repeating the
+    request) as plain text, starting with a capital: ``kind`` is 'info', 'warning' or 'error'."""
+    getattr(st, kind)(wording.plain(wording.sentence(str(message)), limit=600), icon=icon)

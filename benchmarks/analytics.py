@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from demand import analytics, areas
+from demand import analytics, areas, asb, impact, records, search, streets
 from demand.access import User
 from demand.reader import Reader
 from demand.state import open_state
@@ -47,6 +47,7 @@ def main() -> None:
         ward = areas.resolve(store, busiest)
         person = analytics.rank(store, force, "victims", "12m", limit=1)["id"].iloc[0]
         place = analytics.rank(store, force, "locations", "12m", limit=1)["id"].iloc[0]
+        last = analytics.data_range(store)[1]
         calls = {
             "rank victims, ward, 90d": lambda: analytics.rank(store, ward, "victims", "90d"),
             "rank locations, ward, 90d": lambda: analytics.rank(store, ward, "locations", "90d"),
@@ -59,6 +60,20 @@ def main() -> None:
             "concentration victims, force, 12m": lambda: analytics.concentration(store, force, "victims", "12m"),
             "timeline of the top victim": lambda: analytics.timeline(store, force, person=person),
             "timeline of the top location": lambda: analytics.timeline(store, force, location=place),
+            # Hampshire's reports (issue 14)
+            "crimes by district, force, 90d": lambda: streets.by_area(store, force, "district", "90d"),
+            "crimes by street, ward, 90d": lambda: streets.by_street(store, ward, "90d"),
+            "crimes by street, district, 90d": lambda: streets.by_street(store, district, "90d"),
+            "harm by category, force, 12m": lambda: impact.harm_by(store, force, "category", "12m"),
+            "harm by ward, district, 90d": lambda: impact.harm_by(store, district, "ward", "90d"),
+            "ASB reporters, ward, 90d": lambda: asb.reporters(store, ward, "90d"),
+            "ASB locations, force, 12m": lambda: asb.locations(store, force, "12m"),
+            "find people 'lee', force": lambda: search.people(store, force, "lee"),
+            "find places 'high', force": lambda: search.places(store, force, "high"),
+            "find streets 'high', force": lambda: search.streets(store, force, "high"),
+            "profile of the top location (linked)": lambda: records.profile(store, force, location=place),
+            "records page 3, ward, 90d": lambda: records.window_records(store, ward, "crimes", "90d", last,
+                                                                         limit=25, offset=50),
         }
         # The same reads through the gate as an officer of the ward, audited in a SQLite state
         # database: the gate's own cost is resolving the wards and writing the audit record.

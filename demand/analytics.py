@@ -53,8 +53,10 @@ __all__ = [
     "COMPARE_BY",
     "COMPARE_COLUMNS",
     "KINDS",
+    "baseline_window",
     "compare",
     "compare_matrix",
+    "compare_windows",
     "concentration",
     "concentration_of",
     "data_quality",
@@ -71,6 +73,7 @@ __all__ = [
     "table_info",
     "timeline",
     "weekly_trend",
+    "window_params",
 ]
 
 KINDS = ("victims", "offenders", "callers", "missing", "locations")
@@ -91,7 +94,7 @@ KIND_SOURCES = {
 }
 CRIME_ROLES = {"victims": ["victim"], "offenders": ["suspect", "offender"]}
 FLAG_LABELS = {"mental_health": "mental health", "domestic": "domestic", "weapon": "weapon",
-               "high_risk": "high-risk missing"}
+               "high_risk": "high-risk missing", "care_home": "care home"}
 KIND_COLUMNS = {
     "victims": ["birth_year"],
     "offenders": ["birth_year"],
@@ -130,7 +133,7 @@ def resolve_as_of(store: Store, as_of: date | str | None) -> date:
     return day
 
 
-def _window_params(current: Window, base: Window) -> dict:
+def window_params(current: Window, base: Window) -> dict:
     return {"start": current.start_ts, "end": current.end_ts,
             "prev_start": base.start_ts, "prev_end": base.end_ts}
 
@@ -190,7 +193,7 @@ def months_missing_text(*gap_lists: list[tuple[str, date]]) -> str:
     return "; ".join(f"{t}: {', '.join(sorted(months))}" for t, months in sorted(by_source.items()))
 
 
-def _baseline(current: Window, baseline: str) -> Window:
+def baseline_window(current: Window, baseline: str) -> Window:
     if baseline not in BASELINES:
         raise UsageError(f"unknown baseline '{baseline}': choose one of {', '.join(BASELINES)}")
     return previous(current) if baseline == "previous" else year_earlier(current)
@@ -199,7 +202,7 @@ def _baseline(current: Window, baseline: str) -> Window:
 # --- comparison of two windows -------------------------------------------------------------
 
 
-def _compare_windows(frame: pd.DataFrame, store: Store, current: Window, base: Window, sources) -> pd.DataFrame:
+def compare_windows(frame: pd.DataFrame, store: Store, current: Window, base: Window, sources) -> pd.DataFrame:
     """Add exposure and the statistics (demand.stats.compare_table, the false discovery rate
     held over the rows) to rows of count and previous_count of ``sources`` in the two windows;
     columns as in COMPARE_COLUMNS."""
@@ -266,7 +269,7 @@ def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of
     # SQL returns at most `limit` rows; head() below keeps pandas' meaning of 0 or a negative
     # limit (and the column types a non-empty result has).
     sql_limit = int(limit) if limit is not None and limit > 0 else None
-    params = {**_window_params(current, base), "category": category, "weapon_only": bool(weapon_only),
+    params = {**window_params(current, base), "category": category, "weapon_only": bool(weapon_only),
               "domestic_only": bool(domestic_only), "min_count": int(min_count), "limit": sql_limit}
     if kind in CRIME_ROLES:
         frame = store._query("rank_crime_people", scope, roles=CRIME_ROLES[kind], harm=harm.param(), **params)
@@ -285,7 +288,7 @@ def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of
     frame.insert(0, "rank", range(1, len(frame) + 1))
     if limit is not None:
         frame = frame.head(limit)
-    compared = _compare_windows(frame, store, current, base, KIND_SOURCES[kind])
+    compared = compare_windows(frame, store, current, base, KIND_SOURCES[kind])
     ranked = compared[RANK_COLUMNS + KIND_COLUMNS[kind]].reset_index(drop=True)
     ranked.attrs = {"window": current.label(), **{k: compared[k].iloc[0] if len(compared) else "" for k in (
         "months_missing", "coverage", "previous_coverage")}, "tested": compared.attrs["tested"],
@@ -304,7 +307,9 @@ def compare(store: Store, scope: Scope, window: str = "90d", by: str = "category
     by 'category' (crimes), 'call_type' (calls), 'missing' (missing episodes: episodes,
     people, high-risk episodes, from care homes) or 'ward' (one row per ward of the scope,
     zero counts included, of ``source``: 'crimes', 'calls' or 'missing_episodes'; the ward
-    code is in ``group``, its name in ``ward_name``). Events with no ward have no ward row.
+    code is in ``group``, its name in ``ward_name``; after the comparison columns come
+    population, rate and previous_rate: events per 1,000 residents, NaN where the ward's
+    population is unknown). Events with no ward have no ward row.
     Columns: group (and ward_name), then COMPARE_COLUMNS; the false discovery rate is held
     at 5% over the rows (``frame.attrs["tested"]`` of them tested), ordered as SQL returns them.
     """
@@ -313,15 +318,18 @@ def compare(store: Store, scope: Scope, window: str = "90d", by: str = "category
     if source not in SOURCES:
         raise UsageError(f"unknown source '{source}': choose one of {', '.join(SOURCES)}")
     current = make_window(window, resolve_as_of(store, as_of))
-    base = _baseline(current, baseline)
-    params = _window_params(current, base)
+    base = baseline_window(current, baseline)
+    params = window_params(current, base)
     if by == "ward":
         frame = store._query("compare_ward", scope, source=source, **params)
-        table = source
-    else:
-        frame = store._query(f"compare_{by}", scope, **params)
-        table = {"category": "crimes", "call_type": "calls", "missing": "missing_episodes"}[by]
-    return _compare_windows(frame, store, current, base, (table,))
+        population = frame.pop("population").astype("Float64")
+        compared = compare_windows(frame, store, current, base, (source,))
+        # Per 1,000 residents where the ward's population is known (an estimate, so the rate is).
+        return compared.assign(population=population, rate=stats.rates_per_thousand(compared["count"], population),
+                               previous_rate=stats.rates_per_thousand(compared["previous_count"], population))
+    frame = store._query(f"compare_{by}", scope, **params)
+    table = {"category": "crimes", "call_type": "calls", "missing": "missing_episodes"}[by]
+    return compare_windows(frame, store, current, base, (table,))
 
 
 def compare_matrix(store: Store, scope: Scope, window: str = "90d", as_of=None,
@@ -330,9 +338,9 @@ def compare_matrix(store: Store, scope: Scope, window: str = "90d", as_of=None,
     window (a missing pair means 0 in both): ward_code, ward_name, category, then
     COMPARE_COLUMNS, the false discovery rate held at 5% over all the pairs."""
     current = make_window(window, resolve_as_of(store, as_of))
-    base = _baseline(current, baseline)
-    frame = store._query("compare_ward_category", scope, **_window_params(current, base))
-    return _compare_windows(frame, store, current, base, ("crimes",))
+    base = baseline_window(current, baseline)
+    frame = store._query("compare_ward_category", scope, **window_params(current, base))
+    return compare_windows(frame, store, current, base, ("crimes",))
 
 
 HEADLINE_SOURCES = {"crimes": "crimes", "calls": "calls", "asb_calls": "calls",
@@ -345,8 +353,8 @@ def headline(store: Store, scope: Scope, window: str = "28d", as_of=None,
     row per measure (measure, then COMPARE_COLUMNS), each its own headline figure: a rise or
     fall needs p < 0.05 (p_adjusted is p)."""
     current = make_window(window, resolve_as_of(store, as_of))
-    base = _baseline(current, baseline)
-    frame = store._query("headline", scope, **_window_params(current, base))
+    base = baseline_window(current, baseline)
+    frame = store._query("headline", scope, **window_params(current, base))
     gaps_now, gaps_before = _gaps(store, current), _gaps(store, base)
     rows = []
     for measure in frame["measure"]:

@@ -7,6 +7,7 @@ maps pydeck with no basemap (no tile service is needed to render them).
 
 from __future__ import annotations
 
+import html
 import math
 from datetime import date
 
@@ -16,9 +17,11 @@ import pydeck as pdk
 
 from demand import analytics, geography, stats
 from demand.present.wording import (
+    MONTH_FORMAT,
     OKABE_ITO,
     SOURCE_WORDS,
     coverage_note,
+    cut,
     fmt_count,
     significance_text,
     verdict,
@@ -114,13 +117,20 @@ def counts_by_month(timeline: pd.DataFrame) -> pd.DataFrame:
 # --- figures -------------------------------------------------------------------------------------
 
 
+def chart_label(value) -> str:
+    """A value from the data as a chart label: one line, cut, and with plotly's own markup
+    (<a href>, <b>, <br>) escaped, so a link written into the data is shown, never followed."""
+    return html.escape(cut(value, 60))
+
+
 def _layout(fig: go.Figure, title: str, x: str, y: str) -> go.Figure:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
         xaxis_title=x,
         yaxis_title=y,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "left", "x": 0, "title": None},
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        # room for the x axis title: with less, it is drawn under the chart's lower edge
+        margin={"l": 10, "r": 10, "t": 70, "b": 56},
         height=360,
     )
     return fig
@@ -131,7 +141,7 @@ def weekly_trend_figure(trend: pd.DataFrame, title: str, period: str = "week") -
     by source; a week or month the source does not cover is a gap."""
     fig = go.Figure()
     trend = trend.assign(source=trend["source"].replace(SOURCE_OF_TABLE), count=trend["count"].astype("float64"))
-    when = "Week of %{x|%d %b %Y}" if period == "week" else "%{x|%b %Y}"
+    when = "Week of %{x|%d %b %Y}" if period == "week" else "%{x|" + MONTH_FORMAT + "}"
     for source, label in SOURCE_LABELS.items():
         part = trend[trend["source"] == source].sort_values(period)
         if part.empty:
@@ -147,6 +157,7 @@ def weekly_trend_figure(trend: pd.DataFrame, title: str, period: str = "week") -
         )
     fig = _layout(fig, title, "Week starting" if period == "week" else "Month", f"Events per {period}")
     fig.update_yaxes(rangemode="tozero")
+    fig.update_xaxes(tickformat=MONTH_FORMAT, nticks=6)  # months as everywhere else
     return fig
 
 
@@ -162,11 +173,13 @@ def monthly_figure(monthly: pd.DataFrame, title: str, gaps: pd.DataFrame | None 
                 y=part["count"],
                 name=label,
                 marker_color=SOURCE_COLOURS[source],
-                hovertemplate="%{x|%b %Y}: %{y} " + label.lower() + "<extra></extra>",
+                hovertemplate="%{x|" + MONTH_FORMAT + "}: %{y} " + label.lower() + "<extra></extra>",
             )
     fig = _layout(fig, title, "Month", "Events per month")
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(dtick="M1", tickformat="%b\n%Y")
+    # Months as everywhere else ('May 2025'); plotly spaces the ticks to the chart's width, so
+    # a phone shows a few legible months rather than every month on top of each other.
+    fig.update_xaxes(tickformat=MONTH_FORMAT, nticks=8)
     if gaps is not None and not monthly.empty:
         shown = gaps[
             (pd.to_datetime(gaps["month"]) >= monthly["month"].min())
@@ -226,7 +239,7 @@ def change_bar_figure(compared: pd.DataFrame, title: str, group_label: str) -> g
     fig = go.Figure(
         go.Bar(
             x=data["change"],
-            y=data["group"],
+            y=[chart_label(g) for g in data["group"]],
             orientation="h",
             marker_color=[verdict_colour(s) for s in data["significance"]],
             marker_line={"color": "#555555", "width": 0.5},
@@ -239,6 +252,24 @@ def change_bar_figure(compared: pd.DataFrame, title: str, group_label: str) -> g
     )
     fig = _layout(fig, title, "Change in count (events, at equal covered days)", group_label)
     fig.update_layout(height=max(300, 28 * len(data) + 120), showlegend=False)
+    return fig
+
+
+def harm_figure(harm: pd.DataFrame, title: str, top: int = 12) -> go.Figure:
+    """Horizontal bars of crime harm now and before for the ``top`` most harmful groups
+    (demand.impact.harm_by output), most harmful at the top; the crimes' count in the hover."""
+    data = harm.head(top).iloc[::-1]
+    names = [chart_label(n) for n in data["name"]]
+    fig = go.Figure()
+    fig.add_bar(x=data["previous_harm"], y=names, orientation="h", name="Before",
+                marker_color=OKABE_ITO["grey"], customdata=data["previous_count"],
+                hovertemplate="%{y}: %{x:,.0f} days from %{customdata:,} crimes before<extra></extra>")
+    fig.add_bar(x=data["harm"], y=names, orientation="h", name="Now", marker_color=OKABE_ITO["black"],
+                customdata=data["count"], hovertemplate="%{y}: %{x:,.0f} days from %{customdata:,} crimes now"
+                "<extra></extra>")
+    fig = _layout(fig, title, "Harm (indicative days of imprisonment)", "")
+    fig.update_layout(barmode="group", height=max(300, 34 * len(data) + 130))
+    fig.update_yaxes(automargin=True)
     return fig
 
 
@@ -268,8 +299,8 @@ def significance_heatmap_figure(matrix: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=code.values.astype(float),
-            x=list(code.columns),
-            y=list(code.index),
+            x=[chart_label(c) for c in code.columns],
+            y=[chart_label(w) for w in code.index],
             zmin=-0.5,
             zmax=3.5,
             colorscale=scale,
@@ -320,7 +351,13 @@ def _bounds(boundaries: dict, lats, lons) -> tuple[float, float, float, float] |
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _view(bounds, width_px: int = 640, height_px: int = 440) -> pdk.ViewState:
+# The width a map is fitted to: a phone's (390 px less the page's margins). The server cannot
+# know the screen's width, and a map fitted to a desk's is cut off at both sides on a phone; on
+# a desk the whole area shows, smaller, in the middle.
+MAP_WIDTH = 350
+
+
+def _view(bounds, width_px: int = MAP_WIDTH, height_px: int = 440) -> pdk.ViewState:
     """Centre on the bounds and zoom so they fill a map of about this size (deck.gl's world
     is 512 px wide at zoom 0; a degree of latitude is 1/cos(lat) times a degree of longitude)."""
     if bounds is None:
@@ -334,36 +371,75 @@ def _view(bounds, width_px: int = 640, height_px: int = 440) -> pdk.ViewState:
     return pdk.ViewState(latitude=lat, longitude=(west + east) / 2, zoom=zoom)
 
 
-def _boundary_layer(boundaries: dict, fill: bool) -> pdk.Layer:
+LAYER_WARDS, LAYER_LABELS, LAYER_SPOTS = "wards", "labels", "spots"
+EVENT_LAYER = "events-"  # + source: one layer of dots per source
+
+
+def _boundary_layer(boundaries: dict, fill: bool, pickable: bool = True) -> pdk.Layer:
     return pdk.Layer(
         "GeoJsonLayer",
         boundaries,
+        id=LAYER_WARDS,
         stroked=True,
         filled=True,
-        pickable=True,
+        pickable=pickable,
         get_fill_color="properties.fill" if fill else [240, 240, 240, 120],
         get_line_color=[60, 60, 60, 220],
         line_width_min_pixels=1,
     )
 
 
-def area_map(boundaries: dict, points: pd.DataFrame, repeats: pd.DataFrame) -> pdk.Deck:
-    """Ward boundaries, events as small dots coloured by source, and repeat locations as
-    circles sized by their count. ``repeats`` has lat, lon, count, address."""
+def _label_layer(boundaries: dict) -> pdk.Layer:
+    """Ward names written on the map (a phone cannot hover): at each ward's label point, on a
+    white ground, dropped where they would overlap a bigger ward's name at this zoom."""
+    labels = []
+    for feature in boundaries["features"]:
+        lon, lat = geography.label_point(feature["geometry"])
+        area = sum(abs(geography.ring_area(r)) for r in geography.geometry_rings(feature["geometry"]))
+        labels.append({"name": feature["properties"]["ward_name"], "lon": lon, "lat": lat, "size": area})
+    return pdk.Layer(
+        "TextLayer",
+        pd.DataFrame(labels, columns=["name", "lon", "lat", "size"]),
+        id=LAYER_LABELS,
+        get_position=["lon", "lat"],
+        get_text="name",
+        get_size=12,
+        get_color=[30, 30, 30, 255],
+        get_text_anchor="'middle'",
+        get_alignment_baseline="'center'",
+        background=True,
+        get_background_color=[255, 255, 255, 210],
+        background_padding=[3, 1],
+        # pydeck reads a plain string as a data accessor: literal strings are quoted inside
+        character_set="'auto'",
+        font_family="'Helvetica Neue, Helvetica, Arial, sans-serif'",
+        pickable=False,
+        extensions=[{"@@type": "CollisionFilterExtension"}],
+        get_collision_priority="size",
+        collision_test_props={"sizeScale": 2},
+    )
+
+
+def area_map(boundaries: dict, points: pd.DataFrame, repeats: pd.DataFrame, pick_wards: bool = False) -> pdk.Deck:
+    """Ward boundaries with their names, events as small dots coloured by source, and repeat
+    locations as circles sized by their count. ``points`` has lat, lon, source, what,
+    location_id; ``repeats`` has id, lat, lon, count, address. Tapping a dot or a circle selects
+    its location, a ward (when ``pick_wards``: a map of several wards) the ward (map_choice)."""
     for feature in boundaries["features"]:
         feature["properties"]["tip"] = feature["properties"]["ward_name"]
-    layers = [_boundary_layer(boundaries, fill=False)]
+    layers = [_boundary_layer(boundaries, fill=False, pickable=pick_wards)]
     dots = points.dropna(subset=["lat", "lon"])
     for source in SOURCE_LABELS:  # one layer per source: a colour, not a colour per row
         part = dots[dots["source"] == source]
         if not part.empty:
             part = part.assign(tip=SOURCE_NAMES[source] + ": " + part["what"].fillna(""))[
-                ["lat", "lon", "tip"]
+                ["lat", "lon", "tip", "location_id"]
             ]
             layers.append(
                 pdk.Layer(
                     "ScatterplotLayer",
                     part,
+                    id=EVENT_LAYER + source,
                     get_position=["lon", "lat"],
                     get_fill_color=_rgb(SOURCE_COLOURS[source], 170),
                     get_radius=20,
@@ -389,7 +465,8 @@ def area_map(boundaries: dict, points: pd.DataFrame, repeats: pd.DataFrame) -> p
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
-                spots[["lat", "lon", "radius", "tip"]],
+                spots[["lat", "lon", "radius", "tip", "id"]],
+                id=LAYER_SPOTS,
                 get_position=["lon", "lat"],
                 get_radius="radius",
                 get_fill_color=_rgb(REPEAT_SPOT_COLOUR, 140),
@@ -400,14 +477,16 @@ def area_map(boundaries: dict, points: pd.DataFrame, repeats: pd.DataFrame) -> p
                 pickable=True,
             )
         )
-    return pdk.Deck(
-        layers=layers, initial_view_state=view, map_provider=None, map_style=None, tooltip={"text": "{tip}"}
-    )
+    layers.append(_label_layer(boundaries))
+    # No map_style: pydeck's default with map_provider=None tells Streamlit to draw no basemap;
+    # map_style=None would make Streamlit fetch a public basemap style.
+    return pdk.Deck(layers=layers, initial_view_state=view, map_provider=None, tooltip={"text": "{tip}"})
 
 
-def change_map(boundaries: dict, by_ward: pd.DataFrame) -> pdk.Deck:
+def change_map(boundaries: dict, by_ward: pd.DataFrame, pick_wards: bool = False) -> pdk.Deck:
     """Wards filled with the colour of their verdict (wording.VERDICTS, the colours of the
-    legend); ``by_ward`` is compare(by='ward') output with group = ward code."""
+    legend) and labelled with their names; ``by_ward`` is compare(by='ward') output with group
+    = ward code. With ``pick_wards`` a tap on a ward selects it (map_choice)."""
     rows = by_ward.set_index("group")
     for feature in boundaries["features"]:
         props = feature["properties"]
@@ -423,12 +502,29 @@ def change_map(boundaries: dict, by_ward: pd.DataFrame) -> pdk.Deck:
             props["tip"] = f"{props['ward_name']}: no figures"
     view = _view(_bounds(boundaries, [], []))
     return pdk.Deck(
-        layers=[_boundary_layer(boundaries, fill=True)],
+        layers=[_boundary_layer(boundaries, fill=True, pickable=pick_wards), _label_layer(boundaries)],
         initial_view_state=view,
         map_provider=None,
-        map_style=None,
         tooltip={"text": "{tip}"},
     )
+
+
+def map_choice(selection) -> tuple[str, str] | None:
+    """What a tap on a map chose: ('ward', ward code), ('location', location id) or None.
+    ``selection`` is st.pydeck_chart's selection state (objects by layer id)."""
+    objects = dict(getattr(selection, "objects", None) or (selection or {}).get("objects", {}) or {})
+    for layer, chosen in objects.items():
+        if not chosen:
+            continue
+        picked = chosen[0]
+        if layer == LAYER_WARDS:
+            code = (picked.get("properties") or {}).get("ward_code")
+            return ("ward", code) if code else None
+        if layer == LAYER_SPOTS and picked.get("id"):
+            return "location", picked["id"]
+        if layer.startswith(EVENT_LAYER) and picked.get("location_id"):
+            return "location", picked["location_id"]
+    return None
 
 
 PLAN_ROLES = ("caller", "victim", "offender", "missing")  # the roles a person plan can target

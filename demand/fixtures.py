@@ -32,8 +32,13 @@ DEFAULTS = {
                "location_id": None, "outcome": None, "domestic": False, "weapon": False},
     "missing_episodes": {"found_at": None, "risk": "medium", "from_location_id": None, "ward_code": ABBEY},
     "crime_people": {"role": "victim"},
+    "powers": {"power": "dispersal direction", "ward_code": ABBEY, "location_id": None, "person_id": None,
+               "outcome": None},
+    "wanted": {"ended_at": None, "reason": "Failed to appear at court", "ward_code": ABBEY, "location_id": None,
+               "warnings": None},
 }
-ID_PREFIX = {"calls": ("incident_id", "C"), "crimes": ("crime_id", "R"), "missing_episodes": ("episode_id", "M")}
+ID_PREFIX = {"calls": ("incident_id", "C"), "crimes": ("crime_id", "R"), "missing_episodes": ("episode_id", "M"),
+             "powers": ("power_id", "W"), "wanted": ("wanted_id", "N")}
 
 
 def _complete(table: str, rows: list[dict]) -> list[dict]:
@@ -51,14 +56,16 @@ def _implied_persons(tables: dict[str, list[dict]]) -> list[dict]:
     ids = {r["caller_id"] for r in tables["calls"] if r.get("caller_id")}
     ids |= {r["person_id"] for r in tables["crime_people"]}
     ids |= {r["person_id"] for r in tables["missing_episodes"]}
+    ids |= {r["person_id"] for r in tables.get("powers", []) + tables.get("wanted", []) if r.get("person_id")}
     return [{"person_id": p, "name": f"Person {p}", "birth_year": 1980, "gender": "F"} for p in sorted(ids)]
 
 
 def _implied_locations(tables: dict[str, list[dict]]) -> list[dict]:
     first_ward: dict[str, str | None] = {}
     for table, column in (("calls", "location_id"), ("crimes", "location_id"),
-                          ("missing_episodes", "from_location_id")):
-        for row in tables[table]:
+                          ("missing_episodes", "from_location_id"), ("powers", "location_id"),
+                          ("wanted", "location_id")):
+        for row in tables.get(table, []):
             if row.get(column):
                 first_ward.setdefault(row[column], row.get("ward_code"))
     return [
@@ -99,7 +106,11 @@ def write_extracts(
     crime_people: list[dict] = (),
     missing_episodes: list[dict] = (),
     coverage: list[dict] | None = None,
+    powers: list[dict] | None = None,
+    wanted: list[dict] | None = None,
 ) -> Path:
+    """The contract tables as parquet in ``directory``. The optional tables (coverage, powers,
+    wanted) are written only when given: None leaves the table out, [] writes it empty."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     tables = {
@@ -108,6 +119,9 @@ def write_extracts(
         "crime_people": _complete("crime_people", list(crime_people)),
         "missing_episodes": _complete("missing_episodes", list(missing_episodes)),
     }
+    for name, rows in (("powers", powers), ("wanted", wanted)):
+        if rows is not None:
+            tables[name] = _complete(name, list(rows))
     tables["wards"] = WARDS if wards is None else wards
     tables["persons"] = _implied_persons(tables) if persons is None else persons
     tables["locations"] = _implied_locations(tables) if locations is None else locations

@@ -172,3 +172,27 @@ def sample_points(geometry: dict, n: int, rng: np.random.Generator) -> tuple[np.
         lon_out = np.concatenate([lon_out, lon[keep]])
         lat_out = np.concatenate([lat_out, lat[keep]])
     return lon_out[:n], lat_out[:n]
+
+
+def label_point(geometry: dict) -> tuple[float, float]:
+    """Where a map writes an area's name: the centroid of its largest ring when that lies inside
+    the area, else the point inside it nearest to that centroid (a crescent's centroid is not)."""
+    rings = geometry_rings(geometry)
+    ring = max(rings, key=lambda r: abs(ring_area(r)))
+    x, y = ring[:, 0], ring[:, 1]
+    cross = x[:-1] * y[1:] - x[1:] * y[:-1]
+    area = cross.sum() / 2
+    if abs(area) < 1e-12:
+        return float(x.mean()), float(y.mean())
+    cx = float(((x[:-1] + x[1:]) * cross).sum() / (6 * area))
+    cy = float(((y[:-1] + y[1:]) * cross).sum() / (6 * area))
+    if contains(geometry, cx, cy)[0]:
+        return cx, cy
+    lon, lat = sample_points(geometry, 200, np.random.default_rng(0))
+    nearest = int(np.argmin((lon - cx) ** 2 + (lat - cy) ** 2))
+    return float(lon[nearest]), float(lat[nearest])
+
+
+def ring_area(ring: np.ndarray) -> float:
+    x, y = ring[:, 0], ring[:, 1]
+    return float((x[:-1] * y[1:] - x[1:] * y[:-1]).sum() / 2)

@@ -18,8 +18,10 @@ For each call the gate
    the ids shown, purpose) *before* returning, so a cached result is audited too, and shows
    nothing if the record cannot be written (fail closed).
 
-The analyses are the functions of ``demand.analytics`` and ``demand.records``; this module's
-ANALYSES table says which are person-level and which ids they show.
+The analyses are the functions of ``demand.analytics``, ``demand.records`` and the modules named
+for their topic (``demand.streets``, ``demand.impact``, ``demand.asb``, ``demand.search``,
+``demand.repeat_counts``, ``demand.powers``, ``demand.wanted``); this module's ANALYSES table says
+which are person-level and which ids they show.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from typing import Any
 
 import pandas as pd
 
-from demand import analytics, areas, records
+from demand import analytics, areas, asb, impact, powers, records, repeat_counts, search, streets, wanted
 from demand.access import User
 from demand.disclosure import data as public_data
 from demand.errors import UsageError
@@ -63,7 +65,10 @@ def _column(name: str) -> Callable[[Any], list[str]]:
 
 
 def _profile_ids(result: dict) -> list[str]:
-    return [str(result["id"]), *(str(v) for v in result["timeline"]["event_id"])]
+    """The profile's own reference, its events and the people linked to them (named on it)."""
+    linked = result.get("people")
+    people = [] if linked is None else [str(v) for v in linked["person_id"]]
+    return [str(result["id"]), *(str(v) for v in result["timeline"]["event_id"]), *people]
 
 
 @dataclass(frozen=True)
@@ -90,11 +95,16 @@ ANALYSES: dict[str, Analysis] = {
     # the counts a public summary is built from (demand.disclosure protects them before export)
     "export_counts": Analysis(public_data.export_counts),
     "street_points": Analysis(public_data.street_points),
+    # counts for the briefings (issue 15)
+    "repeat_counts": Analysis(repeat_counts.repeat_counts),
+    "power_counts": Analysis(powers.power_counts),
+    "wanted_counts": Analysis(wanted.wanted_counts),
     # facts about the snapshot, the same for everyone
     "data_range": Analysis(analytics.data_range, scoped=False),
     "snapshot_meta": Analysis(records.snapshot_meta, scoped=False),
     "coverage_gaps": Analysis(records.coverage_gaps, scoped=False),
     "missing_months": Analysis(analytics.missing_months, scoped=False),
+    "held_tables": Analysis(records.held_tables, scoped=False),
     # event points on a map: no person, but not public-friendly
     "map_points": Analysis(records.map_points, detail=True),
     # person-level: names, addresses, references
@@ -104,11 +114,22 @@ ANALYSES: dict[str, Analysis] = {
     "location_neighbours": Analysis(analytics.location_neighbours, personal=True, ids=_column("location_id")),
     "timeline": Analysis(analytics.timeline, personal=True, ids=_column("event_id")),
     "profile": Analysis(records.profile, personal=True, ids=_profile_ids, needs_purpose=True),
+    # Hampshire's reports (issue 14): crimes by street, impact, ASB victims and places, search
+    "crimes_by_area": Analysis(streets.by_area),
+    "harm_by": Analysis(impact.harm_by),
+    "crimes_by_street": Analysis(streets.by_street, detail=True),
+    "asb_reporters": Analysis(asb.reporters, personal=True, ids=_column("id")),
+    "asb_locations": Analysis(asb.locations, personal=True, ids=_column("id")),
+    "find_people": Analysis(search.people, personal=True, ids=_column("person_id")),
+    "find_places": Analysis(search.places, personal=True, ids=_column("location_id")),
+    "find_streets": Analysis(search.streets, detail=True),
     # a problem-solving plan's targets, buffer and control (counts of named people and places)
     "plan_counts": Analysis(plan_events.plan_counts, personal=True, ids=lambda result: result["found"],
                             longest_list=PLAN_TARGETS),
     "plan_targets_known": Analysis(plan_events.plan_targets_known, personal=True, ids=list,
                                    longest_list=PLAN_TARGETS * 10),
+    "powers_used": Analysis(powers.powers_used, personal=True, ids=powers.power_ids),
+    "wanted_list": Analysis(wanted.wanted_list, personal=True, ids=_column("person_id")),
 }
 
 Runner = Callable[[str, Scope | None, dict], Any]

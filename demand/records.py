@@ -39,10 +39,14 @@ def window_records(
     limit: int = 50,
     risk: str | None = None,
     location_type: str | None = None,
+    street: str | None = None,
+    offset: int = 0,
 ) -> pd.DataFrame:
-    """The events behind a headline count (newest first, at most ``limit``). ``what`` keeps
-    one incident type or crime category, ``risk`` missing episodes of one risk grade and
-    ``location_type`` records whose location is of that type (each None for all)."""
+    """The events behind a headline count (newest first, at most ``limit`` from the
+    ``offset``-th). ``what`` keeps one incident type or crime category, ``risk`` missing
+    episodes of one risk grade, ``location_type`` records whose location is of that type and
+    ``street`` records on that street (each None for all). Every row carries ``total``, how
+    many records match in all; ``detail`` is empty where it would repeat ``what``."""
     if measure not in MEASURES:
         raise UsageError(f"unknown measure {measure!r}: one of {', '.join(MEASURES)}")
     span = make_window(window, as_of)
@@ -55,7 +59,9 @@ def window_records(
         what=what,
         risk=risk,
         location_type=location_type,
+        street=street,
         limit=int(limit),
+        offset=max(0, int(offset)),
     )
 
 
@@ -66,25 +72,34 @@ def map_points(store: Store, scope: Scope, window: str, as_of: date, limit: int)
     total = len(points)
     if total > limit:
         points = points.sample(limit, random_state=0)
-    return points[["lat", "lon", "source", "what"]].reset_index(drop=True), total
+    return points[["lat", "lon", "source", "what", "location_id"]].reset_index(drop=True), total
 
 
 def profile(store: Store, scope: Scope, person: str | None = None, location: str | None = None) -> dict:
     """One person or location as the Profile page shows it: ``kind`` ('person' | 'location'),
     ``id``, ``entity`` (the row of queries/dash_person.sql or dash_location.sql, with the
-    count of its events outside the area, never the events) and ``timeline`` (its events in
-    the area). A reference with no event in the area is refused with the same words as one
-    that does not exist."""
+    count of its events outside the area, never the events), ``timeline`` (its events in
+    the area) and ``people`` (the people linked to those events, queries/profile_people.sql,
+    each of whom has a profile of their own). A reference with no event in the area is refused
+    with the same words as one that does not exist."""
     frame = analytics.timeline(store, scope, person=person, location=location)
+    people = store._query("profile_people", scope, person_id=person, location_id=location)
     if person is not None:
         entity = store._query("dash_person", scope, person_id=person).iloc[0].to_dict()
-        return {"kind": "person", "id": person, "entity": entity, "timeline": frame}
+        return {"kind": "person", "id": person, "entity": entity, "timeline": frame, "people": people}
     entity = store._query("dash_location", scope, location_id=location).iloc[0].to_dict()
-    return {"kind": "location", "id": location, "entity": entity, "timeline": frame}
+    return {"kind": "location", "id": location, "entity": entity, "timeline": frame, "people": people}
 
 
 def snapshot_meta(store: Store) -> dict:
     return store._query("dash_snapshot_meta").iloc[0].to_dict()
+
+
+def held_tables(store: Store) -> dict[str, bool]:
+    """Whether the extracts delivered each contract table: an optional table left out (powers,
+    wanted) is not held, which a document says instead of showing zero."""
+    frame = store._query("held_tables")
+    return {str(t): bool(h) for t, h in zip(frame["table_name"], frame["held"])}
 
 
 def coverage_gaps(store: Store, first: date, last: date) -> pd.DataFrame:

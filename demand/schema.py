@@ -44,6 +44,20 @@ LOCATION_TYPES = (
     "transport",
     "other",
 )
+# Powers an officer uses or applies for (optional table ``powers``): the Anti-social Behaviour,
+# Crime and Policing Act 2014's tools, vehicle warnings, and searches.
+POWERS_USED = (
+    "dispersal direction",
+    "community protection warning",
+    "community protection notice",
+    "criminal behaviour order",
+    "closure notice",
+    "closure order",
+    "civil injunction",
+    "section 59 warning",
+    "stop and search",
+    "other",
+)
 
 
 @dataclass(frozen=True)
@@ -231,8 +245,47 @@ COVERAGE = Table(
     optional=True,
 )
 
+POWERS = Table(
+    "powers",
+    "Powers used: dispersal directions, community protection warnings and notices, orders, "
+    "searches. When the table is absent, documents say the powers used are not held (never zero).",
+    (
+        Column("power_id", "VARCHAR", "reference of this use of a power", nullable=False),
+        Column("used_at", "TIMESTAMP", "when the power was used (an order: when it was made)", nullable=False),
+        Column("power", "VARCHAR", "which power", nullable=False, allowed=POWERS_USED),
+        _ward(),
+        Column("location_id", "VARCHAR", "where it was used", required=False),
+        Column("person_id", "VARCHAR", "the person it was used on, where recorded", required=False),
+        Column("outcome", "VARCHAR", "what followed, as recorded (a search: 'Arrest', 'No further action')",
+               required=False),
+    ),
+    key="power_id",
+    time_column="used_at",
+    optional=True,
+)
+
+WANTED = Table(
+    "wanted",
+    "People wanted (a warrant, a recall to prison, a suspect circulated), with when it began and "
+    "ended. When the table is absent, documents say wanted persons are not held (never zero).",
+    (
+        Column("wanted_id", "VARCHAR", "reference of the warrant or circulation", nullable=False),
+        Column("person_id", "VARCHAR", "the person wanted", nullable=False),
+        Column("since", "TIMESTAMP", "when the person became wanted", nullable=False),
+        Column("ended_at", "TIMESTAMP", "when arrested or the circulation was cancelled; NULL while still wanted"),
+        Column("reason", "VARCHAR", "why: the warrant or offence ('Failed to appear at court', 'Recall to prison')"),
+        Column("ward_code", "VARCHAR", "ONS ward code (E05...) of the last known address; NULL when not placed"),
+        Column("location_id", "VARCHAR", "last known address", required=False),
+        Column("warnings", "VARCHAR", "warning markers that matter on the street, as recorded "
+               "('weapons; violence')", required=False),
+    ),
+    key="wanted_id",
+    time_column="since",
+    optional=True,
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (WARDS, LOCATIONS, PERSONS, CALLS, CRIMES, CRIME_PEOPLE, MISSING_EPISODES, COVERAGE)
+    for t in (WARDS, LOCATIONS, PERSONS, CALLS, CRIMES, CRIME_PEOPLE, MISSING_EPISODES, COVERAGE, POWERS, WANTED)
 }
 EVENT_TABLES = ("calls", "crimes", "missing_episodes")

@@ -302,6 +302,13 @@ def significant_count(frame: pd.DataFrame) -> int:
     return int(frame["significance"].isin([RISE, FALL]).sum())
 
 
+def rates_per_thousand(counts, population) -> pd.Series:
+    """Events per 1,000 residents: count / population x 1,000, NaN where the population is
+    unknown or not positive (never a rate over a guessed population). A ward's population is a
+    mid-year estimate, so the rate is an estimate too, and pages say so."""
+    counts = pd.Series(counts, dtype="Float64").astype("float64")
+    people = pd.Series(population, index=counts.index, dtype="Float64").astype("float64")
+    return (counts / people.where(people > 0) * 1000).rename("rate")
 # --- did the intervention work? -----------------------------------------------------------------
 
 Pair = Sequence[float]  # (before, after) counts of one area

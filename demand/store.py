@@ -48,8 +48,9 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 6  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
-# 6: event_details and person_events (plan assessments), in_covered_month as IN
+SNAPSHOT_FORMAT = 7  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
+# 6: event_details and person_events (plan assessments), in_covered_month as IN;
+# 7: the optional tables (powers, wanted) always present, held_tables says which were delivered
 # Written by an import beside the tables it published (demand.ingest.report).
 IMPORT_REPORT = "import_report.json"
 # How many snapshot files to keep: the one serving and the one before it.
@@ -242,6 +243,11 @@ def _select_contract(con, files: list[Path], table: Table) -> str:
     return f"SELECT {columns} FROM {_read(files)}{order}"
 
 
+def _empty_table(table: Table) -> str:
+    columns = ", ".join(f'"{c.name}" {c.type}' for c in table.columns)
+    return f"CREATE TABLE {table.name} ({columns})"
+
+
 def build_snapshot(data_dir: Path, target: Path) -> None:
     """Check the extracts and write a DuckDB file at ``target``, atomically."""
     problems = check_extracts(data_dir)
@@ -256,8 +262,14 @@ def build_snapshot(data_dir: Path, target: Path) -> None:
             files = table_files(data_dir, table)
             if files:
                 con.execute(f"CREATE TABLE {table.name} AS {_select_contract(con, files, table)}")
+            elif table.optional and table.name != "coverage":
+                con.execute(_empty_table(table))  # queries read it; held_tables says it was not delivered
         if not table_files(data_dir, TABLES["coverage"]):
             con.execute(sql.load("derive_coverage").text)
+        # Which tables the extracts delivered: an optional table left out is "not held", never zero.
+        con.execute("CREATE TABLE held_tables (table_name VARCHAR, held BOOLEAN)")
+        con.executemany("INSERT INTO held_tables VALUES (?, ?)",
+                        [[t.name, bool(table_files(data_dir, t))] for t in TABLES.values()])
         con.execute(sql.load("snapshot_views").text)
         con.execute(sql.load("snapshot_indexes").text)
         # The data's span is a fact about the snapshot: reading it never touches the events.

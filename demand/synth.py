@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from demand import geography, stats
+from demand import geography, stats, synth_powers
 from demand.schema import (
     CALL_GRADES,
     CRIME_CATEGORIES,
@@ -1054,8 +1054,8 @@ def generate(out_dir: Path, scale: str = "small", seed: int = 1, end: date = DEF
     con = duckdb.connect()
     # Ordered, bounded and quiet: the output must not depend on threads or the terminal.
     con.execute("SET preserve_insertion_order = true; SET enable_progress_bar = false; SET memory_limit = '2GB'")
-    for name, table in TABLES.items():
-        source, select = plan[name]
+    for name, (source, select) in plan.items():
+        table = TABLES[name]
         con.register("src", source())
         target = out_dir / f"{name}.parquet"
         con.execute(f"COPY ({select}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
@@ -1073,6 +1073,10 @@ def generate(out_dir: Path, scale: str = "small", seed: int = 1, end: date = DEF
     st["care_home"]["location_id"] = f"L{st['care_home'].pop('_loc') + 1:06d}"
     for h in st["emerging_hotspots"]:
         h["location_id"] = f"L{h.pop('_loc') + 1:06d}"
+    # The optional tables, drawn from the events just written (demand.synth_powers).
+    manifest["powers_and_wanted"] = synth_powers.write_powers_and_wanted(
+        rng, out_dir, start, end, [{"ward_code": h["ward_code"], "location_id": h["location_id"]}
+                                   for h in st["emerging_hotspots"]])
     manifest["defects"].update({
         "crimes_victim_only_as_reporting_person": 0.08, "crimes_without_person_links": 0.04,
         "locations_defaulted_to_street": 0.10, "events_without_ward": 0.01, "duplicated_links": 0.005})

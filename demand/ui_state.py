@@ -1,9 +1,11 @@
 """The dashboard's shared view state (area, window, as-of date) and its URL form.
 
 The URL carries the state so a link sent to a colleague opens the same view:
-``?ward=E05...&window=90d&as_of=2026-06-30`` (or ``?district=Blaby``; neither means the
-whole force). Reading the URL never fails: a value that is not allowed is dropped with a
-note saying why, and the default takes its place. Pure functions, testable without Streamlit.
+``?ward=E05...&window=90d`` (or ``?district=Blaby``; neither means the whole force). A link
+means the latest data: ``as_of=2026-06-30`` is written only when the user chose that date, so
+"the last 7 days" sent today still shows the last 7 days next month. Reading the URL never
+fails: a value that is not allowed is dropped with a note saying why, and the default takes
+its place. Pure functions, testable without Streamlit.
 """
 
 from __future__ import annotations
@@ -24,12 +26,15 @@ SHARED_PARAMS = ("ward", "district", "window", "as_of")
 
 @dataclass(frozen=True)
 class View:
-    """What the sidebar selects. ``district`` is a district name; ``ward`` a ward code."""
+    """What the sidebar selects. ``district`` is a district name; ``ward`` a ward code.
+    ``pinned``: the as-of date was chosen (by the user, or by a link that names one); otherwise
+    it is the latest date of the data and moves on when newer data arrives."""
 
     district: str | None = None
     ward: str | None = None
     window: str = DEFAULT_WINDOW
     as_of: date | None = None
+    pinned: bool = False
 
     @property
     def area(self) -> str:
@@ -112,7 +117,7 @@ def from_params(
             notes.append(f"'{as_of}' is not a date (YYYY-MM-DD); showing the latest data.")
         else:
             if dates[0] <= asked <= dates[1]:
-                view = replace(view, as_of=asked)
+                view = replace(view, as_of=asked, pinned=True)
             else:
                 notes.append(
                     f"{asked:%d %b %Y} is outside the data ({dates[0]:%d %b %Y} to "
@@ -122,16 +127,24 @@ def from_params(
 
 
 def to_params(view: View) -> dict[str, str]:
-    """The URL parameters that reproduce ``view`` (ward wins over district)."""
+    """The URL parameters that reproduce ``view`` (ward wins over district); the as-of date
+    only when it is pinned, so an unpinned link follows the latest data."""
     params: dict[str, str] = {}
     if view.ward:
         params["ward"] = view.ward
     elif view.district:
         params["district"] = view.district
     params["window"] = view.window
-    if view.as_of:
+    if view.as_of and view.pinned:
         params["as_of"] = view.as_of.isoformat()
     return params
+
+
+def page_params(params: Mapping[str, object], own: tuple[str, ...]) -> list[str]:
+    """The parameters of ``params`` that belong neither to the shared view nor to the page
+    (``own``: its own parameters, such as the profile's ``person``), to be dropped from the URL
+    so that, back on the Ward page, a ``person=`` from the profile is not carried along."""
+    return [key for key in params if key not in SHARED_PARAMS and key not in own]
 
 
 def area_label(view: View, wards: pd.DataFrame, whole_force: bool = True) -> str:

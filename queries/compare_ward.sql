@@ -1,7 +1,8 @@
 -- name: compare_ward
 -- returns: one row per ward in $wards (zero counts included), ordered by ward name: group
 --   (the ward code), ward_name, count (events of $source in [$start, $end)), previous_count
---   (in [$prev_start, $prev_end)). $source is 'crimes', 'calls' or 'missing_episodes'.
+--   (in [$prev_start, $prev_end)), population (residents, an estimate; NULL when unknown).
+--   $source is 'crimes', 'calls' or 'missing_episodes'.
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
 -- reads: events
 -- params: $wards, $source, $start, $end, $prev_start, $prev_end
@@ -23,7 +24,7 @@ counts AS (
     GROUP BY ward_code
 )
 SELECT w.ward_code AS "group", w.ward_name, coalesce(c.count, 0) AS count,
-       coalesce(c.previous_count, 0) AS previous_count
+       coalesce(c.previous_count, 0) AS previous_count, w.population
 FROM wards w
 LEFT JOIN counts c USING (ward_code)
 WHERE list_contains($wards, w.ward_code)

@@ -1,13 +1,15 @@
 -- name: dash_window_records
 -- returns: the records behind a headline count, newest first: at, source ('call' | 'crime' |
 --   'missing'), event_id, what (incident type, crime category or 'Missing person'), detail
---   (grade, offence or risk), ward_code, ward_name, location_id, address. $measure is one of
+--   (grade, offence or risk; NULL when it says the same as what), ward_code, ward_name,
+--   location_id, address, street, total (how many records match, on every row). $measure is one of
 --   crimes, calls, asb_calls, missing_episodes; $what (NULL for all) keeps one incident type
 --   or crime category; $risk (NULL for any) keeps missing episodes of that risk (it leaves
 --   calls and crimes out); $location_type (NULL for any) keeps records whose location is of
---   that type; at most $limit rows.
+--   that type; $street (NULL for any) keeps records at locations on that street. At most $limit
+--   rows from the $offset-th (0 = the newest).
 -- reads: events
--- params: $wards, $include_unwarded, $start, $end, $measure, $what, $risk, $location_type, $limit
+-- params: $wards, $include_unwarded, $start, $end, $measure, $what, $risk, $location_type, $street, $limit, $offset
 WITH picked AS (
     SELECT received_at AS at, 'call' AS source, incident_id AS event_id, incident_type AS what,
            grade AS detail, ward_code, location_id
@@ -28,13 +30,15 @@ WITH picked AS (
       AND reported_at >= $start AND reported_at < $end
       AND (list_contains($wards, ward_code) OR (ward_code IS NULL AND $include_unwarded))
 )
-SELECT p.at, p.source, p.event_id, p.what, p.detail, p.ward_code, w.ward_name, p.location_id,
-       l.address
+SELECT p.at, p.source, p.event_id, p.what,
+       CASE WHEN lower(trim(p.detail)) = lower(trim(p.what)) THEN NULL ELSE p.detail END AS detail,
+       p.ward_code, w.ward_name, p.location_id, l.address, l.street, count(*) OVER () AS total
 FROM picked p
 LEFT JOIN wards w USING (ward_code)
 LEFT JOIN locations l ON l.location_id = p.location_id
 WHERE ($what IS NULL OR p.what = $what)
   AND ($risk IS NULL OR (p.source = 'missing' AND p.detail = $risk))
   AND ($location_type IS NULL OR l.location_type = $location_type)
+  AND ($street IS NULL OR l.street = $street)
 ORDER BY p.at DESC, p.event_id
-LIMIT $limit;
+LIMIT $limit OFFSET $offset;

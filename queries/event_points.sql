@@ -1,9 +1,9 @@
 -- name: event_points
 -- returns: one row per event in [$start, $end) in the area whose location has coordinates,
---   for the map: lat, lon, source ('call' | 'crime' | 'missing'), what, event_id, at
+--   for the map: lat, lon, source ('call' | 'crime' | 'missing'), what, event_id, at, location_id
 -- reads: events
 -- params: $wards, $include_unwarded, $start, $end
-SELECT l.lat, l.lon, e.source, e.what, e.event_id, e.at
+SELECT l.lat, l.lon, e.source, e.what, e.event_id, e.at, e.location_id
 FROM events e
 JOIN locations l USING (location_id)
 WHERE e.at >= $start AND e.at < $end

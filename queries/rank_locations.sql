@@ -5,7 +5,8 @@
 --   ward_code, lat, lon, precision, count, crimes, calls, missing, previous_count (events in
 --   [$prev_start, $prev_end)), first_at, last_at, harm (sum of crime weights from $harm),
 --   main_categories (top 3 of crime category / incident type / 'Missing person'), and flags
---   mental_health, domestic, weapon, high_risk (any such event in the window). Optional
+--   mental_health, domestic, weapon, high_risk (any such event in the window), care_home (the
+--   place is a care home). Optional
 --   filters: $category (matched against what), $weapon_only (weapon crimes only),
 --   $domestic_only (domestic crimes and calls only). At most $limit rows (NULL = all).
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
@@ -78,7 +79,8 @@ whats AS (
 SELECT t.location_id AS id, coalesce(l.address, t.location_id) AS name, l.address, l.location_type,
        l.ward_code, l.lat, l.lon, l.precision, t.count, t.crimes, t.calls, t.missing,
        coalesce(pr.previous_count, 0) AS previous_count, t.first_at, t.last_at, t.harm,
-       w.main_categories, t.mental_health, t.domestic, t.weapon, t.high_risk
+       w.main_categories, t.mental_health, t.domestic, t.weapon, t.high_risk,
+       coalesce(l.location_type = 'care home', false) AS care_home
 FROM totals t
 LEFT JOIN locations l USING (location_id)
 LEFT JOIN previous pr USING (location_id)

@@ -1,10 +1,10 @@
 -- name: recent_events
 -- returns: the crimes and calls in [$start, $end) in the area, newest first: at, source
 --   ('crime' | 'call'), event_id, what (category or incident type), ward_code, location_id,
---   address, lat, lon
+--   address, lat, lon, street
 -- reads: events
 -- params: $wards, $include_unwarded, $start, $end
-SELECT e.at, e.source, e.event_id, e.what, e.ward_code, e.location_id, l.address, l.lat, l.lon
+SELECT e.at, e.source, e.event_id, e.what, e.ward_code, e.location_id, l.address, l.lat, l.lon, l.street
 FROM events e
 LEFT JOIN locations l USING (location_id)
 WHERE e.source IN ('crime', 'call')

@@ -53,9 +53,28 @@ MISSING = (
     + [{"episode_id": f"MCA{n}", "person_id": "PCA3", "reported_at": at(d), "ward_code": CASTLE,
         "from_location_id": "LCA2", "risk": "high"} for n, d in enumerate([5, 13, 90])]
 )
+# Powers used and people wanted: PWCA appears only here, wanted in Castle.
+POWERS = [
+    {"power_id": "WAB0", "used_at": at(2), "power": "dispersal direction", "ward_code": ABBEY,
+     "location_id": "LAB1", "person_id": "PAB2"},
+    {"power_id": "WAB1", "used_at": at(20), "power": "stop and search", "ward_code": ABBEY, "location_id": "LAB1",
+     "outcome": "No further action"},
+    {"power_id": "WCA0", "used_at": at(3), "power": "community protection warning", "ward_code": CASTLE,
+     "location_id": "LCA1", "person_id": "PWCA"},
+    {"power_id": "WNW0", "used_at": at(5), "power": "stop and search", "ward_code": None, "location_id": "LNW1",
+     "person_id": "PNW1"},
+]
+WANTED = [
+    {"wanted_id": "NAB0", "person_id": "PAB2", "since": at(30), "reason": "Failed to appear at court",
+     "ward_code": ABBEY, "location_id": "LAB1"},
+    {"wanted_id": "NCA0", "person_id": "PWCA", "since": at(10), "reason": "Recall to prison", "ward_code": CASTLE,
+     "location_id": "LCA1", "warnings": "weapons"},
+    {"wanted_id": "NCA1", "person_id": "PCA1", "since": at(100), "ended_at": at(50), "reason": "Suspect circulated",
+     "ward_code": CASTLE},
+]
 PERSONS = [
     {"person_id": p, "name": f"Name-{p}", "birth_year": 1980, "gender": "F"}
-    for p in ("PAB1", "PAB2", "PAB3", "PAB4", "PBE1", "PCA1", "PCA2", "PCA3", "PBOTH", "PNW1")
+    for p in ("PAB1", "PAB2", "PAB3", "PAB4", "PBE1", "PCA1", "PCA2", "PCA3", "PBOTH", "PNW1", "PWCA")
 ]
 LOCATIONS = [
     {"location_id": loc, "address": f"Addr-{loc}", "street": f"Street-{loc}", "location_type": kind,
@@ -71,13 +90,15 @@ def write(directory):
     from demand.fixtures import write_extracts
 
     return write_extracts(directory, crimes=CRIMES, crime_people=LINKS, calls=CALLS, missing_episodes=MISSING,
-                          persons=PERSONS, locations=LOCATIONS)
+                          persons=PERSONS, locations=LOCATIONS, powers=POWERS, wanted=WANTED)
 
 
 def ward_of_event() -> dict[str, str | None]:
     wards = {c["crime_id"]: c["ward_code"] for c in CRIMES}
     wards.update({c["incident_id"]: c["ward_code"] for c in CALLS})
     wards.update({m["episode_id"]: m["ward_code"] for m in MISSING})
+    wards.update({p["power_id"]: p["ward_code"] for p in POWERS})
+    wards.update({w["wanted_id"]: w["ward_code"] for w in WANTED})
     return wards
 
 
@@ -89,6 +110,8 @@ def events_of_person() -> dict[str, set[str]]:
         events.setdefault(call["caller_id"], set()).add(call["incident_id"])
     for episode in MISSING:
         events.setdefault(episode["person_id"], set()).add(episode["episode_id"])
+    for row, key in [(p, "power_id") for p in POWERS if p.get("person_id")] + [(w, "wanted_id") for w in WANTED]:
+        events.setdefault(row["person_id"], set()).add(row[key])
     return events
 
 
@@ -96,7 +119,9 @@ def events_at_location() -> dict[str, set[str]]:
     events: dict[str, set[str]] = {}
     for row, key, loc in ([(c, "crime_id", "location_id") for c in CRIMES]
                           + [(c, "incident_id", "location_id") for c in CALLS]
-                          + [(m, "episode_id", "from_location_id") for m in MISSING]):
+                          + [(m, "episode_id", "from_location_id") for m in MISSING]
+                          + [(p, "power_id", "location_id") for p in POWERS]
+                          + [(w, "wanted_id", "location_id") for w in WANTED if w.get("location_id")]):
         events.setdefault(row[loc], set()).add(row[key])
     return events
 
@@ -115,7 +140,7 @@ def forbidden(wards: set[str] | None) -> set[str]:
     for location, events in events_at_location().items():
         ward = next(loc["ward_code"] for loc in LOCATIONS if loc["location_id"] == location)
         if not events & inside and ward not in wards:
-            hidden |= {location, f"Addr-{location}"}
+            hidden |= {location, f"Addr-{location}", f"Street-{location}"}
     hidden |= {WARD_NAMES[w] for w in WARD_NAMES if w not in wards}
     hidden |= {d for d, ws in DISTRICTS.items() if not ws & wards}
     return hidden

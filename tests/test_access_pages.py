@@ -4,6 +4,7 @@ unknown and the signed-out see nothing, and every look at personal data is audit
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from demand.fixtures import ABBEY, BEACON, CASTLE
 from demand.state import AuditWriteError, open_state
 from tests import scoped_data
+from tests.markdown import read
 from tests.scoped_data import AS_OF, forbidden
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -54,8 +56,9 @@ WARDS_OF = {
     "viewer@force.example": None,
     "analyst@force.example": None,
 }
-ALL_PAGES = ["views/home.py", "views/ward.py", "views/compare.py", "views/repeats.py", "views/profile.py",
-             "views/concentration.py", "views/data.py", "views/problems.py", "views/export.py", "views/audit.py"]
+ALL_PAGES = ["views/home.py", "views/ward.py", "views/briefing.py", "views/compare.py", "views/repeats.py",
+             "views/profile.py", "views/streets.py", "views/find.py", "views/concentration.py", "views/data.py",
+             "views/problems.py", "views/export.py", "views/audit.py"]
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +109,9 @@ def everything_shown(test: AppTest) -> str:
     for frame in test.dataframe:
         value = frame.value
         parts.append(value.data.to_csv() if hasattr(value, "data") else pd.DataFrame(value).to_csv())
-    return "\n".join(parts)
+    parts += [str(link.label) for link in test.get("page_link")]
+    parts += [frame.proto.srcdoc for frame in test.get("iframe")]  # a document shown in the page (Briefing)
+    return read("\n".join(parts))
 
 
 def audit_records() -> list[dict]:
@@ -126,7 +131,7 @@ def test_a_signed_out_visitor_sees_only_the_sign_in_page(env):
 def test_an_unknown_user_is_told_whom_to_ask_and_sees_nothing_else(env):
     test = run(signed_in("stranger@force.example"))
     assert test.title[0].value == "No access yet"
-    assert "Ask the Performance team (performance@force.example) to add you" in test.info[0].value
+    assert "Ask the Performance team (performance@force.example) to add you" in read(test.info[0].value)
     assert not test.dataframe and not test.metric
 
 
@@ -135,16 +140,18 @@ def test_a_group_claim_gives_its_role(env):
     assert "Analyst, analyst (whole force)" in everything_shown(test)
 
 
+OFFICER_PAGES = ["Overview", "Ward", "Briefing", "Compare periods", "Repeat lists", "Profile", "Crimes by street",
+                 "Find", "Concentration", "Data", "Problems"]
+
+
 @pytest.mark.parametrize("email, pages", [
-    ("abbey@force.example", ["Overview", "Ward", "Compare periods", "Repeat lists", "Profile", "Concentration",
-                             "Data", "Problems"]),
-    ("viewer@force.example", ["Overview", "Compare periods", "Concentration", "Data"]),
-    ("analyst@force.example", ["Overview", "Ward", "Compare periods", "Repeat lists", "Profile", "Concentration",
-                               "Data", "Problems", "Export", "Audit log"]),
+    ("abbey@force.example", OFFICER_PAGES),
+    ("viewer@force.example", ["Overview", "Briefing", "Compare periods", "Concentration", "Data"]),
+    ("analyst@force.example", [*OFFICER_PAGES, "Export", "Audit log"]),
 ])
 def test_the_page_list_follows_the_role(env, email, pages):
     test = run(signed_in(email, groups=["sg-repeat-demand-analysts"]))
-    links = [link.label for link in test.get("page_link")]
+    links = [read(link.label) for link in test.get("page_link") if ": " in link.label and "this week" not in link.label]
     assert [p for p in pages if p != "Overview"] == [link.split(":")[0].strip("*") for link in links]
 
 
@@ -197,8 +204,7 @@ def test_the_officers_ward_page_shows_their_ward_only(env):
 
 
 def test_a_profile_view_adds_exactly_one_audit_record_with_its_reason(env):
-    test = run(signed_in("abbey@force.example", person="PBOTH"), None)
-    run(test, "views/profile.py")
+    test = run(signed_in("abbey@force.example", person="PBOTH"), "views/profile.py")
     before = len(audit_records())
     test.selectbox(key="profile_purpose_person_PBOTH").set_value("Safeguarding or vulnerability")
     run(test)
@@ -231,7 +237,8 @@ AREA_PARAMS = st.sampled_from([{}, {"ward": ABBEY}, {"ward": BEACON}, {"ward": C
                                {"district": "../../etc/passwd"}])
 EXTRA_PARAMS = st.sampled_from([{}, {"person": "PCA1"}, {"person": "PBOTH"}, {"person": "PAB1"},
                                 {"location": "LCA1"}, {"location": "LAB1"}, {"person": "' OR 1=1 --"},
-                                {"window": "12m"}, {"wards": CASTLE}, {"include_unwarded": "true"}])
+                                {"window": "12m"}, {"wards": CASTLE}, {"include_unwarded": "true"},
+                                {"street": "Street-LCA1"}, {"street": "Street-LAB1"}])
 
 
 @settings(max_examples=40, deadline=None, derandomize=True,
@@ -241,7 +248,8 @@ def test_no_page_shows_anything_outside_the_users_wards(env, email, page, area, 
     test = signed_in(email, groups=["sg-repeat-demand-analysts"] if email.startswith("analyst") else [],
                      **{**area, **extra, "window": "12m"})
     run(test, None)
-    try:
+    try:  # the page opened by its link, as a colleague's link opens it (the URL's parameters with it)
+        test.query_params.update({**area, **extra, "window": "12m"})
         test.switch_page(page)
     except ValueError:  # not one of this role's pages: it is not served at all
         page = None
@@ -253,7 +261,15 @@ def test_no_page_shows_anything_outside_the_users_wards(env, email, page, area, 
         if widget:
             widget[0].set_value("Investigation")
             run(test)
-    shown = everything_shown(test)
+    if page == "views/find.py":  # a search every name and place of the data would match
+        test.text_input(key="find_text").set_value("Name")
+        run(test)
+        shown = everything_shown(test)
+        test.text_input(key="find_text").set_value("Street-")
+        run(test)
+        shown += everything_shown(test)
+    else:
+        shown = everything_shown(test)
     for asked in [*area.values(), *extra.values()]:
         shown = shown.replace(str(asked)[:40], "")  # a user's own words may be echoed back
     wards = WARDS_OF[email]
@@ -261,3 +277,22 @@ def test_no_page_shows_anything_outside_the_users_wards(env, email, page, area, 
     assert not leaked
     if wards is None and email.startswith("viewer"):
         assert "Name-" not in shown and "Addr-" not in shown  # a viewer never sees a person or address
+
+
+@pytest.mark.parametrize("email", ["abbey@force.example", "castle@force.example", "north@force.example"])
+def test_a_search_finds_only_the_people_and_places_of_the_users_wards(env, email):
+    test = run(signed_in(email, window="12m"), "views/find.py")
+    test.text_input(key="find_text").set_value("Name-")
+    run(test)
+    people = everything_shown(test)
+    test.text_input(key="find_text").set_value("Street-")
+    run(test)
+    places = everything_shown(test)
+    hidden = forbidden(WARDS_OF[email])
+    assert not {t for t in hidden if t in people + places}
+    mine = {"abbey@force.example": ("Name-PAB1", "Addr-LAB1", "Street-LAB1"),
+            "castle@force.example": ("Name-PCA1", "Addr-LCA1", "Street-LCA1"),
+            "north@force.example": ("Name-PBE1", "Addr-LBE1", "Street-LBE1")}[email]
+    assert mine[0] in people and mine[1] in places and mine[2] in places
+    searches = [r for r in audit_records() if r["user_email"] == email and r["action"] == "find_people"]
+    assert searches and json.loads(searches[0]["params"])["text"] == "Street-"

@@ -272,3 +272,25 @@ def test_district_scope_from_area_name(store):
     from demand.areas import resolve
     scope = resolve(store, NORTH)
     assert set(ranked(store, "victims", scope=scope, min_count=1)["id"]) >= {"P16", "P1"}
+
+
+def test_a_care_home_is_flagged_for_the_place_and_for_the_person_missing_from_it(tmp_path):
+    from demand.fixtures import coverage_rows
+
+    places = [{"location_id": "LH", "address": "1 Elm House", "street": "Elm Road", "location_type": "care home",
+               "ward_code": ABBEY, "lat": 52.6, "lon": -1.1, "precision": "address"},
+              {"location_id": "LD", "address": "2 Elm Road", "street": "Elm Road", "location_type": "dwelling",
+               "ward_code": ABBEY, "lat": 52.6, "lon": -1.1, "precision": "address"}]
+    missing = ([{"person_id": "PH", "reported_at": f"2026-06-0{d} 10:00", "from_location_id": "LH"} for d in (1, 2)]
+               + [{"person_id": "PD", "reported_at": f"2026-06-0{d} 10:00", "from_location_id": "LD"} for d in (3, 4)])
+    missing.append({"person_id": "PX", "reported_at": "2026-06-30 10:00", "from_location_id": "LD"})  # to 30 June
+    data = write_extracts(tmp_path / "care", missing_episodes=missing, locations=places,
+                          coverage=coverage_rows("2026-01", "2026-06"))
+    store = Store(data, cache=tmp_path / "snap")
+    try:
+        people = analytics.rank(store, ABBEY_ONLY, "missing", "90d", AS_OF).set_index("id")["flags"]
+        places_ranked = analytics.rank(store, ABBEY_ONLY, "locations", "90d", AS_OF).set_index("id")["flags"]
+    finally:
+        store.close()
+    assert people.to_dict() == {"PD": "", "PH": "care home"}
+    assert places_ranked.to_dict() == {"LD": "", "LH": "care home"}

@@ -79,7 +79,7 @@ def signed_app(provider, tmp_path_factory):
            "DEMAND_STATE_DIR": str(folder / "state"), "AUTHLIB_INSECURE_TRANSPORT": "1"}
     with log.open("w") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--secrets.files", str(secrets)],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,

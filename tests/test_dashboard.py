@@ -161,3 +161,57 @@ def test_counts_by_window_never_count_a_missing_month_as_zero():
     assert rows.loc["28d", "previous_coverage"] == "2 of 28 days; no crime data for May 2026"
     assert rows.loc["12m", "significance"] == "no_data" and pd.isna(rows.loc["12m", "change"])
     assert rows.loc["12m", "coverage"] == "5 of 12 months; no crime data for July to December 2025 and May 2026"
+
+
+# --- maps: offline, labelled, answering a tap (issue 14) -------------------------------------------
+
+
+def _boundaries():
+    from demand import geography
+
+    codes = [f["properties"]["ward_code"] for f in geography.load_ward_boundaries()["features"][:3]]
+    return dashboard.ward_boundaries(codes)
+
+
+def test_maps_ask_for_no_basemap_and_label_every_ward():
+    """A map style (even None) makes Streamlit fetch a public basemap; pydeck's default with no
+    provider makes it draw none. Every ward's name is written at a point inside it."""
+    from demand import geography
+
+    boundaries = _boundaries()
+    points = pd.DataFrame({"lat": [52.63], "lon": [-1.13], "source": ["crime"], "what": ["Burglary"],
+                           "location_id": ["L1"]})
+    spots = pd.DataFrame({"id": ["L1"], "lat": [52.63], "lon": [-1.13], "count": [4], "address": ["1 High St"]})
+    for deck in (dashboard.area_map(boundaries, points, spots), dashboard.change_map(boundaries, pd.DataFrame(
+            {"group": [], "count": [], "previous_count": [], "significance": []}))):
+        spec = deck.to_json()
+        assert "cartocdn" not in spec and "mapbox" not in spec.lower()
+        assert '"mapStyle": "__MAP_STYLE__"' in spec  # Streamlit's "no basemap"
+        labels = pd.DataFrame(next(layer for layer in deck.layers if layer.id == dashboard.LAYER_LABELS).data)
+        names = dict(zip(labels["name"], zip(labels["lon"], labels["lat"])))
+        for feature in boundaries["features"]:
+            lon, lat = names[feature["properties"]["ward_name"]]
+            assert geography.contains(feature["geometry"], lon, lat)[0]
+
+
+def test_a_tap_on_a_map_chooses_a_ward_or_a_place():
+    assert dashboard.map_choice({"objects": {"wards": [{"properties": {"ward_code": "E05000001"}}]}}) == (
+        "ward", "E05000001")
+    assert dashboard.map_choice({"objects": {"spots": [{"id": "L9", "tip": "x"}]}}) == ("location", "L9")
+    assert dashboard.map_choice({"objects": {"events-crime": [{"location_id": "L3"}]}}) == ("location", "L3")
+    assert dashboard.map_choice({"objects": {"labels": [{"name": "Abbey"}]}}) is None
+    assert dashboard.map_choice({"objects": {}}) is None and dashboard.map_choice(None) is None
+
+
+def test_chart_labels_from_the_data_are_text_not_markup():
+    fig = dashboard.change_bar_figure(pd.DataFrame({
+        "group": ['<a href="https://example.com">x</a>'], "change": [3.0], "count": [5], "previous_count": [2],
+        "significance": ["no_change"], "p_adjusted": [0.5]}), "t", "g")
+    assert list(fig.data[0].y) == ["&lt;a href=&quot;https://example.com&quot;&gt;x&lt;/a&gt;"]
+
+
+def test_the_profile_chart_writes_months_as_people_do():
+    monthly = pd.DataFrame({"month": pd.to_datetime(["2025-05-01", "2025-06-01"]), "source": ["crime", "crime"],
+                            "count": [3, 4]})
+    fig = dashboard.monthly_figure(monthly, "t")
+    assert fig.layout.xaxis.tickformat == "%B %Y" and fig.layout.xaxis.dtick is None

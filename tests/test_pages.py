@@ -12,12 +12,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from demand.fixtures import ABBEY, BEACON, CASTLE, NORTH, write_extracts
+from tests.markdown import read
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 AS_OF = date(2026, 6, 30)
 PAGES = [
     "views/home.py",
     "views/ward.py",
+    "views/briefing.py",
     "views/compare.py",
     "views/repeats.py",
     "views/profile.py",
@@ -98,11 +100,11 @@ def metric(test: AppTest, label: str) -> str:
 
 
 def texts(test: AppTest) -> str:
-    return "\n".join(
-        str(e.value)
-        for kind in (test.markdown, test.caption, test.info, test.warning, test.error)
-        for e in kind
-    )
+    """Everything written on the page, as a person reads it (links' labels included)."""
+    return read("\n".join(
+        [str(e.value) for kind in (test.markdown, test.caption, test.info, test.warning, test.error) for e in kind]
+        + [str(link.label) for link in test.get("page_link")]
+    ))
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -210,7 +212,7 @@ def test_repeat_list_filters_change_the_list(monkeypatch, crafted):
 def test_repeat_list_tabs_show_each_kind(monkeypatch, crafted):
     test = run(app(monkeypatch, crafted, ward=ABBEY, window="12m", as_of=AS_OF.isoformat()), None)
     run(test, "views/repeats.py")
-    test.session_state["rep_kind"] = "Callers"
+    test.session_state["rep_kind"] = "callers"
     run(test)
     assert "**1 callers** with 2 or more events, 4 events" in texts(test)
     assert test.dataframe[0].value["name"].tolist() == ["Person P3"]
@@ -232,36 +234,43 @@ def test_compare_page_toggle_and_baseline(monkeypatch, crafted):
 
 
 def test_profile_of_a_person_from_the_url(monkeypatch, crafted):
-    test = run(
-        app(monkeypatch, crafted, ward=ABBEY, window="90d", as_of=AS_OF.isoformat(), person="P1"), None
-    )
-    run(test, "views/profile.py")
+    test = run(app(monkeypatch, crafted, ward=ABBEY, window="90d", as_of=AS_OF.isoformat(), person="P1"),
+               "views/profile.py")
     assert test.title[0].value == "Open the profile of person P1" and not test.dataframe  # nothing before a reason
     give_purpose(test, "person", "P1")
     assert test.title[0].value == "Person P1"
     timeline = test.dataframe[0].value
-    assert len(timeline) == 5 and set(timeline["role"]) == {"victim", "reporting_person"}
+    assert len(timeline) == 5 and set(timeline["role"]) == {"victim", "reporting person"}
     assert metric(test, "Last 7 days") == "2"  # R0 and R1
+    # the people on P1's crimes, each a link to their own profile: P2, offender on R0, R1 and R2
+    linked = [link for link in test.get("page_link") if link.label.startswith("**Person P2**")]
+    assert len(linked) == 1 and "offender · 3 events" in linked[0].label
+    assert "person=P2" in str(linked[0].proto.query_string) or linked[0].proto.page.endswith("profile.py")
     test.date_input(key="sb_as_of").set_value(AS_OF - timedelta(days=30))
     run(test)
     assert metric(test, "Last 7 days") == "0"
 
 
 def test_profile_of_a_location_lists_its_neighbours(monkeypatch, crafted):
-    test = run(app(monkeypatch, crafted, window="12m", as_of=AS_OF.isoformat(), location="L1"), None)
-    run(test, "views/profile.py")
+    test = run(app(monkeypatch, crafted, window="12m", as_of=AS_OF.isoformat(), location="L1"), "views/profile.py")
     give_purpose(test, "location", "L1")
     assert test.title[0].value == "L1 Test Street"
-    assert [h.value for h in test.header] == ["Timeline", "Demand within 200 m"]
+    assert [h.value for h in test.header] == ["Timeline", "People linked", "Demand within 200 m"]
     near = test.dataframe[1].value  # every crafted location sits on the same point
     assert "L2" in set(near["location_id"])
+    # at L1: P3's 4 calls, P1 the victim of R0-R3, P2 the offender of R0-R2; most shared events
+    # first, then the latest (P3's call today before P1's crime yesterday)
+    people = [read(link.label).split(" · ")[:3] for link in test.get("page_link")
+              if link.label.startswith("**Person P")]
+    assert people == [["**Person P3**", "caller", "4 events"], ["**Person P1**", "victim", "4 events"],
+                      ["**Person P2**", "offender", "3 events"]]
 
 
 def test_profile_says_when_a_reference_is_unknown(monkeypatch, crafted):
-    test = run(app(monkeypatch, crafted, person="P404"), None)
-    run(test, "views/profile.py")
+    test = run(app(monkeypatch, crafted, person="P404"), "views/profile.py")
     give_purpose(test, "person", "P404")
-    assert "no person with reference 'P404' has an event in the whole force" in test.error[0].value
+    # the gate's message, starting with a capital (issue 14) and shown as plain text
+    assert "No person with reference 'P404' has an event in the whole force." in read(test.error[0].value)
 
 
 def test_profile_without_a_reference_explains_itself(monkeypatch, crafted):
@@ -359,8 +368,8 @@ def test_profile_never_counts_a_missing_month_as_zero(monkeypatch, gap_data):
     """L1's crimes by period to 2026-06-30. 90 days: 3 (10 Apr, 5 and 20 Jun) over 59 covered
     days. 12 months: 6 over 150 covered days (July to December 2025 and May 2026 uncovered);
     the 12 months before have no covered day, so no change is shown rather than +6 on 0."""
-    test = run(app(monkeypatch, gap_data, ward=ABBEY, window="90d", as_of=AS_OF.isoformat(), location="L1"), None)
-    run(test, "views/profile.py")
+    test = run(app(monkeypatch, gap_data, ward=ABBEY, window="90d", as_of=AS_OF.isoformat(), location="L1"),
+               "views/profile.py")
     give_purpose(test, "location", "L1")
     assert metric(test, "Last 90 days") == "3" and metric(test, "Last 12 months") == "6"
     year = next(m for m in test.metric if m.label == "Last 12 months")
@@ -383,7 +392,7 @@ def test_a_broken_extract_shows_table_and_column_not_a_trace(monkeypatch, tmp_pa
     test = app(monkeypatch, data)
     test.run()
     assert not test.exception
-    message = test.error[0].value
+    message = read(test.error[0].value)
     assert "cannot be read" in message and "crimes, column category: required column missing" in message
 
 
@@ -397,7 +406,7 @@ def test_a_later_broken_extract_keeps_the_old_data_serving(monkeypatch, tmp_path
     ui._refreshed.clear()
     run(test)
     assert metric(test, "Crimes") == "9"
-    assert "keeps serving" in test.warning[0].value and "wards.parquet" in test.warning[0].value
+    assert "keeps serving" in read(test.warning[0].value) and "wards.parquet" in read(test.warning[0].value)
 
 
 def test_the_small_synthetic_force_renders_every_page(monkeypatch, small_force, small_store):
@@ -419,7 +428,7 @@ def test_headline_numbers_lead_to_their_records(monkeypatch, crafted):
     run(test)
     records = test.expander[0].dataframe[0].value
     assert sorted(records["event_id"]) == ["R0", "R1", "R2", "R3", "R4"]  # the 5 crimes of the 28 days
-    assert "Showing the latest 5 of 5." in texts(test)
+    assert "Newest first." in texts(test)
     test.segmented_control(key="ward_measure").set_value("asb_calls")
     run(test)
     assert len(test.expander[0].dataframe[0].value) == int(metric(test, "ASB calls")) == 3
@@ -429,7 +438,7 @@ def test_record_rows_open_the_location_profile_keeping_the_view():
     import ui
     from demand.ui_state import View
 
-    view = View(district=NORTH, ward=ABBEY, window="28d", as_of=AS_OF)
+    view = View(district=NORTH, ward=ABBEY, window="28d", as_of=AS_OF, pinned=True)
     assert ui.profile_params(view, "locations", "L1") == {
         "ward": ABBEY,
         "window": "28d",
@@ -449,4 +458,81 @@ def test_compare_missing_episodes_invite_a_row_choice(monkeypatch, crafted):
     test.segmented_control(key="cmp_by").set_value("missing")
     run(test)
     assert test.dataframe[0].value["group"].tolist()[0] == "episodes"
-    assert "Select a row to see its records." in texts(test)
+    assert "Choose a row to see its records." in texts(test)
+
+
+# --- a selection belongs to the row chosen (issue 14) -------------------------------------------------
+
+
+def choose_row(test: AppTest, prefix: str, row: int) -> str:
+    """Tick a row of the table whose key starts with ``prefix`` (as a click would) and rerun."""
+    key = next(frame.key for frame in test.dataframe if frame.key and frame.key.startswith(prefix + "-"))
+    test.session_state[key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    run(test)
+    return key
+
+
+def test_a_stale_selection_never_opens_records_of_another_grouping(monkeypatch, crafted):
+    """Issue 14: Bicycle theft chosen, grouping switched to call types, and 'Abandoned call'
+    records opened although nobody chose them."""
+    test = run(app(monkeypatch, crafted, district=NORTH, window="90d", as_of=AS_OF.isoformat()), "views/compare.py")
+    chosen = test.dataframe[0].value.data["group"].iloc[0] if hasattr(test.dataframe[0].value, "data") else None
+    choose_row(test, "cmp_groups", 0)
+    group = read(next(m.value for m in test.markdown if m.value.endswith("choose a record to open its location.")))
+    assert group.startswith(f"**{chosen} in {NORTH}**") if chosen else "in Northtown" in group
+    test.segmented_control(key="cmp_by").set_value("call_type")
+    run(test)
+    assert "Choose a row to see its records." in texts(test)
+    assert not [m for m in test.markdown if m.value.endswith("choose a record to open its location.")]
+
+
+@pytest.fixture(scope="module")
+def many_records(tmp_path_factory):
+    """30 crimes in Abbey in the last 30 days, none with a place: two pages of records."""
+    return write_extracts(tmp_path_factory.mktemp("many"), crimes=[
+        {"crime_id": f"N{n:02d}", "recorded_at": at(n), "ward_code": ABBEY} for n in range(30)
+    ] + [{"crime_id": "OLD", "recorded_at": at(500), "ward_code": ABBEY}])
+
+
+def test_a_selection_does_not_move_to_another_row_when_the_page_changes(monkeypatch, many_records):
+    """Issue 14: in a paged table the selection was kept by position, so page 2 selected its own
+    first row. A record with no place says so when chosen; on page 2 nothing is chosen."""
+    test = run(app(monkeypatch, many_records, ward=ABBEY, window="90d", as_of=AS_OF.isoformat()), "views/ward.py")
+    test.session_state["ward_records_open"] = True
+    run(test)
+    choose_row(test, "ward_records", 0)
+    assert "Record N00 has no location to open." in texts(test)
+    test.session_state["ward_records_page"] = 2
+    run(test)
+    records = next(f for f in test.dataframe if f.key and f.key.startswith("ward_records-")).value
+    assert records["event_id"].iloc[0] == "N25"  # page 2: the 26th newest onwards
+    assert "has no location to open" not in texts(test)
+
+
+def test_back_on_the_ward_page_the_profiles_person_is_dropped(monkeypatch, crafted):
+    """Issue 14: back on the Ward page, the URL kept the profile's person=."""
+    test = run(app(monkeypatch, crafted, ward=ABBEY, window="90d", person="P1"), "views/profile.py")
+    assert test.query_params["person"] == "P1"
+    run(test, "views/ward.py")
+    assert "person" not in test.query_params and test.query_params["ward"] == ABBEY
+
+
+def test_choosing_a_ward_on_the_overview_opens_it(monkeypatch, crafted):
+    """Issue 14: choosing a ward on the Overview changed nothing visible."""
+    test = run(app(monkeypatch, crafted, as_of=AS_OF.isoformat()))
+    test.selectbox(key="sb_district").set_value(NORTH)
+    run(test)
+    assert test.title[0].value == "Repeat demand"  # a district alone is not a ward
+    test.selectbox(key="sb_ward").set_value(BEACON)
+    run(test)
+    assert test.title[0].value == f"Beacon ward ({NORTH})"
+    assert test.query_params["ward"] == BEACON
+
+
+def test_a_page_of_one_ward_opened_without_one_offers_the_wards(monkeypatch, crafted):
+    test = run(app(monkeypatch, crafted, district=NORTH, as_of=AS_OF.isoformat()), "views/ward.py")
+    picker = test.selectbox(key="ward_pick")
+    assert picker.options == ["Abbey (Northtown)", "Beacon (Northtown)"]
+    picker.set_value(ABBEY)
+    run(test)
+    assert test.title[0].value == f"Abbey ward ({NORTH})" and test.selectbox(key="sb_ward").value == ABBEY

@@ -87,8 +87,8 @@ def test_a_viewer_has_no_problems_page(monkeypatch, world):
 
 
 def test_a_plan_starts_from_a_profile_with_its_target_filled_in(monkeypatch, world):
-    test = run(app(monkeypatch, world, location="LT", ward=ABBEY))
-    run(test, "views/profile.py")
+    # opened by its link (a page keeps only its own parameters: the Overview would drop location=)
+    test = run(app(monkeypatch, world, location="LT", ward=ABBEY), "views/profile.py")
     test.selectbox(key="profile_purpose_location_LT").set_value("Problem solving (SARA)")
     run(test)
     test.button(key="profile_start_plan").click()
@@ -119,8 +119,7 @@ def test_a_plan_starts_from_a_profile_with_its_target_filled_in(monkeypatch, wor
 
 def test_a_plan_page_shows_its_assessment(monkeypatch, world):
     plan = world["abbey"]
-    test = run(app(monkeypatch, world, plan=str(plan.id)))
-    run(test, "views/problems.py")
+    test = run(app(monkeypatch, world, plan=str(plan.id)), "views/problems.py")  # the plan's own link
     assert test.title[0].value == f"Plan {plan.id}: Burglary at LT"
     # 12 months either side by default: interim on the data's last day (181 of 365 days)
     assert "INTERIM (181 OF 365 DAYS)" in texts(test)
@@ -141,8 +140,7 @@ def test_edits_and_closing_are_saved_with_their_history(monkeypatch, world):
     plan = world["state"].plans.create({"title": "To edit", "kind": "location", "targets": ["LT"],
                                         "ward_code": ABBEY, "owner": "analyst@force.example"},
                                        Editor("analyst@force.example", "analyst"), date.today())
-    test = run(app(monkeypatch, world, plan=str(plan.id)))
-    run(test, "views/problems.py")
+    test = run(app(monkeypatch, world, plan=str(plan.id)), "views/problems.py")  # the plan's own link
     assert "Set the date the response started (Edit) to assess this plan." in texts(test)
     test.session_state["prob_plan_tab"] = "Edit"
     run(test)

@@ -35,15 +35,14 @@ def test_person_lists_say_person_level_data_is_not_loaded(monkeypatch, published
     run(test, "views/repeats.py")  # opens on Locations, the list public data has
     assert not test.info and len(test.dataframe[0].value) > 0
     assert test.dataframe[0].value["name"].str.startswith("On or near").all()
-    test.session_state["rep_kind"] = "Victims"
+    test.session_state["rep_kind"] = "victims"
     run(test)
     assert "Person-level data is not loaded" in test.info[0].value
     assert not test.dataframe  # not an empty table
 
 
 def test_a_person_profile_says_so_too(monkeypatch, published_slice):
-    test = run(app(monkeypatch, published_slice, person="P1"), None)
-    run(test, "views/profile.py")
+    test = run(app(monkeypatch, published_slice, person="P1"), "views/profile.py")  # the profile's own link
     assert "Person-level data is not loaded" in test.info[0].value and not test.error
 
 
@@ -54,7 +53,7 @@ def test_the_ward_page_shows_missing_episodes_as_not_held(monkeypatch, published
     assert metric(test, "Crimes") != "missing"
     assert "Not held in this data" in texts(test)
     assert test.dataframe  # the Locations tab, open first
-    test.session_state["ward_kind"] = "Offenders"
+    test.session_state["ward_kind"] = "offenders"
     run(test)
     assert "Person-level data is not loaded" in test.info[-1].value
     # The files give months only: the latest month, not "the last 7 days"; a monthly trend.
@@ -88,7 +87,8 @@ def test_a_gap_month_is_missing_on_the_pages(monkeypatch, tmp_path, police_uk_sl
     test = run(app(monkeypatch, out), None)
     run(test, "views/data.py")
     gaps = next(d.value for d in test.dataframe if "month" in d.value and "table_name" in d.value)
-    assert sorted(zip(gaps["table_name"], gaps["month"])) == [("calls", "Dec 2022"), ("crimes", "Dec 2022")]
+    # months written as everywhere else: "December 2022" (issue 14)
+    assert sorted(zip(gaps["table_name"], gaps["month"])) == [("calls", "December 2022"), ("crimes", "December 2022")]
     test = run(app(monkeypatch, out, window="28d", as_of="2023-01-01"), None)
     run(test, "views/compare.py")
     assert "**Not compared:** a period has no day of data." in texts(test)  # December, the period before

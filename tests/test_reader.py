@@ -87,6 +87,15 @@ REQUESTS = {
     "data_range": [{}],
     "snapshot_meta": [{}],
     "coverage_gaps": [{"first": AS_OF - timedelta(days=400), "last": AS_OF}],
+    "crimes_by_area": [{"level": lv, "window": "12m", "as_of": AS_OF} for lv in ("district", "ward")],
+    "harm_by": [{"by": b, "window": "12m", "as_of": AS_OF} for b in ("category", "ward")],
+    "crimes_by_street": [{"window": "12m", "as_of": AS_OF}],
+    "asb_reporters": [{"window": "12m", "as_of": AS_OF, "min_count": 1}],
+    "asb_locations": [{"window": "12m", "as_of": AS_OF, "min_count": 1}],
+    # search: every name and place of the data holds these; only the user's may come back
+    "find_people": [{"text": t} for t in ("Name", "name-p", "PCA1", "PBOTH", "pnw", "' OR 1=1 --", "%")],
+    "find_places": [{"text": t} for t in ("Addr", "street-", "LCA1", "addr-lnw", "_")],
+    "find_streets": [{"text": t} for t in ("Street", "street-lca", "ST")],
     "missing_months": [{}],
     "plan_counts": [{**PLAN_PERIODS, **request} for request in (
         {"kind": "victim", "targets": ["PAB1", "PBOTH", "PCA1"], "control_area": "Northtown"},
@@ -100,6 +109,12 @@ REQUESTS = {
     "export_counts": [{"start": AS_OF - timedelta(days=89), "end": AS_OF, "prev_start": AS_OF - timedelta(days=454),
                        "prev_end": AS_OF - timedelta(days=365)}],
     "street_points": [{}],
+    "held_tables": [{}],
+    "repeat_counts": [{"window": w, "as_of": AS_OF} for w in ("90d", "12m")],
+    "power_counts": [{"window": "90d", "as_of": AS_OF}],
+    "wanted_counts": [{"as_of": AS_OF, "new_since": AS_OF - timedelta(days=14)}],
+    "powers_used": [{"window": "90d", "as_of": AS_OF}],
+    "wanted_list": [{"as_of": AS_OF}],
 }
 
 
@@ -200,7 +215,8 @@ def test_hostile_parameters_are_refused(store, state, kwargs, fragment):
 def test_a_viewer_gets_counts_but_never_a_person(store, state):
     gate = reader(store, state, "viewer")
     assert gate.call("headline", "force", window="90d", as_of=AS_OF)["count"].notna().all()
-    for analysis in ("rank", "profile", "timeline", "recent_events", "window_records", "map_points"):
+    for analysis in ("rank", "profile", "timeline", "recent_events", "window_records", "map_points",
+                     "powers_used", "wanted_list"):
         with pytest.raises(NotPermitted, match="counts only"):
             gate.call(analysis, "force", **REQUESTS[analysis][0])
 

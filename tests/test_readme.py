@@ -7,6 +7,7 @@ import pytest
 
 from demand import analytics, config
 from demand.access import config as access_settings
+from demand.briefings import settings as briefing_settings
 from demand.schema import TABLES
 from demand.state import db as state_db
 
@@ -26,6 +27,7 @@ def test_every_contract_column_is_documented(table):
     *config.ENVIRONMENT,
     access_settings.USERS_ENV, access_settings.LIVE_ENV, access_settings.IDLE_ENV, access_settings.SESSION_ENV,
     access_settings.CLI_USER_ENV, state_db.STATE_URL_ENV, state_db.STATE_DIR_ENV, state_db.AUDIT_KEY_ENV,
+    *briefing_settings.ENVIRONMENT,
 ])
 def test_every_setting_is_documented(variable):
     assert f"`{variable}`" in README
@@ -70,3 +72,19 @@ def test_the_command_line_columns_are_documented(command, columns):
     comment = re.search(r"# columns: (.*?)(?:\(|\n    [^ #]|\n```)", after, flags=re.DOTALL).group(1)
     documented = [c.strip() for c in re.sub(r"\n\s*#\s*", "", comment).split(",") if c.strip()]
     assert documented[: len(columns)] == columns
+
+
+def test_the_scheduled_briefing_commands_are_real_commands():
+    """The cron line in the README and the systemd service run commands the CLI takes."""
+    import shlex
+
+    from demand.cli import build_parser
+
+    service = (Path(__file__).parent.parent / "deploy" / "repeat-demand-briefings.service").read_text()
+    cron = next(line for line in README.splitlines() if line.startswith("30 6 * * *"))
+    commands = [re.search(r"^ExecStart=\S+ -m demand (.*)$", service, flags=re.MULTILINE).group(1),
+                re.search(r"-m demand (.*?) >>", cron).group(1)]
+    for command in commands:
+        args = build_parser().parse_args(shlex.split(command))
+        assert args.command == "brief" and args.send and args.area == "force"
+    assert "repeat-demand-briefings.timer" in README and "OnCalendar=" in README

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from demand.fixtures import ABBEY, BEACON, CASTLE, NORTH, SOUTH, WARDS
-from demand.ui_state import View, area_label, from_params, to_params
+from demand.ui_state import View, area_label, from_params, page_params, to_params
 
 TABLE = pd.DataFrame(WARDS)
 DATES = (date(2025, 1, 1), date(2026, 6, 30))
@@ -62,9 +62,10 @@ def test_repeated_parameters_keep_the_last_value():
 @pytest.mark.parametrize(
     "view",
     [
-        View(as_of=date(2026, 1, 2)),
-        View(district=SOUTH, window="7d", as_of=date(2026, 1, 2)),
-        View(district=NORTH, ward=ABBEY, window="12m", as_of=date(2025, 5, 31)),
+        View(as_of=date(2026, 1, 2), pinned=True),
+        View(district=SOUTH, window="7d", as_of=date(2026, 1, 2), pinned=True),
+        View(district=NORTH, ward=ABBEY, window="12m", as_of=date(2025, 5, 31), pinned=True),
+        View(district=NORTH, ward=ABBEY, window="12m", as_of=DATES[1]),  # the latest data, unpinned
     ],
 )
 def test_written_parameters_read_back_to_the_same_view(view):
@@ -72,11 +73,31 @@ def test_written_parameters_read_back_to_the_same_view(view):
 
 
 def test_a_ward_is_written_without_its_district():
-    assert to_params(View(district=NORTH, ward=ABBEY, window="90d", as_of=date(2026, 1, 2))) == {
+    assert to_params(View(district=NORTH, ward=ABBEY, window="90d", as_of=date(2026, 1, 2), pinned=True)) == {
         "ward": ABBEY,
         "window": "90d",
         "as_of": "2026-01-02",
     }
+
+
+def test_a_link_follows_the_latest_data_unless_a_date_was_chosen():
+    """Issue 14: every link pinned as_of, so 'the last 7 days' sent today showed this week next
+    month. Only a chosen date is written; a link without one reads as the latest data, whatever
+    that is when it is opened."""
+    latest = View(ward=ABBEY, district=NORTH, window="7d", as_of=date(2026, 6, 30))
+    assert "as_of" not in to_params(latest)
+    next_month = (DATES[0], date(2026, 7, 31))
+    opened, notes = from_params(to_params(latest), TABLE, next_month)
+    assert (opened.as_of, opened.pinned, notes) == (date(2026, 7, 31), False, [])
+    chosen, _ = from_params({**to_params(latest), "as_of": "2026-06-30"}, TABLE, next_month)
+    assert (chosen.as_of, chosen.pinned) == (date(2026, 6, 30), True)
+
+
+def test_a_page_drops_the_parameters_of_other_pages():
+    """Back on the Ward page, the profile's person= is dropped; the view and the page's own stay."""
+    params = {"ward": ABBEY, "window": "90d", "person": "P1", "location": "L2", "street": "High Street"}
+    assert page_params(params, own=()) == ["person", "location", "street"]
+    assert page_params(params, own=("person", "location")) == ["street"]
 
 
 def test_area_labels():

@@ -9,6 +9,7 @@ import pytest
 
 from demand import dashboard, geography, stats
 from demand.present import wording
+from tests.markdown import read
 
 VERDICTS = ["rise", "fall", "no_change", "no_data"]
 
@@ -91,3 +92,52 @@ def test_coverage_in_plain_words(days, exposure, gaps, expected):
 def test_coverage_of_several_sources_names_only_the_lacking_months():
     note = wording.coverage_note(["crimes", "calls"], 90, 74.5, [("crimes", date(2026, 5, 1))])
     assert note == "no crime data for May 2026"
+
+
+# --- values from outside shown as plain text (issue 14) ------------------------------------------
+
+HOSTILE = "**bold** [click me](https://example.com) ![x](https://example.com/x.png)"
+
+
+def test_a_value_from_a_link_is_plain_text_in_markdown():
+    """The issue's link parameter rendered a live link and fetched an outside image inside the
+    app's own warning: every markup character is escaped, so it reads as typed."""
+    shown = wording.plain(HOSTILE, limit=200)
+    assert read(shown) == HOSTILE  # what a person reads is exactly what was typed
+    assert "\\[click me\\]" in shown and "\\!\\[x\\]" in shown
+    # GitHub's bare links are found after escapes are read: a word joiner breaks each one
+    assert "https\\:\u2060//example\\.\u2060com" in shown
+
+
+def test_bare_links_are_broken():
+    for value in ("https://example.com", "www.example.com", "someone@example.com"):
+        shown = wording.plain(value)
+        assert read(shown) == value and not re.search(r"https?://|www\.|@[a-z]", shown)
+
+
+@pytest.mark.parametrize("value, escaped", [
+    (":red[alarm]", "\\:\u2060red\\[alarm\\]"),  # Streamlit's coloured text
+    (":material/warning:", "\\:\u2060material/warning\\:\u2060"),  # Streamlit's icons
+    ("$x^2$", "\\$x^2\\$"),  # maths
+    ("<img src=x>", "\\<img src=x\\>"),  # HTML
+    ("- list", "\\- list"),  # a list marker at the start of a line
+    ("A-road 12", "A-road 12"),  # a hyphen inside a name is left alone
+])
+def test_each_kind_of_markup_is_escaped(value, escaped):
+    assert wording.plain(value) == escaped
+
+
+def test_a_long_value_is_cut_to_a_line():
+    shown = wording.plain("x" * 20_000 + "\n\x1b[2J")
+    assert len(shown) == wording.LONGEST_SHOWN and shown.endswith("…")
+    assert wording.cut("two\nlines\tand\x00more") == "two lines and more"
+
+
+def test_messages_start_with_a_capital_and_months_read_as_people_write_them():
+    assert wording.sentence("no person with reference 'P1'") == "No person with reference 'P1'"
+    assert wording.month_text(date(2025, 5, 1)) == "May 2025"
+    assert f"{pd.Timestamp('2025-09-01'):{wording.MONTH_FORMAT}}" == "September 2025"
+
+
+def test_the_repeat_lists_have_one_order():
+    assert list(wording.KIND_LABELS) == ["victims", "offenders", "locations", "callers", "missing"]

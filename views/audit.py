@@ -9,6 +9,7 @@ import streamlit as st
 
 import ui
 from demand import access
+from demand.reader import ANALYSES
 
 st.title("Audit log")
 if not access.may(ui.user(), "audit"):
@@ -31,8 +32,7 @@ with st.container(horizontal=True):
     who = st.text_input("User (email)", key="audit_user", width=280).strip()
     action = st.selectbox(
         "Action",
-        ["", "rank", "profile", "timeline", "recent_events", "window_records", "location_neighbours",
-         "download", "export"],
+        ["", *(name for name, spec in ANALYSES.items() if spec.personal), "download", "export"],
         key="audit_action",
         format_func=lambda a: a or "Any",
         width=200,
@@ -56,14 +56,14 @@ else:
         log,
         hide_index=True,
         key="audit_table",
-        column_order=["seq", "at", "user_email", "user_role", "action", "page", "area", "wards", "window",
-                      "id_count", "shown", "purpose"],
+        column_order=["at", "user_email", "action", "shown", "purpose", "id_count", "page", "area", "wards",
+                      "window", "user_role", "seq"],
         column_config={
             "seq": st.column_config.NumberColumn("#", format="%d"),
-            "at": st.column_config.DatetimeColumn("When (UTC)", format="DD MMM YYYY HH:mm:ss"),
-            "user_email": "User",
+            "at": st.column_config.DatetimeColumn("When (UTC)", format="DD MMM YY HH:mm", width=110),
+            "user_email": st.column_config.TextColumn("User", width=140),
             "user_role": "Role",
-            "action": "Action",
+            "action": st.column_config.TextColumn("Action", width=90),
             "page": "Page",
             "area": "Area asked",
             "wards": st.column_config.TextColumn("Wards read", help="'force': every ward and the events with none"),

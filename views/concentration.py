@@ -6,17 +6,12 @@ import streamlit as st
 
 import ui
 from demand import dashboard
+from demand.present import wording
 
-KIND_LABELS = {
-    "victims": "Victims",
-    "offenders": "Offenders",
-    "callers": "Callers",
-    "missing": "Missing persons",
-    "locations": "Locations",
-}
+KIND_LABELS = wording.KIND_LABELS  # the one order of the repeat lists
 
 v = ui.view()
-st.title(f"Concentration: {ui.area_label()}")
+st.title(f"Concentration: {wording.plain(ui.area_label())}")
 st.caption(
     ui.window_caption().split(",")[0] + ". Research benchmarks: about 4% of people suffer "
     "about 40% of crimes (British Crime Survey); half of crime falls on 2–6% of street "
@@ -55,7 +50,7 @@ with_events = {KIND_LABELS[k]: r["lorenz"] for k, r in results.items() if r["eve
 
 busiest = table.dropna(subset=["top10"]).sort_values("top10", ascending=False)
 if busiest.empty:
-    ui.empty(f"No events in this period in {ui.area_label()}, so there is nothing to measure.")
+    ui.empty(f"No events in this period in {wording.plain(ui.area_label())}, so there is nothing to measure.")
     st.stop()
 notes = sorted({f"{KIND_LABELS[k].lower()}: {r['coverage']}" for k, r in results.items() if r.get("coverage")})
 if notes:
@@ -93,15 +88,16 @@ st.dataframe(
     hide_index=True,
     key="conc_table",
     placeholder="–",
+    column_order=["kind", "top10", "gini", "entities", "events", "top1", "top5"],
     column_config={
-        "kind": "Entities",
+        "kind": st.column_config.TextColumn("Entities", width=120, pinned=True),
         "entities": st.column_config.NumberColumn("Number", format="localized"),
         "events": st.column_config.NumberColumn("Events", format="localized"),
         "top1": st.column_config.NumberColumn("Top 1% share", format="%.0f%%"),
         "top5": st.column_config.NumberColumn("Top 5% share", format="%.0f%%"),
-        "top10": st.column_config.NumberColumn("Top 10% share", format="%.0f%%"),
+        "top10": st.column_config.NumberColumn("Top 10% share", format="%.0f%%", width=100),
         "gini": st.column_config.NumberColumn(
-            "Gini", format="%.2f", help="0 = evenly spread, 1 = all on one"
+            "Gini", format="%.2f", width=60, help="0 = evenly spread, 1 = all on one"
         ),
     },
 )

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from demand.present import wording
 
 v = ui.view()
 st.title("Data")
@@ -14,7 +15,7 @@ meta = ui.call("snapshot_meta")
 info = ui.call("table_info")
 st.markdown(
     f"Events from **{first:%d %b %Y}** to **{last:%d %b %Y}**. Snapshot built "
-    f"**{pd.Timestamp(meta['built_at']):%d %b %Y %H:%M}** from `{meta['source']}`; the app "
+    f"**{pd.Timestamp(meta['built_at']):%d %b %Y %H:%M}** from {wording.plain(meta['source'], 200)}; the app "
     f"looks for changed extracts every {ui.REFRESH_SECONDS} seconds."
 )
 
@@ -31,12 +32,14 @@ st.dataframe(
     hide_index=True,
     key="data_tables",
     placeholder="–",
+    column_order=["table_name", "last_at", "days_behind", "row_count", "first_at"],
     column_config={
-        "table_name": "Table",
+        "table_name": st.column_config.TextColumn("Table", width=110, pinned=True),
+        "last_at": st.column_config.DatetimeColumn("Latest record", format="DD MMM YYYY", width=100),
+        "days_behind": st.column_config.NumberColumn("Days behind", width=80, help="Days behind the latest record "
+                                                     "of any table; 0: up to date"),
         "row_count": st.column_config.NumberColumn("Rows", format="localized"),
-        "first_at": st.column_config.DatetimeColumn("First record", format="DD MMM YYYY HH:mm"),
-        "last_at": st.column_config.DatetimeColumn("Latest record", format="DD MMM YYYY HH:mm"),
-        "days_behind": st.column_config.NumberColumn("Days behind the latest", help="0: up to date"),
+        "first_at": st.column_config.DatetimeColumn("First record", format="DD MMM YYYY"),
     },
 )
 
@@ -50,17 +53,18 @@ if gaps.empty:
         "Every source covers every month from its first to its last record.", icon=":material/check_circle:"
     )
 else:
-    listed = gaps.assign(month=pd.to_datetime(gaps["month"]).dt.strftime("%b %Y"))
+    listed = gaps.assign(month=[wording.month_text(m) for m in gaps["month"]])
     st.warning(
         "These months are missing from the extracts. Pages show them as missing, never as "
         "zero, and do not test a change across them.",
         icon=":material/event_busy:",
     )
     st.dataframe(
-        listed, hide_index=True, key="data_gaps", column_config={"table_name": "Source", "month": "Month"}
+        listed[["month", "table_name"]], hide_index=True, key="data_gaps",
+        column_config={"table_name": "Source", "month": st.column_config.TextColumn("Month", width=120)},
     )
 
-st.header(f"Data quality: {ui.area_label()}")
+st.header(f"Data quality: {wording.plain(ui.area_label())}")
 st.caption(
     "All the data, not just the chosen period. Known traps of real extracts: victims not "
     "linked or recorded only as the reporting person, and locations defaulted to a street."
@@ -87,20 +91,22 @@ st.dataframe(
     key="data_quality",
     column_order=[
         c
-        for c in ["ward_name", "crimes", *person_columns, "events", "street_pct"]
+        for c in ["ward_name", "no_victim_pct", "street_pct", "crimes", "crimes_without_victim",
+                  "victim_only_reporting_person", "events"]
         if ui.snapshot().person_level or c not in person_columns
     ],
     column_config={
-        "ward_name": "Ward",
+        "ward_name": st.column_config.TextColumn("Ward", width=110, pinned=True),
         "crimes": st.column_config.NumberColumn("Crimes", format="localized"),
         "crimes_without_victim": st.column_config.NumberColumn("Crimes with no victim linked"),
         "no_victim_pct": st.column_config.ProgressColumn(
-            "No victim (%)", format="%.0f%%", min_value=0, max_value=100
+            "No victim", format="%.0f%%", min_value=0, max_value=100, width=110
         ),
         "victim_only_reporting_person": st.column_config.NumberColumn("Victim only as reporting person"),
         "events": st.column_config.NumberColumn("Events", format="localized"),
         "street_pct": st.column_config.ProgressColumn(
-            "Located only to a street (%)", format="%.0f%%", min_value=0, max_value=100
+            "Street only", format="%.0f%%", min_value=0, max_value=100, width=110,
+            help="Events located only to a street (the location defaulted to it)"
         ),
     },
 )

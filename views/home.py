@@ -4,6 +4,10 @@ import pandas as pd
 import streamlit as st
 
 import ui
+from demand.present import wording
+
+if ui.ward_just_chosen() and ui.view().ward and "ward" in ui.page_keys():
+    ui.go_to_ward(ui.view().ward)  # choosing a ward here means: show me my ward
 
 st.title("Repeat demand")
 st.markdown(
@@ -28,8 +32,15 @@ cols[2].metric(
     help="Calls for service, recorded crimes and missing episodes",
 )
 
-st.subheader("Go to")
 allowed = set(ui.page_keys())
+mine = ui.wards()
+if "ward" in allowed and ui.user().wards is not None and len(mine) <= 8:
+    st.subheader("Your wards")
+    for code, name in zip(mine["ward_code"], mine["ward_name"]):
+        st.page_link("views/ward.py", label=f"**{wording.plain(name)}**: this week, repeat people and places",
+                     icon=":material/location_city:", query_params=ui.area_params(ward=code))
+
+st.subheader("Go to")
 for path, (key, title, icon, url, purpose) in ui.PAGES.items():
     if url and key in allowed:
         st.page_link(path, label=f"**{title}**: {purpose}", icon=icon, query_params=ui.shared_params())
@@ -43,14 +54,15 @@ st.dataframe(
     table,
     hide_index=True,
     key="home_tables",
+    column_order=["table_name", "row_count", "last_at", "first_at"],
     column_config={
-        "table_name": st.column_config.TextColumn("Table"),
-        "row_count": st.column_config.NumberColumn("Rows", format="localized"),
-        "first_at": st.column_config.TextColumn("First record"),
-        "last_at": st.column_config.TextColumn("Latest record"),
+        "table_name": st.column_config.TextColumn("Table", width=110),
+        "row_count": st.column_config.NumberColumn("Rows", format="localized", width=80),
+        "last_at": st.column_config.TextColumn("Latest record", width=100),
+        "first_at": st.column_config.TextColumn("First record", width=100),
     },
 )
 st.caption(
-    f"Snapshot built {pd.Timestamp(meta['built_at']):%d %b %Y %H:%M} from `{meta['source']}`. "
+    f"Snapshot built {pd.Timestamp(meta['built_at']):%d %b %Y %H:%M} from {wording.plain(meta['source'], 200)}. "
     "The Data page shows freshness, missing months and data quality per ward."
 )

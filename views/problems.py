@@ -28,8 +28,9 @@ SARA_HELP = {
 
 
 def md(text: str) -> str:
-    """Text a person typed, safe inside markdown (no link, emphasis or HTML of theirs)."""
-    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!|<>~" else ch for ch in str(text))
+    """Text a person typed, safe inside markdown (no link, emphasis or HTML of theirs): each
+    line through wording.plain, the one helper for text from outside, its lines kept."""
+    return "  \n".join(wording.plain(line, limit=5_000) for line in str(text).splitlines())
 
 
 state = ui.state()
@@ -390,12 +391,12 @@ def plan_page(plan_id: str) -> None:
         st.stop()
     if st.button("All plans", key="prob_back", icon=":material/arrow_back:", type="tertiary"):
         open_plan(None)
-    st.title(f"Plan {plan.id}: {plan.title}")
+    st.title(f"Plan {plan.id}: {wording.plain(plan.title, 120)}")
     facts = [KIND_WORDS[plan.kind].capitalize(), ward_label(plan.ward_code), plan.district, f"owner {plan.owner}",
              STATUS_WORDS[plan.status],
              f"response began {plan.response_date:%d %b %Y}" if plan.response_date else "response not started",
              f"version {plan.version}, updated {plan.updated_at[:10]} by {plan.updated_by}"]
-    st.caption(" · ".join(f for f in facts if f))
+    st.caption(" · ".join(wording.plain(f, 200) for f in facts if f))
     tabs = st.tabs(["Assessment", "Plan", "Edit", "History"], key="prob_plan_tab", on_change="rerun")
     for tab, draw in zip(tabs, (assessment_tab, plan_tab, edit_tab, history_tab)):
         if tab.open:

@@ -1,5 +1,6 @@
 """The profile of one person (?person=) or location (?location=): who or what it is, counts
-by period, the timeline with linked people and, for a place, its neighbours' demand."""
+by period, the timeline, the people linked to it (each opening their own profile) and, for a
+place, its neighbours' demand."""
 
 import pandas as pd
 import streamlit as st
@@ -18,19 +19,14 @@ location_id = None if person_id else st.query_params.get("location")
 if not person_id and not location_id:
     st.title("Profile")
     ui.empty(
-        "No person or location chosen. Open one from the Ward page or the Repeat lists, "
-        "or type a reference below."
+        "No person or location chosen. Find one by name, or open one from the Ward page or the Repeat lists."
     )
-    typed = st.text_input("Person (P...) or location (L...) reference", key="profile_ref").strip()
+    st.page_link("views/find.py", label="Find a person, a place or a street by name", icon=":material/search:",
+                 query_params=ui.shared_params())
+    typed = st.text_input("Or type a person (P...) or location (L...) reference", key="profile_ref").strip()
     if typed:
         st.query_params["location" if typed.upper().startswith("L") else "person"] = typed
         st.rerun()
-    st.page_link(
-        "views/repeats.py",
-        label="Repeat lists",
-        icon=":material/format_list_numbered:",
-        query_params=ui.shared_params(),
-    )
     st.stop()
 
 if person_id and ui.person_data_missing():
@@ -46,13 +42,13 @@ PURPOSES = (
 kind, reference = ("person", person_id) if person_id else ("location", location_id)
 if len(reference) > areas.LONGEST_AREA or not reference.isprintable():
     st.title("Profile")
-    st.error(f"'{areas.shown(reference)}' is not a {kind} reference.", icon=":material/search_off:")
+    ui.say("error", f"'{areas.shown(reference)}' is not a {kind} reference.", icon=":material/search_off:")
     st.stop()
 # The reason is kept under its own key: a widget's value is dropped once it is no longer drawn.
 widget_key = f"profile_purpose_{kind}_{reference}"
 purpose_key = f"profile_reason_{kind}_{reference}"
 if not st.session_state.get(purpose_key):
-    st.title(f"Open the profile of {kind} {areas.shown(reference)}")
+    st.title(f"Open the profile of {kind} {wording.plain(reference)}")
     st.caption(
         "Profiles show personal data. Each look is recorded with your name and the reason you give "
         "(Data Protection Act 2018, section 62)."
@@ -74,33 +70,33 @@ try:
                      **({"person": person_id} if person_id else {"location": location_id}))
 except UsageError as error:
     st.title("Profile")
-    st.error(f"{error}. The link may be old, the reference mistyped, or it lies outside your area.",
-             icon=":material/search_off:")
+    ui.say("error", f"{error}. The link may be old, the reference mistyped, or it lies outside your area.",
+           icon=":material/search_off:")
     st.stop()
-entity, timeline = opened["entity"], opened["timeline"]
+entity, timeline, people = opened["entity"], opened["timeline"], opened["people"]
 
 # --- who or what ------------------------------------------------------------------------------------
 if person_id:
-    st.title(entity["name"] or person_id)
-    facts = [f"Reference {person_id}"]
+    st.title(wording.plain(entity["name"] or person_id))
+    facts = [f"Reference {wording.plain(person_id)}"]
     if pd.notna(entity["birth_year"]):
         facts.append(f"born {int(entity['birth_year'])}")
     if entity["gender"]:
-        facts.append(str(entity["gender"]))
+        facts.append(wording.plain(entity["gender"]))
     st.caption(" · ".join(facts) + ". Every call made, crime linked (with the role) and missing episode"
                f" in {everywhere}.")
 else:
-    st.title(entity["address"] or location_id)
+    st.title(wording.plain(entity["address"] or location_id))
     st.caption(
         " · ".join(
             str(x)
             for x in (
-                f"Reference {location_id}",
-                entity["location_type"],
-                f"{entity['ward_name']} ward, {entity['district']}"
+                f"Reference {wording.plain(location_id)}",
+                wording.plain(entity["location_type"]) if entity["location_type"] else "",
+                f"{wording.plain(entity['ward_name'])} ward, {wording.plain(entity['district'])}"
                 if entity["ward_name"]
                 else "no ward recorded",
-                f"geocoded to {entity['precision']}" if entity["precision"] else "not geocoded",
+                f"geocoded to {wording.plain(entity['precision'])}" if entity["precision"] else "not geocoded",
             )
             if x
         )
@@ -117,7 +113,7 @@ if elsewhere:
         f"{everywhere}: counted here, not shown.",
         icon=":material/visibility_off:",
     )
-st.caption(f"Opened for: {st.session_state[purpose_key]} (recorded in the audit log).")
+st.caption(f"Opened for: {wording.plain(st.session_state[purpose_key])} (recorded in the audit log).")
 if st.button("Start a problem-solving plan", key="profile_start_plan", icon=":material/assignment_add:"):
     ui.start_plan(*dashboard.plan_start(kind, reference, entity, timeline))
 
@@ -131,7 +127,13 @@ earliest = min(first.date(), previous(make_window("12m", v.as_of)).start)
 gaps = ui.call("coverage_gaps", first=earliest, last=max(last.date(), v.as_of))
 gaps = gaps[gaps["table_name"].map(dashboard.SOURCE_OF_TABLE).isin(set(timeline["source"]))]
 periods = dashboard.counts_by_window(timeline, v.as_of, gaps, ui.snapshot().month_dated)
-columns = st.columns(len(periods))
+with ui.phone("profile_periods"):  # four cards would fill a phone's screen
+    st.markdown("  \n".join(
+        f"**Last {ui_state.WINDOW_LABELS[r['window']]}: {wording.fmt_count(r['count'])}** against "
+        f"{wording.fmt_count(r['previous_count'])} before"
+        + (f" ({r['coverage']})" if r["coverage"] else "") for r in periods.to_dict("records")))
+with ui.desk("profile_periods"):
+    columns = st.columns(len(periods))
 for column, row in zip(columns, periods.to_dict("records")):
     known = pd.notna(row["change"])
     with column.container(border=True):
@@ -156,21 +158,35 @@ st.plotly_chart(dashboard.monthly_figure(monthly, "Events per month", gaps), key
 
 # --- timeline --------------------------------------------------------------------------------------
 st.header("Timeline")
+st.caption("Newest first. Choose an event to open its place.")
 newest = timeline.sort_values("at", ascending=False)
-newest = newest.assign(source=newest["source"].map(dashboard.SOURCE_NAMES).fillna(newest["source"]))
-ui.paged(
-    newest[[c for c in ("at", "source", "what", "role", "address", "linked", "event_id") if c in newest]],
-    key="profile_timeline",
-    column_config={
-        "at": st.column_config.DatetimeColumn("When", format="DD MMM YYYY HH:mm"),
-        "source": "Type",
-        "what": "What",
-        "role": "Role",
-        "address": "Where",
-        "linked": "Linked",
-        "event_id": "Reference",
-    },
-)
+newest = newest.assign(source=newest["source"].map(dashboard.SOURCE_NAMES).fillna(newest["source"]),
+                       role=newest["role"].str.replace("_", " "),
+                       detail=newest["role"].str.replace("_", " ") if person_id else None)
+if location_id:  # every event is here: the place would repeat on every line
+    newest = newest.drop(columns=["address"])
+ui.event_list(newest, key="profile_timeline",
+              columns=("at", "what", "role", "address", "linked", "source", "event_id") if person_id
+              else ("at", "what", "linked", "source", "event_id"))
+
+# --- the people linked ---------------------------------------------------------------------------------
+st.header("People linked")
+if people.empty:
+    ui.empty(f"No other person is linked to these events in {everywhere}.")
+else:
+    st.caption(
+        ("The other people on this person's crimes" if person_id else
+         "The callers, the people on crimes and the missing persons at this place")
+        + f" in {everywhere}, most shared events first. Choose one to open their profile."
+    )
+    ui.link_list([
+        ((f"**{wording.plain(p['name'] if pd.notna(p['name']) else p['person_id'], 50)}** · "
+          f"{wording.plain(p['roles'].replace('_', ' '))} · {int(p['events']):,} event{'s' if p['events'] != 1 else ''}"
+          f" · latest {pd.Timestamp(p['last_at']):%d %b %Y}"),
+         ui.profile_params(v, "victims", p["person_id"]))
+        for _, p in people.head(25).iterrows()], "profile_people")
+    if len(people) > 25:
+        st.caption(f"The 25 with most shared events of {len(people):,}.")
 
 # --- around a place -----------------------------------------------------------------------------------
 if location_id:
@@ -186,36 +202,32 @@ if location_id:
     else:
         st.caption(
             f"Near-repeat demand: places within 200 m with events in the "
-            f"{ui.window_caption().split(',')[0]}. Select one to open its profile."
+            f"{ui.window_caption().split(',')[0]}. Choose one to open its profile."
         )
-        event = st.dataframe(
-            near[
-                [
-                    "address",
-                    "location_type",
-                    "distance_m",
-                    "events",
-                    "crimes",
-                    "calls",
-                    "missing",
-                    "location_id",
-                ]
-            ],
-            hide_index=True,
-            key="profile_near",
-            on_select="rerun",
-            selection_mode="single-row",
-            column_config={
-                "address": "Address",
-                "location_type": "Type",
-                "distance_m": st.column_config.NumberColumn("Distance (m)", format="%.0f"),
-                "events": "Events",
-                "crimes": "Crimes",
-                "calls": "Calls",
-                "missing": "Missing",
-                "location_id": "Reference",
-            },
-        )
-        chosen = ui.selected_row(event, near)
+        with ui.phone("profile_near"):
+            ui.link_list([
+                ((f"**{wording.plain(r['address'] or r['location_id'], 50)}** · {int(r['events']):,} events · "
+                  f"{r['distance_m']:.0f} m"), ui.profile_params(v, "locations", r["location_id"]))
+                for _, r in near.head(25).iterrows()], "profile_near")
+        with ui.desk("profile_near"):
+            event, shown = ui.paged(
+                near[["address", "events", "distance_m", "location_type", "crimes", "calls", "missing",
+                      "location_id"]],
+                "profile_near",
+                ids="location_id",
+                on_select="rerun",
+                selection_mode="single-row",
+                column_config={
+                    "address": st.column_config.TextColumn("Address", width=170, pinned=True),
+                    "events": st.column_config.NumberColumn("Events", width=64),
+                    "distance_m": st.column_config.NumberColumn("Distance (m)", format="%.0f", width=96),
+                    "location_type": "Type",
+                    "crimes": "Crimes",
+                    "calls": "Calls",
+                    "missing": "Missing",
+                    "location_id": "Reference",
+                },
+            )
+        chosen = ui.selected_row(event, shown)
         if chosen is not None:
             ui.open_profile("locations", chosen["location_id"])

@@ -1,4 +1,5 @@
-"""Repeat lists: a tab per kind, with filters; every row opens its profile."""
+"""Repeat lists: one list at a time (the same lists, in the same order, as the Ward page), with
+filters; every row opens its profile. On a phone each row is a line to tap; at a desk, a table."""
 
 import streamlit as st
 
@@ -6,20 +7,13 @@ import ui
 from demand.present import wording
 from demand.schema import CRIME_CATEGORIES
 
-KIND_LABELS = {
-    "victims": "Victims",
-    "offenders": "Offenders",
-    "callers": "Callers",
-    "missing": "Missing persons",
-    "locations": "Locations",
-}
 CRIME_KINDS = ("victims", "offenders", "locations")
 
 v = ui.view()
-st.title(f"Repeat lists: {ui.area_label()}")
+st.title(f"Repeat lists: {wording.plain(ui.area_label())}")
 st.caption(
     ui.window_caption().split(",")[0] + ". Ranked by events in the period; "
-    "'Before' is the previous period. Select a row to open its profile."
+    "'Before' is the previous period. Choose a row to open its profile, or to start a plan."
 )
 
 with st.container(horizontal=True):
@@ -42,114 +36,149 @@ with st.container(horizontal=True):
     )
 
 ui.open_locations_first("rep_kind")
-tabs = st.tabs(list(KIND_LABELS.values()), key="rep_kind", on_change="rerun")
-for tab, kind in zip(tabs, KIND_LABELS):
-    if not tab.open:
-        continue
-    with tab:
-        if ui.person_data_missing(kind):
-            continue
-        crime_filters = kind in CRIME_KINDS
-        ranked = ui.call(
-            "rank",
-            area=v.area,
-            kind=kind,
-            window=v.window,
-            as_of=v.as_of,
-            min_count=int(min_count),
-            category=(category or None) if crime_filters else None,
-            weapon_only=weapon_only and crime_filters,
-            domestic_only=domestic_only and crime_filters,
+kind = ui.kind_picker("rep_kind")
+filtered = bool(category or weapon_only or domestic_only)
+plan = row_action == "plan"
+
+
+def coverage_warning(ranked) -> None:
+    notes = [ranked.attrs.get("coverage"), ranked.attrs.get("previous_coverage")]
+    if any(notes):
+        st.warning(
+            "Counted over the days the source covers, never as zero ("
+            + "; ".join(f"{when}: {n}" for when, n in zip(("this period", "the period before"), notes) if n)
+            + "). The change compares rates per covered day.",
+            icon=":material/event_busy:",
         )
-        if not crime_filters and (category or weapon_only or domestic_only):
-            st.caption("The crime filters do not apply to this list.")
-        notes = [ranked.attrs.get("coverage"), ranked.attrs.get("previous_coverage")]
-        if any(notes):
-            st.warning(
-                "Counted over the days the source covers, never as zero ("
-                + "; ".join(f"{when}: {n}" for when, n in zip(("this period", "the period before"), notes) if n)
-                + "). The change compares rates per covered day.",
-                icon=":material/event_busy:",
-            )
+
+
+def summary(ranked, noun: str, events: str = "events") -> None:
+    rises = int((ranked["significance"] == "rise").sum())
+    st.markdown(
+        f"**{len(ranked):,} {noun}** with {int(min_count)} or more {events}, "
+        f"{int(ranked['count'].sum()):,} {events} between them; "
+        + (f"**{rises:,}** with a significant rise on the period before." if rises else
+           "none with a significant rise on the period before.")
+    )
+    ui.tested_caption(ranked)
+
+
+def with_verdict(ranked):
+    return ranked.assign(
+        verdict=[wording.significance_text(s) if s in ("rise", "fall") else "" for s in ranked["significance"]]
+    )
+
+
+# Columns of the desk table, what matters first (who or where, how many, how many before).
+COMMON = {
+    "count": st.column_config.NumberColumn("Events", width=64),
+    "previous_count": st.column_config.NumberColumn("Before", width=64,
+                                                    help="Blank: the previous period has no day of data"),
+    "change": st.column_config.NumberColumn(
+        "Change", format="%+.0f", width=70, help="Events now minus before, at the same covered days"
+    ),
+    "verdict": st.column_config.TextColumn(
+        "Significance", help="E-test of the change, the false discovery rate held at 5% over the list"
+    ),
+}
+DATES = {
+    "last_at": st.column_config.DatetimeColumn("Latest", format="DD MMM YY"),
+    "first_at": st.column_config.DatetimeColumn("First", format="DD MMM YY"),
+}
+HARM = {"harm": st.column_config.NumberColumn("Harm", format="%.0f", help="Indicative crime harm (days), summed")}
+PEOPLE = {
+    "name": st.column_config.TextColumn("Name", width=150, pinned=True),
+    **COMMON,
+    "main_categories": "Mostly",
+    "flags": "Flags",
+    **DATES,
+    "birth_year": st.column_config.NumberColumn("Born", format="%d"),
+    **HARM,
+}
+PLACES = {
+    "name": st.column_config.TextColumn("Address", width=170, pinned=True),
+    **COMMON,
+    "main_categories": "Mostly",
+    "flags": "Flags",
+    "location_type": "Type",
+    "crimes": "Crimes",
+    "calls": "Calls",
+    "missing": "Missing",
+    **DATES,
+    **HARM,
+}
+ASB_PEOPLE = {
+    "name": st.column_config.TextColumn("Name", width=150, pinned=True),
+    **COMMON, "count": st.column_config.NumberColumn("Reports", width=64),
+    "main_place": "Mostly at",
+    "places": st.column_config.NumberColumn("Places", help="Different places this person reported"),
+    "calls": "Calls",
+    "crimes": "Crimes",
+    **DATES,
+    "birth_year": st.column_config.NumberColumn("Born", format="%d"),
+}
+ASB_PLACES = {
+    "name": st.column_config.TextColumn("Address", width=170, pinned=True),
+    **COMMON, "count": st.column_config.NumberColumn("Reports", width=64),
+    "reporters": st.column_config.NumberColumn("People", help="Different people who reported ASB here"),
+    "location_type": "Type",
+    "calls": "Calls",
+    "crimes": "Crimes",
+    **DATES,
+}
+
+
+def download(ranked, columns, name: str) -> None:
+    ui.download_personal(ranked[["id", *columns]], ranked["id"].astype(str).tolist(),
+                         f"{name}-{v.area}-{v.window}-{v.as_of}.csv", key=f"{name}_csv", area=v.area)
+
+
+if kind == "asb":
+    if filtered:
+        st.caption("The crime filters do not apply to the ASB lists.")
+    for analysis, noun, config, title in (
+        ("asb_reporters", "people reporting ASB", ASB_PEOPLE, "People reporting ASB repeatedly"),
+        ("asb_locations", "places", ASB_PLACES, "Where ASB is reported repeatedly"),
+    ):
+        st.subheader(title)
+        if analysis == "asb_reporters" and ui.person_data_missing():
+            continue
+        ranked = ui.call(analysis, area=v.area, window=v.window, as_of=v.as_of, min_count=int(min_count))
+        coverage_warning(ranked)
         if ranked.empty:
-            ui.empty(
-                f"No {KIND_LABELS[kind].lower()} with {int(min_count)} or more events in this period "
-                f"in {ui.area_label()}"
-                + (" with these filters." if category or weapon_only or domestic_only else ".")
-            )
+            ui.empty(f"No {noun} with {int(min_count)} or more ASB reports in this period.")
             continue
-        rises = int((ranked["significance"] == "rise").sum())
-        st.markdown(
-            f"**{len(ranked):,} {KIND_LABELS[kind].lower()}** with {int(min_count)} or more events, "
-            f"{int(ranked['count'].sum()):,} events between them; "
-            + (f"**{rises:,}** with a significant rise on the period before." if rises else
-               "none with a significant rise on the period before.")
-        )
-        ui.tested_caption(ranked)
-        columns = [
-            "rank",
-            "name",
-            "count",
-            "previous_count",
-            "change",
-            "verdict",
-            "first_at",
-            "last_at",
-            "main_categories",
-            "harm",
-            "flags",
-        ]
-        if kind == "locations":
-            columns += ["location_type", "crimes", "calls", "missing"]
-        else:
-            columns.insert(2, "birth_year")
-        ranked = ranked.assign(
-            verdict=[wording.significance_text(s) if s in ("rise", "fall") else "" for s in ranked["significance"]]
-        )
-        event, shown = ui.paged(
-            ranked[columns],
-            key=f"rep_{kind}",
-            on_select="rerun",
-            selection_mode="single-row",
-            column_config={
-                "rank": st.column_config.NumberColumn("#", width="small"),
-                "name": "Address" if kind == "locations" else "Name",
-                "id": "Person",
-                "birth_year": st.column_config.NumberColumn("Born", format="%d"),
-                "count": "Events",
-                "previous_count": st.column_config.NumberColumn(
-                    "Before", help="Blank: the previous period has no day of data"
-                ),
-                "change": st.column_config.NumberColumn(
-                    "Change", format="%+.0f", help="Events now minus before, at the same covered days"
-                ),
-                "verdict": st.column_config.TextColumn(
-                    "Significance",
-                    help="E-test of the change, the false discovery rate held at 5% over the list",
-                ),
-                "first_at": st.column_config.DatetimeColumn("First", format="DD MMM YY"),
-                "last_at": st.column_config.DatetimeColumn("Latest", format="DD MMM YY"),
-                "main_categories": "Mostly",
-                "harm": st.column_config.NumberColumn(
-                    "Harm", format="%.0f", help="Indicative crime harm (days), summed"
-                ),
-                "flags": "Flags",
-                "location_type": "Type",
-                "crimes": "Crimes",
-                "calls": "Calls",
-                "missing": "Missing",
-            },
-        )
-        ui.download_personal(
-            ranked[["id", *columns]],
-            ranked["id"].astype(str).tolist(),
-            f"repeat-{kind}-{v.area}-{v.window}-{v.as_of}.csv",
-            key=f"rep_{kind}_csv",
-            area=v.area,
-        )
-        chosen = ui.selected_row(event, ranked.loc[shown.index])
-        if chosen is not None and row_action == "plan":
-            ui.start_plan(kind, chosen["id"], ward=chosen.get("ward_code") or v.ward,
-                          title=f"{KIND_LABELS[kind].rstrip('s')} {chosen['id']}")
-        elif chosen is not None:
-            ui.open_profile(kind, chosen["id"])
+        summary(ranked, noun, events="reports")
+        ranked = with_verdict(ranked)
+        ui.ranked_list(ranked, analysis, f"rep_{analysis}", config, plan=plan)
+        download(ranked, list(config), f"repeat-{analysis}")
+    st.stop()
+
+if ui.person_data_missing(kind):
+    st.stop()
+crime_filters = kind in CRIME_KINDS
+ranked = ui.call(
+    "rank",
+    area=v.area,
+    kind=kind,
+    window=v.window,
+    as_of=v.as_of,
+    min_count=int(min_count),
+    category=(category or None) if crime_filters else None,
+    weapon_only=weapon_only and crime_filters,
+    domestic_only=domestic_only and crime_filters,
+)
+if not crime_filters and filtered:
+    st.caption("The crime filters do not apply to this list.")
+coverage_warning(ranked)
+if ranked.empty:
+    ui.empty(
+        f"No {ui.KINDS[kind].lower()} with {int(min_count)} or more events in this period "
+        f"in {wording.plain(ui.area_label())}" + (" with these filters." if filtered else ".")
+    )
+    st.stop()
+summary(ranked, ui.KINDS[kind].lower())
+ranked = with_verdict(ranked)
+config = PLACES if kind == "locations" else PEOPLE
+ui.ranked_list(ranked, kind, f"rep_{kind}", config, plan=plan)
+download(ranked, list(config), f"repeat-{kind}")

@@ -1,5 +1,6 @@
 """A neighbourhood officer's page: the ward's numbers, its last 7 days, its repeat people and
-places, a map and the weekly trend."""
+places, a map and the weekly trend. Drawn for a phone first: lists are lines to tap, not wide
+tables, and the map is labelled and answers a tap."""
 
 import pandas as pd
 import streamlit as st
@@ -9,28 +10,21 @@ from demand import dashboard
 from demand.dashboard import MEASURE_LABELS, fmt_count
 from demand.present import wording
 
-KIND_LABELS = {
-    "victims": "Victims",
-    "offenders": "Offenders",
-    "locations": "Locations",
-    "callers": "Callers",
-    "missing": "Missing persons",
-}
 MAP_POINTS = 4_000  # more dots than this tell an officer nothing more and slow a phone
+TOP = 5
 
 v = ui.view()
-st.title(ui.area_label())
+st.title(wording.plain(ui.area_label()))
 st.caption(ui.window_caption())
 if not v.ward:
-    st.info(
-        "Choose a district and ward in the sidebar for a neighbourhood view. "
-        "The figures below are for the whole area chosen.",
-        icon=":material/touch_app:",
-    )
+    ui.ward_picker("ward_pick", v)
 
 # --- headline numbers ----------------------------------------------------------------------------
 head = ui.call("headline", area=v.area, window=v.window, as_of=v.as_of).set_index("measure")
-columns = st.columns(4)
+with ui.phone("ward_head"):  # four cards would fill a phone's screen before the last 7 days
+    ui.headline_lines(head)
+with ui.desk("ward_head"):
+    columns = st.columns(4)
 for column, measure in zip(columns, MEASURE_LABELS):
     row = head.loc[measure]
     known = pd.notna(row["change"])
@@ -67,98 +61,35 @@ if records.open:
             required=True,
             default="crimes",
         )
-        limit = st.session_state.setdefault("ward_records_limit", 50)
-        rows = ui.call(
-            "window_records", area=v.area, measure=measure, window=v.window, as_of=v.as_of, limit=limit
-        )
-        total = head.loc[measure, "count"]
-        if rows.empty:
-            ui.empty(f"No {MEASURE_LABELS[measure].lower()} in this period in {ui.area_label()}.")
+        total = ui.records("ward_records", v.area, measure, v.window, v.as_of)
+        if not total:
+            ui.empty(f"No {MEASURE_LABELS[measure].lower()} in this period in {wording.plain(ui.area_label())}.")
         else:
-            ui.records_table(rows, key=f"ward_records_{measure}")
-            shown = f"Showing the latest {len(rows):,}"
-            st.caption(
-                (f"{shown} of {fmt_count(total)}." if pd.notna(total) else f"{shown}.")
-                + " Select a row to open its location."
-            )
-            if pd.notna(total) and len(rows) < total and st.button("Show more", key="ward_more"):
-                st.session_state["ward_records_limit"] = limit + 200
-                st.rerun()
+            st.caption("Newest first. Choose one to open its location.")
 
 # --- the last 7 days -------------------------------------------------------------------------------
 days, heading, span = ui.recent_span(v.as_of)  # the last 7 days, or the month for month-dated data
 st.header(heading)
 recent = ui.call("recent_events", area=v.area, days=days, as_of=v.as_of)
 if recent.empty:
-    ui.empty(f"No crimes or calls {span} in {ui.area_label()}.")
+    ui.empty(f"No crimes or calls {span} in {wording.plain(ui.area_label())}.")
 else:
     crimes = int((recent["source"] == "crime").sum())
     calls = int((recent["source"] == "call").sum())
     st.markdown(
-        f"**{crimes:,} crimes** and **{calls:,} calls** {span}, newest first. Select a row to open its location."
+        f"**{crimes:,} crimes** and **{calls:,} calls** {span}, newest first. Choose one to open its location."
     )
-    event, shown = ui.paged(
-        recent.assign(source=recent["source"].map(dashboard.SOURCE_NAMES))[
-            ["at", "source", "what", "address", "event_id"]
-        ],
-        key="ward_recent",
-        on_select="rerun",
-        selection_mode="single-row",
-        column_config={
-            "at": st.column_config.DatetimeColumn("When", format="ddd DD MMM HH:mm"),
-            "source": "Type",
-            "what": "What",
-            "address": "Where",
-            "event_id": "Reference",
-        },
-    )
-    ui.open_record_location(ui.selected_row(event, recent.loc[shown.index]))
+    ui.event_list(recent.assign(source=recent["source"].map(dashboard.SOURCE_NAMES)), key="ward_recent")
 
 # --- repeat people and places ----------------------------------------------------------------------
 st.header("Who and where keeps coming back")
 st.caption(
-    f"The top five of each kind with at least 2 events in the {ui.window_caption().split(',')[0]}. "
-    "Select a row to open its profile."
+    f"The top {TOP} of each kind with at least 2 events in the {ui.window_caption().split(',')[0]}, "
+    "with the count in the period before. Choose one to open its profile."
 )
 ui.open_locations_first("ward_kind")
-tabs = st.tabs(list(KIND_LABELS.values()), key="ward_kind", on_change="rerun")
-for tab, kind in zip(tabs, KIND_LABELS):
-    if not tab.open:
-        continue
-    with tab:
-        if ui.person_data_missing(kind):
-            continue
-        top = ui.call("rank", kind=kind, area=v.area, window=v.window, as_of=v.as_of, limit=5)
-        if top.empty:
-            ui.empty(f"No repeat {KIND_LABELS[kind].lower()} (2 or more events) in this period.")
-            continue
-        show = [
-            "rank",
-            "name",
-            "count",
-            "previous_count",
-            "main_categories",
-            "flags",
-        ]
-        event = st.dataframe(
-            top[show],
-            key=f"ward_top_{kind}",
-            hide_index=True,
-            on_select="rerun",
-            selection_mode="single-row",
-            column_config={
-                "rank": st.column_config.NumberColumn("#", width="small"),
-                "name": "Address" if kind == "locations" else "Name",
-                "id": "Person",
-                "count": "Events",
-                "previous_count": "Before",
-                "main_categories": "Mostly",
-                "flags": "Flags",
-            },
-        )
-        chosen = ui.selected_row(event, top)
-        if chosen is not None:
-            ui.open_profile(kind, chosen["id"])
+kind = ui.kind_picker("ward_kind")
+ui.top_lists(kind, v, TOP, key="ward_top")
 st.page_link(
     "views/repeats.py",
     label="All repeat lists, with filters",
@@ -182,7 +113,10 @@ if total > len(points):
 if points.empty and not boundaries["features"]:
     ui.empty("Nothing to map: no events with coordinates in this period and no ward boundary.")
 else:
-    st.pydeck_chart(dashboard.area_map(boundaries, points, spots), height=460, key="ward_map")
+    several = len(boundaries["features"]) > 1
+    tapped = st.pydeck_chart(dashboard.area_map(boundaries, points, spots, pick_wards=several), height=460,
+                             key="ward_map", on_select="rerun", selection_mode="single-object")
+    ui.follow_map_choice(dashboard.map_choice(tapped.selection))
     # Drawn from the colours the map uses, so the legend cannot disagree with it.
     dots = wording.legend_html(
         [(dashboard.SOURCE_COLOURS[s], label) for s, label in (("crime", "crime"), ("call", "call"),
@@ -191,7 +125,8 @@ else:
     )
     ring = wording.legend_html([(dashboard.REPEAT_SPOT_COLOUR, "top repeat locations, sized by events")], shape="circle")
     st.markdown(
-        f'<span style="font-size:0.875rem">{dots} · {ring}. '
+        f'<span style="font-size:0.875rem">{dots} · {ring}. Tap a place to open it'
+        + (", a ward to go to it" if several else "") + ". "
         + ("" if boundaries["features"] else "No boundary is held for this area's wards.")
         + "</span>",
         unsafe_allow_html=True,

@@ -13,9 +13,12 @@ from demand.access.user import User
 PAGE_NEEDS: dict[str, str | None] = {
     "home": None,
     "ward": "persons",
+    "briefing": None,  # a viewer's copy holds counts only
     "compare": None,
     "repeats": "persons",
     "profile": "persons",
+    "streets": "persons",
+    "find": "persons",
     "concentration": None,
     "data": None,
     "problems": "persons",

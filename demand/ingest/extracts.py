@@ -38,7 +38,8 @@ TOTAL_ROW = re.compile(r"^\s*(grand\s+)?(sub)?totals?\b|^\s*(record\s+)?count\b|
 MONTH_IN_NAME = re.compile(r"(20\d{2})[-_]?(0[1-9]|1[0-2])(?!\d)")
 LOCATION_TYPES = {"location_id": "VARCHAR", "address": "VARCHAR", "street": "VARCHAR", "location_type": "VARCHAR",
                   "lat": "DOUBLE", "lon": "DOUBLE", "precision": "VARCHAR"}
-EVENT_ORDER = ("calls", "crimes", "missing_episodes", "persons", "crime_people", "locations", "coverage")
+EVENT_ORDER = ("calls", "crimes", "missing_episodes", "persons", "crime_people", "locations", "powers", "wanted",
+               "coverage")
 
 
 class Coerced:

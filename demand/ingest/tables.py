@@ -44,5 +44,8 @@ def coverage(months: dict[str, list[str]]) -> pd.DataFrame:
 
 
 def write_all(directory: Path, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
-    """Every contract table (an absent one written empty, typed). Returns rows per table."""
-    return {name: write_table(directory, name, frames.get(name, empty(name))) for name in TABLES}
+    """Every contract table (an absent one written empty, typed), except an optional table the
+    import did not produce (powers, wanted): left out, it reads as "not held", never as zero.
+    Returns rows per table written."""
+    return {name: write_table(directory, name, frames.get(name, empty(name))) for name in TABLES
+            if name in frames or not TABLES[name].optional}

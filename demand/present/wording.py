@@ -10,6 +10,7 @@ an outline, so a period the source lacks never looks like a rise.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -40,15 +41,71 @@ class Verdict:
     words: str
     colour: str  # fill of a map area, heatmap cell, bar, swatch or badge
     ink: str  # text drawn on that colour
+    short: str  # in a narrow table column
 
 
 VERDICTS = {
-    RISE: Verdict("▲", "significant rise", OKABE_ITO["vermillion"], "#FFFFFF"),
-    FALL: Verdict("▼", "significant fall", OKABE_ITO["blue"], "#FFFFFF"),
-    NO_CHANGE: Verdict("", "no significant change", NEUTRAL, "#222222"),
-    NO_DATA: Verdict("", "no data for a period", NO_DATA_FILL, "#222222"),
+    RISE: Verdict("▲", "significant rise", OKABE_ITO["vermillion"], "#FFFFFF", "▲ rise"),
+    FALL: Verdict("▼", "significant fall", OKABE_ITO["blue"], "#FFFFFF", "▼ fall"),
+    NO_CHANGE: Verdict("", "no significant change", NEUTRAL, "#222222", "no change"),
+    NO_DATA: Verdict("", "no data for a period", NO_DATA_FILL, "#222222", "no data"),
 }
 SOURCE_WORDS = {"crimes": "crime", "calls": "call", "missing_episodes": "missing-person"}
+# The repeat lists, in the one order every page shows them: the problem analysis triangle
+# (victim, offender, location), then callers and missing persons, then ASB.
+KIND_LABELS = {
+    "victims": "Victims",
+    "offenders": "Offenders",
+    "locations": "Locations",
+    "callers": "Callers",
+    "missing": "Missing persons",
+}
+LONGEST_SHOWN = 80  # characters of a value echoed back from a URL or an extract
+
+
+# --- values from outside (a URL, an extract) shown as plain text ------------------------------
+
+# Everything Markdown (with GitHub's tables, strike-through and bare links), Streamlit's
+# :colour[...] / :material/...: directives, emoji short codes and $maths$ could read as markup
+# is escaped with a backslash, so it shows as itself: brackets (links, images), emphasis, code,
+# HTML, entities, colons and full stops (bare links such as www.example.com or https://...).
+_MARKUP = re.compile(r"([\\`*_{}\[\]#!|~<>$:&.])")
+_LEADING = re.compile(r"^([-+=])")  # a list or heading marker at the start of a line
+# GitHub's bare links (https://..., www.example.com, name@example.com) are found in the text
+# after escapes are read, so escaping cannot stop them: an invisible word joiner after each
+# ':', '@' and '.' breaks the pattern (it reads the same and never breaks a line).
+JOINER = "\u2060"
+_LINK_PARTS = re.compile(r"([:@.])")
+
+
+def cut(value: object, limit: int = LONGEST_SHOWN) -> str:
+    """A value as one printable line of at most ``limit`` characters ('…' marks a cut)."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in str(value)).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def plain(value: object, limit: int = LONGEST_SHOWN) -> str:
+    """A value from a URL or an extract (a ward asked for, a name, an address, a problem in a
+    file) ready to sit in any Markdown the pages draw (titles, captions, messages, link labels)
+    as plain text: one line, cut to ``limit`` characters, every markup character escaped and
+    bare links broken by an invisible joiner. A link or an image written into a value shows as
+    its characters and is never followed or fetched."""
+    escaped = _LEADING.sub(r"\\\1", _MARKUP.sub(r"\\\1", cut(value, limit)))
+    return _LINK_PARTS.sub(r"\1" + JOINER, escaped)
+
+
+def sentence(text: str) -> str:
+    """A message as a sentence: its first letter a capital (the rest as written)."""
+    text = str(text).strip()
+    return text[:1].upper() + text[1:]
+
+
+def month_text(value) -> str:
+    """A month as people write it, the one form every page and chart uses: 'May 2025'."""
+    return f"{pd.Timestamp(value):%B %Y}"
+
+
+MONTH_FORMAT = "%B %Y"  # the same, for chart axes and hover labels (d3 and strftime agree)
 # months_missing of an analysis whose source the data does not hold at all (public data has
 # no missing episodes): "missing_episodes: not held" (demand.analytics).
 NOT_HELD = "not held"
@@ -163,10 +220,7 @@ def coverage_note(sources: Iterable[str], days: int, exposure: float, gaps: Iter
     gaps = [(t, pd.Timestamp(m).date()) for t, m in gaps if t in sources]
     if not gaps or exposure >= days:
         return ""
-    lacking = "; ".join(
-        f"no {SOURCE_WORDS.get(t, t)} data for {_months_text([m for s, m in gaps if s == t])}"
-        for t in sorted({t for t, _ in gaps})
-    )
+    lacking = gaps_text(gaps)
     if exposure <= 0:
         return "; ".join(f"no {SOURCE_WORDS.get(t, t)} data for this period" for t in sources)
     if len(sources) > 1:
@@ -182,6 +236,34 @@ def not_held_note(sources: Iterable[str]) -> str:
     """The coverage words for a source the data does not hold at all (public data has no
     missing-person episodes): 'no missing-person data held', never a zero."""
     return "; ".join(f"no {SOURCE_WORDS.get(t, t)} data held" for t in sources)
+
+
+def gaps_text(gaps: Iterable[tuple[str, date]]) -> str:
+    """'no crime data for May 2025; no call data for March and April 2025' from (source table,
+    first day of a lacking month) pairs; '' when there are none."""
+    gaps = [(t, pd.Timestamp(m).date()) for t, m in gaps]
+    return "; ".join(
+        f"no {SOURCE_WORDS.get(t, t)} data for {_months_text([m for s, m in gaps if s == t])}"
+        for t in sorted({t for t, _ in gaps})
+    )
+
+
+CHANGE_VERBS = {RISE: "rose", FALL: "fell"}
+CHANGE_VERDICTS = {RISE: "a real rise", FALL: "a real fall", NO_CHANGE: "within the usual ups and downs",
+                   NO_DATA: "not compared: a period has no data"}
+
+
+def change_sentence(label: str, previous, count, significance: str | None, p=None) -> str:
+    """One change in plain words: 'Vehicle crime rose from 9 to 21: a real rise (p = 0.004)';
+    'Burglary went from 16 to 25: within the usual ups and downs'. The verb follows the verdict,
+    so a change the test does not call real never reads as a rise or a fall."""
+    significance = significance if significance in VERDICTS else NO_DATA
+    if significance == NO_DATA:
+        return f"{label}: {CHANGE_VERDICTS[NO_DATA]}"
+    verb = CHANGE_VERBS.get(significance, "went")
+    shown = p_text(p)
+    return (f"{label} {verb} from {fmt_count(previous)} to {fmt_count(count)}: {CHANGE_VERDICTS[significance]}"
+            + (f" ({shown})" if shown and significance != NO_CHANGE else ""))
 
 
 def tested_text(tested: int, fdr: bool = True) -> str:

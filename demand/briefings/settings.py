@@ -1,0 +1,118 @@
+"""Settings of the briefings and their delivery by mail, each read here (the README's
+Settings table lists them; a test keeps the two in step).
+
+| setting | environment | default |
+|---|---|---|
+| days between briefings (the previous briefing is as-of minus this) | DEMAND_BRIEFING_CADENCE_DAYS | 7 |
+| delivery file (ward code or district -> addresses) | DEMAND_BRIEFING_DELIVERY (or ``--delivery``) | ``delivery.toml`` in the project |
+| SMTP server | DEMAND_SMTP_HOST | none: ``--send`` refuses to run |
+| SMTP port | DEMAND_SMTP_PORT | 587 (starttls), 465 (ssl), 25 (none) |
+| SMTP security | DEMAND_SMTP_SECURITY (``starttls``, ``ssl`` or ``none``) | ``starttls`` |
+| SMTP user name | DEMAND_SMTP_USER | none: no login |
+| SMTP password | DEMAND_SMTP_PASSWORD, or DEMAND_SMTP_PASSWORD_FILE | none |
+| certificate authorities to trust (an internal relay) | DEMAND_SMTP_CA_FILE | the system's |
+| sender address | DEMAND_MAIL_FROM | ``repeat-demand@localhost`` |
+| SMTP timeout, seconds | DEMAND_SMTP_TIMEOUT | 30 |
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from demand.access import SettingError
+from demand.config import PROJECT_DIR
+
+CADENCE_ENV = "DEMAND_BRIEFING_CADENCE_DAYS"
+DELIVERY_ENV = "DEMAND_BRIEFING_DELIVERY"
+HOST_ENV = "DEMAND_SMTP_HOST"
+PORT_ENV = "DEMAND_SMTP_PORT"
+SECURITY_ENV = "DEMAND_SMTP_SECURITY"
+USER_ENV = "DEMAND_SMTP_USER"
+PASSWORD_ENV = "DEMAND_SMTP_PASSWORD"
+PASSWORD_FILE_ENV = "DEMAND_SMTP_PASSWORD_FILE"
+CA_FILE_ENV = "DEMAND_SMTP_CA_FILE"
+FROM_ENV = "DEMAND_MAIL_FROM"
+TIMEOUT_ENV = "DEMAND_SMTP_TIMEOUT"
+ENVIRONMENT = (CADENCE_ENV, DELIVERY_ENV, HOST_ENV, PORT_ENV, SECURITY_ENV, USER_ENV, PASSWORD_ENV,
+               PASSWORD_FILE_ENV, CA_FILE_ENV, FROM_ENV, TIMEOUT_ENV)
+
+SECURITIES = {"starttls": 587, "ssl": 465, "none": 25}
+DEFAULT_CADENCE_DAYS = 7
+DEFAULT_SENDER = "repeat-demand@localhost"
+# An address as a delivery file or setting may give it: one mailbox, no spaces, no line breaks
+# (which would let a value add mail headers).
+ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.?[^@\s<>,;\"]*$")
+
+
+def _text(name: str) -> str:
+    return os.environ.get(name, "").strip()
+
+
+def _whole(name: str, default: int, low: int, high: int) -> int:
+    text = _text(name)
+    if not text:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise SettingError(f"{name}={text!r} is not a whole number from {low} to {high}")
+    return int(text)
+
+
+def cadence_days() -> int:
+    """Days between briefings: the previous briefing, whose list tells who is new, is the same
+    briefing as at as-of minus this (7 for weekly; 8 for a 4-on-4-off shift pattern)."""
+    return _whole(CADENCE_ENV, DEFAULT_CADENCE_DAYS, 1, 90)
+
+
+def delivery_file(override: str | os.PathLike | None = None) -> Path:
+    chosen = override or _text(DELIVERY_ENV)
+    return Path(chosen).expanduser().resolve() if chosen else PROJECT_DIR / "delivery.toml"
+
+
+def valid_address(address: str) -> bool:
+    return isinstance(address, str) and bool(ADDRESS.match(address)) and address.isprintable()
+
+
+@dataclass(frozen=True)
+class MailSettings:
+    host: str
+    port: int
+    security: str  # starttls | ssl | none
+    username: str | None
+    password: str | None
+    ca_file: Path | None
+    sender: str
+    timeout: float
+
+    def describe(self) -> str:
+        login = f" as {self.username}" if self.username else ""
+        return f"{self.host}:{self.port} ({self.security}){login}"
+
+
+def mail_settings() -> MailSettings:
+    """The SMTP server to send through; SettingError names a missing or unusable setting."""
+    host = _text(HOST_ENV)
+    if not host:
+        raise SettingError(f"cannot send: set {HOST_ENV} (and, as needed, {PORT_ENV}, {SECURITY_ENV}, "
+                           f"{USER_ENV}, {PASSWORD_ENV}) to the SMTP server (README, Briefings)")
+    security = (_text(SECURITY_ENV) or "starttls").lower()
+    if security not in SECURITIES:
+        raise SettingError(f"{SECURITY_ENV}={security!r} is not one of {', '.join(SECURITIES)}")
+    port = _whole(PORT_ENV, SECURITIES[security], 1, 65535)
+    password = os.environ.get(PASSWORD_ENV) or None
+    password_file = _text(PASSWORD_FILE_ENV)
+    if password_file:
+        try:
+            password = Path(password_file).expanduser().read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise SettingError(f"{PASSWORD_FILE_ENV}: cannot read {password_file} ({error.strerror})") from None
+    ca_file = Path(_text(CA_FILE_ENV)).expanduser() if _text(CA_FILE_ENV) else None
+    if ca_file is not None and not ca_file.is_file():
+        raise SettingError(f"{CA_FILE_ENV}: no file {ca_file}")
+    sender = _text(FROM_ENV) or DEFAULT_SENDER
+    if not valid_address(sender):
+        raise SettingError(f"{FROM_ENV}={sender!r} is not one email address")
+    return MailSettings(host, port, security, _text(USER_ENV) or None, password, ca_file, sender,
+                        float(_whole(TIMEOUT_ENV, 30, 1, 600)))
