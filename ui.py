@@ -99,6 +99,13 @@ PAGES = {
         "problems",
         "Problem-solving plans: the register, each plan's assessment and the monthly review",
     ),
+    "views/export.py": (
+        "export",
+        "Export",
+        ":material/ios_share:",
+        "export",
+        "Public-friendly crime summaries, small numbers protected",
+    ),
     "views/audit.py": (
         "audit",
         "Audit log",

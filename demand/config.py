@@ -19,6 +19,7 @@ the file's own folder. ``deploy/demand.example.toml`` shows every setting.
 | plans: flag one open longer than (days) | ``[plans] open_days`` | DEMAND_PLAN_OPEN_DAYS | 180 |
 | DuckDB memory limit | | DEMAND_DUCKDB_MEMORY | ``2GB`` |
 | DuckDB threads | | DEMAND_DUCKDB_THREADS | ``2`` |
+| the force's name on public exports | | DEMAND_FORCE_NAME | ``Police force`` |
 
 Settings of sign-in, roles and the state database are read in ``demand.access.config``
 and ``demand.state``.
@@ -47,7 +48,10 @@ MAX_AGE_ENV = "DEMAND_MAX_AGE_DAYS"
 MEMORY_ENV = "DEMAND_DUCKDB_MEMORY"
 THREADS_ENV = "DEMAND_DUCKDB_THREADS"
 PLAN_OPEN_DAYS_ENV = "DEMAND_PLAN_OPEN_DAYS"
-ENVIRONMENT = (SETTINGS_ENV, DATA_ENV, CACHE_ENV, MAX_AGE_ENV, MEMORY_ENV, THREADS_ENV, PLAN_OPEN_DAYS_ENV)
+FORCE_NAME_ENV = "DEMAND_FORCE_NAME"
+ENVIRONMENT = (SETTINGS_ENV, DATA_ENV, CACHE_ENV, MAX_AGE_ENV, MEMORY_ENV, THREADS_ENV, PLAN_OPEN_DAYS_ENV,
+               FORCE_NAME_ENV)
+DEFAULT_FORCE_NAME = "Police force"
 _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORECASE)
 
 DEFAULT_MAX_AGE_DAYS = 2.0
@@ -203,3 +207,8 @@ def duckdb_limits() -> tuple[str, int]:
     if not threads.isdigit() or not 1 <= int(threads) <= 256:
         raise ValueError(f"{THREADS_ENV}={threads!r} is not a whole number of threads from 1 to 256")
     return memory, int(threads)
+
+
+def force_name() -> str:
+    """The force's name on public exports (data.police.uk's 'Reported by'), at most 80 characters."""
+    return os.environ.get(FORCE_NAME_ENV, "").strip()[:80] or DEFAULT_FORCE_NAME

@@ -36,6 +36,7 @@ import pandas as pd
 
 from demand import analytics, areas, asb, impact, powers, records, repeat_counts, search, streets, wanted
 from demand.access import User
+from demand.disclosure import data as public_data
 from demand.errors import UsageError
 from demand.plans import events as plan_events
 from demand.state import AuditLog, AuditWriteError, Entry
@@ -91,6 +92,10 @@ ANALYSES: dict[str, Analysis] = {
     "monthly_trend": Analysis(analytics.monthly_trend),
     "data_quality": Analysis(analytics.data_quality),
     "table_info": Analysis(analytics.table_info),
+    # the counts a public summary is built from (demand.disclosure protects them before export)
+    "export_counts": Analysis(public_data.export_counts),
+    "street_points": Analysis(public_data.street_points),
+    # counts for the briefings (issue 15)
     "repeat_counts": Analysis(repeat_counts.repeat_counts),
     "power_counts": Analysis(powers.power_counts),
     "wanted_counts": Analysis(wanted.wanted_counts),

@@ -88,3 +88,48 @@ def parse_date(text: str | date | None) -> date | None:
 def months_overlapped(w: Window) -> list[date]:
     """First days of the calendar months that share at least one day with ``w``."""
     return [d.date() for d in pd.date_range(w.start.replace(day=1), w.end, freq="MS")]
+
+
+# --- whole calendar months (public summaries) ----------------------------------------------------
+
+# A public summary counts whole calendar months, as data.police.uk publishes them: a window
+# name becomes this many months.
+WHOLE_MONTHS = {"90d": 3, "12m": 12}
+
+
+def _month_start(year: int, month: int) -> date:
+    """The first day of a month given as a possibly out-of-range month number (0 = December before)."""
+    year, index = divmod(year * 12 + month - 1, 12)
+    return date(year, index + 1, 1)
+
+
+def _month_window(first: date, months: int) -> Window:
+    after = _month_start(first.year, first.month + months)
+    return Window(first, after - timedelta(days=1))
+
+
+def whole_months(name: str, as_of: date) -> Window:
+    """The whole months a public summary of ``name`` ('90d': 3 months, '12m': 12) counts: those
+    ending with the last month ``as_of`` completes (its own month when it is the month's last
+    day, else the month before). 90d as of 2026-10-31: 1 Aug to 31 Oct 2026; as of 2026-10-30:
+    1 Jul to 30 Sep 2026."""
+    if name not in WHOLE_MONTHS:
+        raise UsageError(f"unknown window '{name}' for a public summary: choose one of {', '.join(WHOLE_MONTHS)}")
+    months = WHOLE_MONTHS[name]
+    last = as_of.replace(day=1) if (as_of + timedelta(days=1)).day == 1 else _month_start(as_of.year, as_of.month - 1)
+    return _month_window(_month_start(last.year, last.month - months + 1), months)
+
+
+def months_in(w: Window) -> int:
+    return (w.end.year - w.start.year) * 12 + w.end.month - w.start.month + 1
+
+
+def months_before(w: Window) -> Window:
+    """The same number of whole months just before ``w`` (a window of whole months)."""
+    n = months_in(w)
+    return _month_window(_month_start(w.start.year, w.start.month - n), n)
+
+
+def months_year_earlier(w: Window) -> Window:
+    """The same whole months a year earlier."""
+    return _month_window(w.start.replace(year=w.start.year - 1), months_in(w))

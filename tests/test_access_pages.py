@@ -58,7 +58,7 @@ WARDS_OF = {
 }
 ALL_PAGES = ["views/home.py", "views/ward.py", "views/briefing.py", "views/compare.py", "views/repeats.py",
              "views/profile.py", "views/streets.py", "views/find.py", "views/concentration.py", "views/data.py",
-             "views/problems.py", "views/audit.py"]
+             "views/problems.py", "views/export.py", "views/audit.py"]
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +147,7 @@ OFFICER_PAGES = ["Overview", "Ward", "Briefing", "Compare periods", "Repeat list
 @pytest.mark.parametrize("email, pages", [
     ("abbey@force.example", OFFICER_PAGES),
     ("viewer@force.example", ["Overview", "Briefing", "Compare periods", "Concentration", "Data"]),
-    ("analyst@force.example", [*OFFICER_PAGES, "Audit log"]),
+    ("analyst@force.example", [*OFFICER_PAGES, "Export", "Audit log"]),
 ])
 def test_the_page_list_follows_the_role(env, email, pages):
     test = run(signed_in(email, groups=["sg-repeat-demand-analysts"]))

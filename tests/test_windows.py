@@ -66,3 +66,20 @@ def test_malformed_date(bad):
 def test_parse_date():
     assert parse_date("2026-06-30") == date(2026, 6, 30)
     assert parse_date(None) is None
+
+
+def test_public_summaries_count_whole_calendar_months():
+    from demand.windows import months_before, months_year_earlier, whole_months
+
+    # As of a month's last day its month is whole; a day earlier it is not.
+    assert whole_months("90d", date(2026, 10, 31)) == Window(date(2026, 8, 1), date(2026, 10, 31))
+    assert whole_months("90d", date(2026, 10, 30)) == Window(date(2026, 7, 1), date(2026, 9, 30))
+    assert whole_months("12m", date(2026, 10, 31)) == Window(date(2025, 11, 1), date(2026, 10, 31))
+    # Across a year's end, and February's 28 or 29 days.
+    assert whole_months("90d", date(2026, 2, 15)) == Window(date(2025, 11, 1), date(2026, 1, 31))
+    assert whole_months("90d", date(2024, 2, 29)) == Window(date(2023, 12, 1), date(2024, 2, 29))
+    three = whole_months("90d", date(2026, 3, 31))
+    assert months_before(three) == Window(date(2025, 10, 1), date(2025, 12, 31))
+    assert months_year_earlier(three) == Window(date(2025, 1, 1), date(2025, 3, 31))
+    with pytest.raises(UsageError, match="choose one of 90d, 12m"):
+        whole_months("28d", date(2026, 10, 31))

@@ -22,6 +22,7 @@ PAGE_NEEDS: dict[str, str | None] = {
     "concentration": None,
     "data": None,
     "problems": "persons",
+    "export": "exports",
     "audit": "audit",
 }
 

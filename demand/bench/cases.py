@@ -24,8 +24,10 @@ import numpy as np
 import pandas as pd
 
 from demand import analytics, harm
+from demand.disclosure import export
+from demand.disclosure.export import Request
 from demand.store import TABLES, Snapshot, table_files
-from demand.windows import previous
+from demand.windows import months_before, previous, whole_months
 from demand.windows import window as make_window
 
 RANK_KINDS = ("victims", "offenders", "callers", "missing", "locations")
@@ -63,6 +65,15 @@ class Case:
     target_ms: float | None = None  # the p95 the product should stay under
     ratio_target: float | None = 1.5  # product ÷ floor
     pandas_target: float | None = None  # pandas ÷ product at least
+    # what the product runs, when it is more than one Reader.call (a public export: the counts
+    # through the gate, the disclosure control, the file); (reader) -> answer
+    product: Callable[[Any], Any] | None = None
+
+    def run(self, reader) -> Any:
+        """The product's answer, as a page, export or briefing gets it."""
+        if self.product is not None:
+            return self.product(reader)
+        return reader.call(self.analysis, self.area, **self.kwargs)
 
 
 def choose_places(snapshot: Snapshot) -> Places:
@@ -285,6 +296,37 @@ def floor_headline(cursor, params):
         ("missing_episodes", counted("missing_episodes", "reported_at"))))
     found = {m: (int(n), int(p)) for m, n, p in run_sql(cursor, sql, params)}
     return [(m, *found[m]) for m in ("crimes", "calls", "asb_calls", "missing_episodes")]
+
+
+def floor_export(cursor, params):
+    """The counts a public summary publishes, before its disclosure control: crimes by
+    category and ASB (calls flagged asb, as 'Anti-social behaviour') per month, both windows."""
+    def part(table, at, what, extra):
+        return f"""SELECT CAST(date_trunc('month', {at}) AS DATE) AS month, {what} AS category FROM {table} c
+                   WHERE (({at} >= $start AND {at} < $end) OR ({at} >= $prev_start AND {at} < $prev_end))
+                   {extra} {_where_area('c', params)}"""
+    sql = (f"SELECT month, category, count(*) FROM ({part('crimes', 'recorded_at', 'category', 'AND category IS NOT NULL')}"
+           f" UNION ALL {part('calls', 'received_at', chr(39) + 'Anti-social behaviour' + chr(39), 'AND asb')}) "
+           "GROUP BY ALL ORDER BY 1, 2")
+    return [(m, k, int(n)) for m, k, n in run_sql(cursor, sql, params)]
+
+
+def canon_export(produced) -> list:
+    inputs = produced[0]
+    counts = inputs.counts.groupby(["month", "category"])["count"].sum().reset_index()
+    return [(pd.Timestamp(m).date(), k, int(n)) for m, k, n in counts.itertuples(index=False)]
+
+
+def product_export(request, whole: bool = True):
+    """The export path the Export page and ``demand export`` run: the counts read through the
+    gate (read_inputs), and with ``whole`` the disclosure control and the file too."""
+    def run(reader):
+        inputs = export.read_inputs(reader, request)
+        if not whole:
+            return (inputs,)
+        summary, output = export.render_file(inputs, request)
+        return inputs, summary, output
+    return run
 
 
 def floor_concentration(kind: str):
@@ -530,6 +572,21 @@ def pandas_concentration(kind: str):
     return run
 
 
+def pandas_export(f: Frames, params):
+    parts = []
+    for table, at, what, extra in (("crimes", "recorded_at", None, "category"), ("calls", "received_at",
+                                                                                  "Anti-social behaviour", "asb")):
+        t = getattr(f, table)
+        inside = (((t[at] >= params["start"]) & (t[at] < params["end"]))
+                  | ((t[at] >= params["prev_start"]) & (t[at] < params["prev_end"])))
+        kept = t[inside & _in_area(t, params)
+                 & (t[extra].notna() if what is None else t[extra].fillna(False).astype(bool))]
+        parts.append(pd.DataFrame({"month": kept[at].dt.to_period("M").dt.start_time.dt.date,
+                                   "category": kept["category"] if what is None else what}))
+    counts = pd.concat(parts).groupby(["month", "category"]).size()
+    return [(m, k, int(n)) for (m, k), n in counts.items()]
+
+
 def pandas_timeline_person(f: Frames, params):
     person = params["person"]
     calls = f.calls[f.calls["caller_id"] == person]
@@ -584,9 +641,9 @@ def cases(places: Places) -> list[Case]:
                 floor_rank(kind), pandas_rank(kind), params, target, pandas_target=10.0))
     callers = {**window_params("12m", as_of), "wards": None}
     found.append(Case(
-        "Callers tab, force, 12m: page 1 of the full list", "ranking", "rank", "force",
-        {"kind": "callers", "window": "12m", "as_of": as_of},
-        lambda frame: (len(frame), int(frame["count"].sum()), canon_rank(frame.head(PAGE_ROWS))),
+        "Callers tab, force, 12m: page 1 of the full list", "ranking", "rank_page", "force",
+        {"kind": "callers", "window": "12m", "as_of": as_of, "page": 1, "page_rows": PAGE_ROWS},
+        lambda frame: (frame.attrs["rows"], frame.attrs["events"], canon_rank(frame)),
         floor_repeat_page("callers"), pandas_repeat_page("callers"), callers, 500.0, pandas_target=10.0))
 
     district = area_params(places, places.district)
@@ -632,6 +689,22 @@ def cases(places: Places) -> list[Case]:
         "timeline of the busiest location", "timeline", "timeline", "force", {"location": places.location},
         lambda frame: [(s, e, r) for s, e, r in zip(frame["source"], frame["event_id"], frame["role"])],
         floor_timeline_location, pandas_timeline_location, {"location": places.location}, 50.0))
+
+    current = whole_months("12m", as_of)
+    comparison = months_before(current)
+    request = Request(places.district, window="12m", as_of=as_of, format="csv")
+    export_params = {"start": current.start_ts, "end": current.end_ts, "prev_start": comparison.start_ts,
+                     "prev_end": comparison.end_ts, **district}
+    found.append(Case(
+        "public export, district, 12 months: the counts read", "export", "export_counts", places.district,
+        {"window": "12m"}, canon_export, floor_export, pandas_export, export_params, None,
+        product=product_export(request, whole=False)))
+    # The whole file: the floor and pandas only count, so product ÷ floor is the disclosure
+    # control's and the file's cost, not a layout's: no ratio target.
+    found.append(Case(
+        "public export, district, 12 months: counts, disclosure control, CSV file", "export", "export_counts",
+        places.district, {"window": "12m"}, canon_export, floor_export, pandas_export, export_params, None,
+        ratio_target=None, product=product_export(request)))
 
     ward = area_params(places, places.ward)
     monday = as_of - timedelta(days=as_of.weekday())

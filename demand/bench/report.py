@@ -68,7 +68,7 @@ def summary(result: dict) -> list[tuple[str, str, bool]]:
     """(target, measured, met) for the report's first table."""
     rows = []
     analyses = result["analyses"]
-    worst_ratio = max((ratios(r)[0] or 0, r["name"]) for r in analyses)
+    worst_ratio = max((ratios(r)[0] or 0, r["name"]) for r in analyses if r.get("ratio_target"))
     rows.append(("product ÷ floor ≤ 1.5 for every analysis", f"worst {worst_ratio[0]:.2f} ({worst_ratio[1]})",
                  all(ratios(r)[0] is None or ratios(r)[0] <= (r["ratio_target"] or math.inf) for r in analyses)))
     with_pandas = [r for r in analyses if r.get("pandas_target") and ratios(r)[1] is not None]

@@ -166,7 +166,7 @@ def measure(scale: str = "small", data: Path | None = None, repeat: int = 9, see
         variants = {}
         agreement = {}
         for case in chosen:
-            calls = {"product": lambda c=case: reader.call(c.analysis, c.area, **c.kwargs)}
+            calls = {"product": lambda c=case: c.run(reader)}
             if case.floor:
                 calls["floor"] = lambda c=case: c.floor(floor_cursor, c.params)
             if case.pandas:

@@ -62,7 +62,7 @@ def _places(job: dict) -> bench_cases.Places:
 
 
 def _call(reader: Reader, case: bench_cases.Case):
-    return reader.call(case.analysis, case.area, **case.kwargs)
+    return case.run(reader)
 
 
 # --- the first call of a fresh process ---------------------------------------------------------------
@@ -160,7 +160,15 @@ def page_list(places: bench_cases.Places) -> list[dict]:
         {"name": "Repeat lists, ward, 90 days (Victims tab)", "page": "views/repeats.py",
          "params": {"ward": places.ward, "window": "90d", "as_of": as_of}},
         {"name": "Repeat lists, force, 12 months, Callers tab", "page": "views/repeats.py",
-         "params": {"window": "12m", "as_of": as_of}, "state": {"rep_kind": "Callers"}},
+         "params": {"window": "12m", "as_of": as_of}, "state": {"rep_kind": "callers"}},
+        {"name": "Briefing, busiest ward", "page": "views/briefing.py",
+         "params": {"ward": places.ward, "as_of": as_of}},
+        {"name": "Crimes by street, busiest ward, 90 days", "page": "views/streets.py",
+         "params": {"ward": places.ward, "window": "90d", "as_of": as_of}},
+        {"name": "Find, 'road', force", "page": "views/find.py", "params": {"as_of": as_of},
+         "state": {"find_text": "road"}},
+        {"name": "Export, district, 12 months", "page": "views/export.py",
+         "params": {"district": places.district, "window": "12m", "as_of": as_of}},
         {"name": "Profile of the busiest person", "page": "views/profile.py",
          "params": {"person": places.person, "as_of": as_of},
          "state": {f"profile_reason_person_{places.person}": "Data quality check"}},

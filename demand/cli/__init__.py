@@ -18,7 +18,7 @@ import sys
 
 from demand import access, config
 from demand.areas import AreaError
-from demand.cli import analysis, audit, bench, brief, data, plans
+from demand.cli import analysis, audit, bench, brief, data, export, plans
 from demand.cli.common import command_user, emit, open_reader, open_store, opened
 from demand.errors import ImportFailure, UsageError
 from demand.ingest import commands as ingest
@@ -28,7 +28,7 @@ from demand.store import ExtractError
 
 __all__ = ["build_parser", "command_user", "emit", "main", "open_reader", "open_store"]
 
-COMMAND_MODULES = (data, analysis, brief, ingest, audit, plans, bench)
+COMMAND_MODULES = (data, analysis, brief, ingest, audit, plans, export, bench)
 # Errors in what was asked for, or in the data: one line and exit 2, never a stack trace.
 USER_ERRORS = (ExtractError, AreaError, UsageError, AuditWriteError, StateSettingError,
                access.UsersFileError, access.SettingError, ImportFailure, CostsFileError)

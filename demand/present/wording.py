@@ -109,6 +109,13 @@ MONTH_FORMAT = "%B %Y"  # the same, for chart axes and hover labels (d3 and strf
 # months_missing of an analysis whose source the data does not hold at all (public data has
 # no missing episodes): "missing_episodes: not held" (demand.analytics).
 NOT_HELD = "not held"
+# The same verdicts for residents (public summaries): what the test means, without its jargon.
+PLAIN_VERDICTS = {
+    RISE: "a real rise, beyond the usual ups and downs",
+    FALL: "a real fall, beyond the usual ups and downs",
+    NO_CHANGE: "within the usual ups and downs",
+    NO_DATA: "not compared: a period has no data",
+}
 
 
 def verdict(significance: str | None) -> Verdict:
@@ -125,6 +132,16 @@ def p_text(p) -> str:
     if p is None or pd.isna(p):
         return ""
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def plain_verdict(significance: str | None) -> str:
+    """A verdict in a resident's words: 'a real fall, beyond the usual ups and downs'."""
+    return PLAIN_VERDICTS.get(significance or NO_DATA, PLAIN_VERDICTS[NO_DATA])
+
+
+def months_text(months: list[date]) -> str:
+    """Months named in words, runs joined: 'May 2025', 'July to December 2024'."""
+    return _months_text(months)
 
 
 def significance_text(significance: str | None, p=None) -> str:
