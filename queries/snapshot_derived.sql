@@ -1,6 +1,6 @@
 -- name: snapshot_derived
 -- returns: nothing; creates the derived tables the analyses read, each laid out for the way
---   it is read (measured at force scale: see benchmarks/REPORT.md). Every one is worked out
+--   it is read (measured at force scale: see benchmarks/REPORT-force.md). Every one is worked out
 --   from the contract's tables of the same snapshot, so the answers are the same as reading
 --   those tables; only the layout differs:
 --   crime_links: one row per crime-person link with the crime's time, ward, category, offence
