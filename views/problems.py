@@ -197,16 +197,16 @@ def assessment_tab(plan) -> None:
                f" – {span.after.end:%d %b %Y} (as of {span.as_of:%d %b %Y}, the sidebar's date).")
     figures = [("Targets", result.target), ("Control", result.control), ("Buffer", result.buffer)]
     shown = [(label, group) for label, group in figures if group is not None]
-    extra = 1 + (result.buffer is not None) + (result.saving is not None)
-    columns = st.columns(len(shown) + extra)
-    for column, (label, group) in zip(columns, shown):
+    # Two rows of figures: the groups' counts, then what they add up to. Six in one row cut the
+    # money range short ("£57k to £1…") at desk width.
+    for column, (label, group) in zip(st.columns(len(shown)), shown):
         with column.container(border=True):
             known = group.before is not None and group.after is not None
             st.metric(f"{label}: after", wording.fmt_count(group.after), help=group.label,
                       delta=group.after - group.before if known else None, delta_color="off",
                       delta_description=f"on {group.before:,} before" if known else None)
             ui.significance_badge(group.comparison["significance"], group.comparison["p"])
-    rest = iter(columns[len(shown):])
+    rest = iter(st.columns(1 + (result.buffer is not None) + (result.saving is not None)))
     with next(rest).container(border=True):
         if result.wdd is None:
             st.metric("WDD", "–", help="Weighted Displacement Difference: needs a control with events before")
@@ -229,8 +229,8 @@ def assessment_tab(plan) -> None:
     st.markdown("\n".join(f"- {md(line)}" for line in result.findings))
     st.plotly_chart(monthly_figure(result.monthly, result.missing_months, plan.response_date),
                     key=f"prob_chart_{plan.id}")
-    left, right = st.columns([3, 2])
-    with left:
+    # One above the other: side by side, the cost table's Basis column was cut off.
+    with st.container():
         st.subheader("Change by type")
         changes = result.changes.assign(verdict=[wording.significance_text(s, p) for s, p in
                                                  zip(result.changes["significance"], result.changes["p_adjusted"])])
@@ -239,7 +239,7 @@ def assessment_tab(plan) -> None:
                      column_config={"source": "Source", "what": "Type", "previous_count": "Before", "count": "After",
                                     "verdict": "Significance"})
         st.caption(wording.tested_text(int(result.changes["p"].notna().sum()) if len(result.changes) else 0))
-    with right:
+    with st.container():
         st.subheader("Cost")
         costs = result.costs.dropna(subset=["avoided"]) if len(result.costs) else result.costs
         if costs.empty:
@@ -250,8 +250,10 @@ def assessment_tab(plan) -> None:
                 "Avoided": [f"{a:,.0f} to {b:,.0f}" for a, b in zip(costs["avoided_low"], costs["avoided_high"])],
                 "Saving": ["–" if pd.isna(a) else wording.money_range(a, b)
                            for a, b in zip(costs["saving_low"], costs["saving_high"])],
-                "Basis": costs["basis"],
             }), hide_index=True, key=f"prob_costs_{plan.id}")
+            # the basis is a sentence or two: written out in full, not cut off in a grid cell
+            for source, basis in zip(costs["source"], costs["basis"]):
+                st.caption(f"Basis ({source}): {wording.plain(basis, 600)}")
             st.caption("Unit costs: data/reference/unit_costs.csv (a force replaces it with its own).")
     for note in result.notes:
         st.caption(note)
