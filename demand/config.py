@@ -22,7 +22,8 @@ the file's own folder. ``deploy/demand.example.toml`` shows every setting.
 | the force's name on public exports | | DEMAND_FORCE_NAME | ``Police force`` |
 
 Settings of sign-in, roles and the state database are read in ``demand.access.config``
-and ``demand.state``.
+and ``demand.state``; those of the briefings and their mail (``[briefings]``, ``[mail]``) in
+``demand.briefings.settings``, through ``file_section``.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ FILE_KEYS = {
     "data": ("dir", "cache", "max_age_days", "releases_kept"),
     "refresh": ("source", "paths", "mapping", "allow_partial", "districts"),
     "plans": ("open_days",),
+    # read by demand.briefings.settings (a password never goes in this file: password_file)
+    "briefings": ("cadence_days", "delivery"),
+    "mail": ("host", "port", "security", "user", "password_file", "ca_file", "from", "timeout"),
 }
 
 
@@ -151,6 +155,14 @@ def settings(override: str | os.PathLike | None = None) -> Settings:
         raw.get("plans", {}).get("open_days", DEFAULT_PLAN_OPEN_DAYS), "[plans] open_days", int)
     return Settings(path if raw else None, data_dir, cache, max_age, max(kept, 1),
                     _refresh(refresh, path, located) if refresh is not None else None, open_days)
+
+
+def file_section(section: str, override: str | os.PathLike | None = None) -> tuple[Path, dict]:
+    """One section of the settings file as written (its keys checked), and the file's path
+    (paths in it are relative to the file's folder); an empty section when there is no file."""
+    path = settings_file(override)
+    raw = _read_file(path, explicit=bool(override or os.environ.get(SETTINGS_ENV)))
+    return path, raw.get(section, {})
 
 
 def _refresh(raw: dict, path: Path, located) -> Refresh:

@@ -219,6 +219,39 @@ def test_all_delivered_is_exit_status_zero(env, plain_server, tmp_path, monkeypa
     assert [p.get_filename() for p in mail.iter_attachments()] == ["2026-06-30 Beacon (E05000002) ward briefing.html"]
 
 
+def test_the_settings_file_can_hold_the_mail_settings(env, tmp_path, monkeypatch, capsys):
+    """A force keeps its SMTP relay and delivery file in the settings file ([mail], [briefings],
+    paths relative to the file), with the environment still winning over it."""
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "only.toml").write_text(f'[wards]\n"{BEACON}" = ["north@force.example"]\n')
+    settings = tmp_path / "conf" / "demand.toml"
+    settings.write_text(f'[briefings]\ndelivery = "only.toml"\n\n[mail]\nhost = "127.0.0.1"\nport = {port}\n'
+                        f'security = "none"\nfrom = "from-the-file@force.example"\n')
+    monkeypatch.setenv("DEMAND_SETTINGS", str(settings))
+    for name in (mail_settings.DELIVERY_ENV, mail_settings.FROM_ENV, mail_settings.HOST_ENV,
+                 mail_settings.PORT_ENV, mail_settings.SECURITY_ENV):
+        monkeypatch.delenv(name, raising=False)
+    try:
+        assert main(["brief", "--area", "Northtown", "--send", "--format", "html", "--as-of", "2026-06-30"]) == 0
+        monkeypatch.setenv(mail_settings.FROM_ENV, "from-the-environment@force.example")
+        assert main(["brief", "--area", "Northtown", "--send", "--format", "html", "--as-of", "2026-06-30"]) == 0
+    finally:
+        controller.stop()
+    assert [(rcpts, mail["From"]) for rcpts, mail in inbox.messages] == [
+        (["north@force.example"], "from-the-file@force.example"),
+        (["north@force.example"], "from-the-environment@force.example")]
+    settings.write_text('[mail]\nhost = "relay"\nsecurity = "tls1.0"\n')
+    monkeypatch.delenv(mail_settings.FROM_ENV)
+    assert main(["brief", "--area", ABBEY, "--send", "--as-of", "2026-06-30"]) == 2
+    assert f"{settings} [mail] security='tls1.0' is not one of" in capsys.readouterr().err
+    settings.write_text('[mail]\npassword = "s3cret"\n')  # a secret has no place in the file
+    assert main(["brief", "--area", ABBEY, "--send", "--as-of", "2026-06-30"]) == 2
+    assert "unknown setting [mail] password" in capsys.readouterr().err
+
+
 # aiosmtpd warns about AUTH without its STARTTLS; on the implicit TLS port the transport is TLS.
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
 @pytest.mark.parametrize("security", ["starttls", "ssl"])

@@ -608,6 +608,9 @@ def test_the_briefing_page_shows_the_ward_briefing_and_hands_out_an_audited_pdf(
             assert figure.inner_text().replace(",", "") == str(crimes)
             if width == 390:
                 assert page.evaluate("document.querySelector('[data-testid=stMainBlockContainer]').scrollWidth") <= 390
+            # the frame is as tall as the document: no scrolling inside a scrolling page on a phone
+            inside = frame.locator("body").evaluate("body => body.ownerDocument.documentElement.scrollHeight")
+            expect(page.locator("iframe").first).to_have_js_property("clientHeight", inside, timeout=30_000)
             screenshot(page, name)
             if width == 1400:
                 state = open_state()

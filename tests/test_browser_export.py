@@ -6,6 +6,7 @@ test-artifacts/screenshots/ for a person to look at."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from demand.access import command_line_user
 from demand.disclosure.export import Request, produce
@@ -54,6 +55,13 @@ def test_the_export_page_at_phone_width(server, browser, areas):  # noqa: F811
     page.get_by_text("What will be published").first.wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "export-page-phone")
+    # the printable page's tab: the page in a frame as tall as the page, nothing to scroll inside
+    page.get_by_role("tab", name="Printable page").click()
+    frame = page.frame_locator("iframe").first
+    frame.locator("h1").first.wait_for()
+    inside = frame.locator("body").evaluate("body => body.ownerDocument.documentElement.scrollHeight")
+    expect(page.locator("iframe").first).to_have_js_property("clientHeight", inside, timeout=30_000)
+    screenshot(page, "export-page-phone-printable")
     page.close()
 
 

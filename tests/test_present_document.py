@@ -71,3 +71,34 @@ def test_no_chromium_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(document, "chromium_path", lambda: None)
     with pytest.raises(document.RenderError, match="Chromium is not installed"):
         document.to_pdf(page())
+
+
+def streamlit_frame_script_hash() -> str:
+    """The CSP hash of the script Streamlit's frontend appends to an st.iframe page to size it,
+    worked out from the installed Streamlit (its IFrame.js keeps the script in a template
+    literal, the message type in a variable)."""
+    import base64
+    import hashlib
+
+    import streamlit
+
+    scripts = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    source = next(scripts.glob("IFrame.*.js")).read_text(encoding="utf-8")
+    body = re.search(r"=`<script>(.*?)<\\/script>`", source, re.DOTALL).group(1)
+    message = re.search(r"(\w+)=`(streamlit:iframe:setSize)`", source)
+    body = body.replace("${" + message.group(1) + "}", message.group(2))
+    return "sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode()
+
+
+def test_in_the_app_a_document_allows_only_streamlits_sizing_script():
+    """Shown in the app, a document may run the one script that sizes its frame (by hash, as
+    the installed Streamlit writes it) and nothing else; the file handed out runs none."""
+    handed_out = page()
+    shown = document.in_app(handed_out)
+    assert document.STREAMLIT_FRAME_SCRIPT == streamlit_frame_script_hash()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', shown).group(1)
+    assert policy == f"{document.POLICY}; script-src '{document.STREAMLIT_FRAME_SCRIPT}'"
+    assert "script-src" not in handed_out and shown.replace(f"; script-src '{document.STREAMLIT_FRAME_SCRIPT}'", "") \
+        == handed_out
+    with pytest.raises(document.RenderError, match="security policy"):
+        document.in_app("<html><body>not a document</body></html>")

@@ -10,8 +10,6 @@ from demand.briefings import compose, render
 from demand.briefings import settings as briefing_settings
 from demand.present import document
 
-FRAME_HEIGHT = 1500
-
 v = ui.view()
 user = ui.user()
 st.title(f"Briefing: {ui.area_label()}")
@@ -81,6 +79,4 @@ st.caption(
     f"setting does not apply). The same document `python -m demand brief` writes and mails, as your "
     f"role shows it ({user.permissions.title.lower()})."
 )
-# A fixed height that scrolls: the document forbids every script (its Content-Security-Policy),
-# including the one Streamlit would inject to measure it, and it stays that way here.
-st.iframe(page, height=FRAME_HEIGHT, alt=f"{'Ward briefing' if v.ward else 'District breakdown'}: {area}")
+st.iframe(document.in_app(page), height="content", alt=f"{'Ward briefing' if v.ward else 'District breakdown'}: {area}")

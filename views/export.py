@@ -18,7 +18,7 @@ from demand.reader import wards_text
 from demand.windows import WHOLE_MONTHS
 
 PERIODS = {"90d": "Last 3 whole months", "12m": "Last 12 whole months"}
-BASELINES = {"previous": "The months before", "last_year": "The same months a year earlier"}
+BASELINES = {"previous": "The months before", "last_year": "Same months last year"}  # short: one line at phone width
 HIDDEN = {"<", "[c]", "–", "no data"}
 HIDDEN_STYLE = "background-color: #ececec; color: #555555; font-style: italic"
 
@@ -150,8 +150,10 @@ if summary.wards:
         st.dataframe(shaded(by_ward), hide_index=True, key="exp_wards", height=fitted(by_ward), column_config=FIGURES)
 with shown["Printable page"]:
     from demand.disclosure.formats import page
+    from demand.present import document
 
-    st.iframe(page.html(summary), height=1300)  # our own page: every value from the data is escaped
+    # our own page, every value from the data escaped; as tall as its content
+    st.iframe(document.in_app(page.html(summary)), height="content")
 with shown["Notes"]:
     st.markdown("\n".join(f"- {note}" for note in summary.notes()))
 if fmt == "police-uk":

@@ -1,18 +1,19 @@
-"""Settings of the briefings and their delivery by mail, each read here (the README's
-Settings table lists them; a test keeps the two in step).
+"""Settings of the briefings and their delivery by mail, each read here: the environment,
+then the settings file (``[briefings]`` and ``[mail]``, see ``demand.config``), then the
+default. The README's Settings table lists them; a test keeps the two in step.
 
-| setting | environment | default |
-|---|---|---|
-| days between briefings (the previous briefing is as-of minus this) | DEMAND_BRIEFING_CADENCE_DAYS | 7 |
-| delivery file (ward code or district -> addresses) | DEMAND_BRIEFING_DELIVERY (or ``--delivery``) | ``delivery.toml`` in the project |
-| SMTP server | DEMAND_SMTP_HOST | none: ``--send`` refuses to run |
-| SMTP port | DEMAND_SMTP_PORT | 587 (starttls), 465 (ssl), 25 (none) |
-| SMTP security | DEMAND_SMTP_SECURITY (``starttls``, ``ssl`` or ``none``) | ``starttls`` |
-| SMTP user name | DEMAND_SMTP_USER | none: no login |
-| SMTP password | DEMAND_SMTP_PASSWORD, or DEMAND_SMTP_PASSWORD_FILE | none |
-| certificate authorities to trust (an internal relay) | DEMAND_SMTP_CA_FILE | the system's |
-| sender address | DEMAND_MAIL_FROM | ``repeat-demand@localhost`` |
-| SMTP timeout, seconds | DEMAND_SMTP_TIMEOUT | 30 |
+| setting | settings file | environment | default |
+|---|---|---|---|
+| days between briefings (the previous briefing is as-of minus this) | ``[briefings] cadence_days`` | DEMAND_BRIEFING_CADENCE_DAYS | 7 |
+| delivery file (ward code or district -> addresses) | ``[briefings] delivery`` | DEMAND_BRIEFING_DELIVERY (or ``--delivery``) | ``delivery.toml`` in the project |
+| SMTP server | ``[mail] host`` | DEMAND_SMTP_HOST | none: ``--send`` refuses to run |
+| SMTP port | ``[mail] port`` | DEMAND_SMTP_PORT | 587 (starttls), 465 (ssl), 25 (none) |
+| SMTP security | ``[mail] security`` | DEMAND_SMTP_SECURITY (``starttls``, ``ssl`` or ``none``) | ``starttls`` |
+| SMTP user name | ``[mail] user`` | DEMAND_SMTP_USER | none: no login |
+| SMTP password | ``[mail] password_file`` (never the password itself) | DEMAND_SMTP_PASSWORD, or DEMAND_SMTP_PASSWORD_FILE | none |
+| certificate authorities to trust (an internal relay) | ``[mail] ca_file`` | DEMAND_SMTP_CA_FILE | the system's |
+| sender address | ``[mail] from`` | DEMAND_MAIL_FROM | ``repeat-demand@localhost`` |
+| SMTP timeout, seconds | ``[mail] timeout`` | DEMAND_SMTP_TIMEOUT | 30 |
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from demand import config
 from demand.access import SettingError
 from demand.config import PROJECT_DIR
 
@@ -39,6 +41,22 @@ TIMEOUT_ENV = "DEMAND_SMTP_TIMEOUT"
 ENVIRONMENT = (CADENCE_ENV, DELIVERY_ENV, HOST_ENV, PORT_ENV, SECURITY_ENV, USER_ENV, PASSWORD_ENV,
                PASSWORD_FILE_ENV, CA_FILE_ENV, FROM_ENV, TIMEOUT_ENV)
 
+# Where the settings file holds each (the password has no key: a file of settings is no place
+# for a secret; password_file names one that is).
+FILE_KEYS = {
+    CADENCE_ENV: ("briefings", "cadence_days"),
+    DELIVERY_ENV: ("briefings", "delivery"),
+    HOST_ENV: ("mail", "host"),
+    PORT_ENV: ("mail", "port"),
+    SECURITY_ENV: ("mail", "security"),
+    USER_ENV: ("mail", "user"),
+    PASSWORD_FILE_ENV: ("mail", "password_file"),
+    CA_FILE_ENV: ("mail", "ca_file"),
+    FROM_ENV: ("mail", "from"),
+    TIMEOUT_ENV: ("mail", "timeout"),
+}
+PATHS = (DELIVERY_ENV, PASSWORD_FILE_ENV, CA_FILE_ENV)  # relative to the settings file's folder
+
 SECURITIES = {"starttls": 587, "ssl": 465, "none": 25}
 DEFAULT_CADENCE_DAYS = 7
 DEFAULT_SENDER = "repeat-demand@localhost"
@@ -48,7 +66,29 @@ ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.?[^@\s<>,;\"]*$")
 
 
 def _text(name: str) -> str:
-    return os.environ.get(name, "").strip()
+    """The setting as text: the environment's value, else the settings file's, else ''."""
+    value = os.environ.get(name, "").strip()
+    if value or name not in FILE_KEYS:
+        return value
+    section, key = FILE_KEYS[name]
+    path, values = config.file_section(section)
+    if key not in values:
+        return ""
+    written = values[key]
+    if isinstance(written, bool) or not isinstance(written, (str, int)):
+        raise SettingError(f"{path}: [{section}] {key} must be text or a whole number, not {written!r}")
+    if name in PATHS:
+        return str((path.parent / Path(str(written)).expanduser()).absolute())
+    return str(written).strip()
+
+
+def _named(name: str) -> str:
+    """How a message names a setting: the variable when the environment gave it, else the
+    settings file's key."""
+    if os.environ.get(name, "").strip() or name not in FILE_KEYS:
+        return name
+    section, key = FILE_KEYS[name]
+    return f"{config.settings_file()} [{section}] {key}"
 
 
 def _whole(name: str, default: int, low: int, high: int) -> int:
@@ -56,7 +96,7 @@ def _whole(name: str, default: int, low: int, high: int) -> int:
     if not text:
         return default
     if not text.isdigit() or not low <= int(text) <= high:
-        raise SettingError(f"{name}={text!r} is not a whole number from {low} to {high}")
+        raise SettingError(f"{_named(name)}={text!r} is not a whole number from {low} to {high}")
     return int(text)
 
 
@@ -95,11 +135,11 @@ def mail_settings() -> MailSettings:
     """The SMTP server to send through; SettingError names a missing or unusable setting."""
     host = _text(HOST_ENV)
     if not host:
-        raise SettingError(f"cannot send: set {HOST_ENV} (and, as needed, {PORT_ENV}, {SECURITY_ENV}, "
-                           f"{USER_ENV}, {PASSWORD_ENV}) to the SMTP server (README, Briefings)")
+        raise SettingError(f"cannot send: set {HOST_ENV} or the settings file's [mail] host (and, as needed, "
+                           f"the port, security, user and password) to the SMTP server (README, Briefings)")
     security = (_text(SECURITY_ENV) or "starttls").lower()
     if security not in SECURITIES:
-        raise SettingError(f"{SECURITY_ENV}={security!r} is not one of {', '.join(SECURITIES)}")
+        raise SettingError(f"{_named(SECURITY_ENV)}={security!r} is not one of {', '.join(SECURITIES)}")
     port = _whole(PORT_ENV, SECURITIES[security], 1, 65535)
     password = os.environ.get(PASSWORD_ENV) or None
     password_file = _text(PASSWORD_FILE_ENV)
@@ -107,12 +147,12 @@ def mail_settings() -> MailSettings:
         try:
             password = Path(password_file).expanduser().read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise SettingError(f"{PASSWORD_FILE_ENV}: cannot read {password_file} ({error.strerror})") from None
+            raise SettingError(f"{_named(PASSWORD_FILE_ENV)}: cannot read {password_file} ({error.strerror})") from None
     ca_file = Path(_text(CA_FILE_ENV)).expanduser() if _text(CA_FILE_ENV) else None
     if ca_file is not None and not ca_file.is_file():
-        raise SettingError(f"{CA_FILE_ENV}: no file {ca_file}")
+        raise SettingError(f"{_named(CA_FILE_ENV)}: no file {ca_file}")
     sender = _text(FROM_ENV) or DEFAULT_SENDER
     if not valid_address(sender):
-        raise SettingError(f"{FROM_ENV}={sender!r} is not one email address")
+        raise SettingError(f"{_named(FROM_ENV)}={sender!r} is not one email address")
     return MailSettings(host, port, security, _text(USER_ENV) or None, password, ca_file, sender,
                         float(_whole(TIMEOUT_ENV, 30, 1, 600)))

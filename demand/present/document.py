@@ -27,6 +27,14 @@ from markupsafe import Markup
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHROMIUM = "/usr/bin/chromium"
 PDF_TIMEOUT_SECONDS = 60
+# A document forbids every script (its Content-Security-Policy). Inside the app, st.iframe
+# appends one script of its own to size the frame to its content (Streamlit's frontend,
+# IFrame.js); without it the frame is a guess that scrolls inside the page, which is hard work on
+# a phone. The app's copy of a document allows that one script by its hash and nothing else.
+# tests/test_present_document.py works the hash out from the installed Streamlit, so an upgrade
+# that changes the script fails there rather than quietly leaving frames unsized.
+STREAMLIT_FRAME_SCRIPT = "sha256-DDFiVuFZGZu7dauH2HVkuyGeSeHw5ZgKt70bMpVHIwk="
+POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 _environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -35,10 +43,12 @@ _environment = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_environment.globals["policy"] = Markup(POLICY)  # our own text: its quotes stay quotes
 
 
 class RenderError(RuntimeError):
-    """The PDF could not be made (no Chromium, or Chromium failed); the message says which."""
+    """The PDF could not be made (no Chromium, or Chromium failed), or a page is not one of
+    these documents; the message says which."""
 
 
 def template_dirs(*extra: Path) -> None:
@@ -156,6 +166,15 @@ def change_chart(labels: Sequence[str], before: Sequence[float | None], after: S
     axes.set_title(title)
     axes.legend(frameon=False, ncols=2, loc="lower right", bbox_to_anchor=(1, 1))
     return _svg(figure)
+
+
+def in_app(page: str) -> str:
+    """The document as the app shows it in ``st.iframe(page, height="content")``: the same
+    page, its policy allowing only Streamlit's frame-sizing script. Files handed out keep the
+    policy that allows no script."""
+    if POLICY not in page:
+        raise RenderError("the page is not a document of this module (its security policy was not found)")
+    return page.replace(POLICY, f"{POLICY}; script-src '{STREAMLIT_FRAME_SCRIPT}'", 1)
 
 
 # --- PDF ---------------------------------------------------------------------------------------
