@@ -250,8 +250,9 @@ def change_bar_figure(compared: pd.DataFrame, title: str, group_label: str) -> g
             "<extra></extra>",
         )
     )
-    fig = _layout(fig, title, "Change in count (events, at equal covered days)", group_label)
-    fig.update_layout(height=max(300, 28 * len(data) + 120), showlegend=False)
+    # two lines: on a phone the plot is ~150 px wide and one line ran off the edge
+    fig = _layout(fig, title, "Change in count<br>(at equal covered days)", group_label)
+    fig.update_layout(height=max(300, 28 * len(data) + 136), showlegend=False, margin={"b": 76})
     return fig
 
 
