@@ -29,8 +29,11 @@ WITH crime_events AS (
     UNION ALL
     SELECT 'call', * FROM asb_calls
 )
+-- count(*) counts distinct events: each source's reference is its key (unique, checked when
+-- the snapshot is built) and a place joins once, so no event is counted twice; a distinct
+-- count of 670,000 events was most of the read's time at force scale
 SELECT ward_code, street, CAST(date_trunc('month', "at") AS DATE) AS month, category,
-       count(DISTINCT (source, id)) AS count
+       count(*) AS count
 FROM counted
 GROUP BY ALL
 ORDER BY month, category, ward_code NULLS LAST, street NULLS LAST;
