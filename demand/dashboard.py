@@ -333,10 +333,7 @@ def _rgb(hex_colour: str, alpha: int = 255) -> list[int]:
 def ward_boundaries(ward_codes) -> dict:
     """The boundaries of these wards that exist (the project holds the Leicestershire force
     area's and the City of London's)."""
-    wanted = set(ward_codes)
-    collection = geography.load_ward_boundaries(geography.held_districts())
-    collection["features"] = [f for f in collection["features"] if f["properties"]["ward_code"] in wanted]
-    return collection
+    return geography.load_ward_boundaries(geography.held_districts(), ward_codes=ward_codes)
 
 
 def _bounds(boundaries: dict, lats, lons) -> tuple[float, float, float, float] | None:

@@ -36,6 +36,20 @@ def test_boundaries_for_a_subset_and_unknown_codes():
         geography.load_ward_boundaries(["E09000002"])  # Barking and Dagenham is not vendored
 
 
+def test_boundaries_of_chosen_wards_are_copies_in_district_order():
+    """Only the wards asked for (a set, in the held order, unknown codes ignored), each a
+    copy: a page that writes into one (a map's tooltip) changes nothing for the next page."""
+    leicester = [f["properties"]["ward_code"] for f in geography.load_ward_boundaries([LEICESTER])["features"]]
+    oadby = [f["properties"]["ward_code"] for f in geography.load_ward_boundaries([OADBY])["features"]]
+    asked = [oadby[1], leicester[4], "E05999999", leicester[0]]
+    chosen = geography.load_ward_boundaries([LEICESTER, OADBY], ward_codes=asked)["features"]
+    assert [f["properties"]["ward_code"] for f in chosen] == [leicester[0], leicester[4], oadby[1]]
+    chosen[0]["properties"]["tip"] = "written by a page"
+    again = geography.load_ward_boundaries([LEICESTER], ward_codes=[leicester[0]])["features"]
+    assert "tip" not in again[0]["properties"]
+    assert geography.load_ward_boundaries([LEICESTER], ward_codes=[])["features"] == []
+
+
 def test_lookups_cover_england_and_wales():
     new, old = geography.lookup_2021(), geography.lookup_2011()
     assert len(new) == 35_672 and len(old) == 34_753  # every LSOA of each vintage
