@@ -23,7 +23,7 @@ the file's own folder. ``deploy/demand.example.toml`` shows every setting.
 
 Settings of sign-in, roles and the state database are read in ``demand.access.config``
 and ``demand.state``; those of the briefings and their mail (``[briefings]``, ``[mail]``) in
-``demand.briefings.settings``, through ``file_section``.
+``demand.briefings.settings``, through ``file_sections``.
 """
 
 from __future__ import annotations
@@ -157,12 +157,12 @@ def settings(override: str | os.PathLike | None = None) -> Settings:
                     _refresh(refresh, path, located) if refresh is not None else None, open_days)
 
 
-def file_section(section: str, override: str | os.PathLike | None = None) -> tuple[Path, dict]:
-    """One section of the settings file as written (its keys checked), and the file's path
-    (paths in it are relative to the file's folder); an empty section when there is no file."""
+def file_sections(*sections: str, override: str | os.PathLike | None = None) -> tuple[Path, dict[str, dict]]:
+    """Sections of the settings file as written (their keys checked), read once, and the file's
+    path (paths in it are relative to the file's folder); empty sections when there is no file."""
     path = settings_file(override)
     raw = _read_file(path, explicit=bool(override or os.environ.get(SETTINGS_ENV)))
-    return path, raw.get(section, {})
+    return path, {section: raw.get(section, {}) for section in sections}
 
 
 def _refresh(raw: dict, path: Path, located) -> Refresh:

@@ -65,49 +65,53 @@ DEFAULT_SENDER = "repeat-demand@localhost"
 ADDRESS = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.?[^@\s<>,;\"]*$")
 
 
-def _text(name: str) -> str:
-    """The setting as text: the environment's value, else the settings file's, else ''."""
-    value = os.environ.get(name, "").strip()
-    if value or name not in FILE_KEYS:
-        return value
-    section, key = FILE_KEYS[name]
-    path, values = config.file_section(section)
-    if key not in values:
-        return ""
-    written = values[key]
-    if isinstance(written, bool) or not isinstance(written, (str, int)):
-        raise SettingError(f"{path}: [{section}] {key} must be text or a whole number, not {written!r}")
-    if name in PATHS:
-        return str((path.parent / Path(str(written)).expanduser()).absolute())
-    return str(written).strip()
+def _given() -> dict[str, tuple[str, str]]:
+    """Every setting given, as text, with how a message names it: the environment's value, else
+    the settings file's (the file read once for them all). A setting not given is absent."""
+    path, sections = config.file_sections("briefings", "mail")
+    given = {}
+    for name in ENVIRONMENT:
+        value = os.environ.get(name, "").strip()
+        if value:
+            given[name] = (value, name)
+        elif name in FILE_KEYS and FILE_KEYS[name][1] in sections[FILE_KEYS[name][0]]:
+            section, key = FILE_KEYS[name]
+            written = sections[section][key]
+            if isinstance(written, bool) or not isinstance(written, (str, int)):
+                raise SettingError(f"{path}: [{section}] {key} must be text or a whole number, not {written!r}")
+            text = str(written).strip()
+            if name in PATHS:
+                text = str((path.parent / Path(text).expanduser()).absolute())
+            given[name] = (text, f"{path} [{section}] {key}")
+    return given
 
 
-def _named(name: str) -> str:
-    """How a message names a setting: the variable when the environment gave it, else the
-    settings file's key."""
-    if os.environ.get(name, "").strip() or name not in FILE_KEYS:
-        return name
-    section, key = FILE_KEYS[name]
-    return f"{config.settings_file()} [{section}] {key}"
+def _text(given: dict, name: str) -> str:
+    return given.get(name, ("", name))[0]
 
 
-def _whole(name: str, default: int, low: int, high: int) -> int:
-    text = _text(name)
+def _named(given: dict, name: str) -> str:
+    """How a message names a setting: the variable, or the settings file's key it came from."""
+    return given.get(name, ("", name))[1]
+
+
+def _whole(given: dict, name: str, default: int, low: int, high: int) -> int:
+    text = _text(given, name)
     if not text:
         return default
     if not text.isdigit() or not low <= int(text) <= high:
-        raise SettingError(f"{_named(name)}={text!r} is not a whole number from {low} to {high}")
+        raise SettingError(f"{_named(given, name)}={text!r} is not a whole number from {low} to {high}")
     return int(text)
 
 
 def cadence_days() -> int:
     """Days between briefings: the previous briefing, whose list tells who is new, is the same
     briefing as at as-of minus this (7 for weekly; 8 for a 4-on-4-off shift pattern)."""
-    return _whole(CADENCE_ENV, DEFAULT_CADENCE_DAYS, 1, 90)
+    return _whole(_given(), CADENCE_ENV, DEFAULT_CADENCE_DAYS, 1, 90)
 
 
 def delivery_file(override: str | os.PathLike | None = None) -> Path:
-    chosen = override or _text(DELIVERY_ENV)
+    chosen = override or _text(_given(), DELIVERY_ENV)
     return Path(chosen).expanduser().resolve() if chosen else PROJECT_DIR / "delivery.toml"
 
 
@@ -133,26 +137,27 @@ class MailSettings:
 
 def mail_settings() -> MailSettings:
     """The SMTP server to send through; SettingError names a missing or unusable setting."""
-    host = _text(HOST_ENV)
+    given = _given()
+    host = _text(given, HOST_ENV)
     if not host:
         raise SettingError(f"cannot send: set {HOST_ENV} or the settings file's [mail] host (and, as needed, "
                            f"the port, security, user and password) to the SMTP server (README, Briefings)")
-    security = (_text(SECURITY_ENV) or "starttls").lower()
+    security = (_text(given, SECURITY_ENV) or "starttls").lower()
     if security not in SECURITIES:
-        raise SettingError(f"{_named(SECURITY_ENV)}={security!r} is not one of {', '.join(SECURITIES)}")
-    port = _whole(PORT_ENV, SECURITIES[security], 1, 65535)
+        raise SettingError(f"{_named(given, SECURITY_ENV)}={security!r} is not one of {', '.join(SECURITIES)}")
+    port = _whole(given, PORT_ENV, SECURITIES[security], 1, 65535)
     password = os.environ.get(PASSWORD_ENV) or None
-    password_file = _text(PASSWORD_FILE_ENV)
+    password_file = _text(given, PASSWORD_FILE_ENV)
     if password_file:
         try:
             password = Path(password_file).expanduser().read_text(encoding="utf-8").strip()
         except OSError as error:
-            raise SettingError(f"{_named(PASSWORD_FILE_ENV)}: cannot read {password_file} ({error.strerror})") from None
-    ca_file = Path(_text(CA_FILE_ENV)).expanduser() if _text(CA_FILE_ENV) else None
+            raise SettingError(f"{_named(given, PASSWORD_FILE_ENV)}: cannot read {password_file} ({error.strerror})") from None
+    ca_file = Path(_text(given, CA_FILE_ENV)).expanduser() if _text(given, CA_FILE_ENV) else None
     if ca_file is not None and not ca_file.is_file():
-        raise SettingError(f"{_named(CA_FILE_ENV)}: no file {ca_file}")
-    sender = _text(FROM_ENV) or DEFAULT_SENDER
+        raise SettingError(f"{_named(given, CA_FILE_ENV)}: no file {ca_file}")
+    sender = _text(given, FROM_ENV) or DEFAULT_SENDER
     if not valid_address(sender):
-        raise SettingError(f"{_named(FROM_ENV)}={sender!r} is not one email address")
-    return MailSettings(host, port, security, _text(USER_ENV) or None, password, ca_file, sender,
-                        float(_whole(TIMEOUT_ENV, 30, 1, 600)))
+        raise SettingError(f"{_named(given, FROM_ENV)}={sender!r} is not one email address")
+    return MailSettings(host, port, security, _text(given, USER_ENV) or None, password, ca_file, sender,
+                        float(_whole(given, TIMEOUT_ENV, 30, 1, 600)))
