@@ -600,7 +600,7 @@ def test_the_briefing_page_shows_the_ward_briefing_and_hands_out_an_audited_pdf(
     path = f"/briefing?district={ward['district']}&ward={ward['ward_code']}"
     heading = f"Briefing: {ward['ward_name']} ward ({ward['district']})"
     for width, name in ((1400, "briefing"), (390, "briefing_phone")):
-        page = open_page(browser, server, path, heading, width=width)
+        page, watch = watched_page(browser, server, path, heading, width)
         try:
             frame = page.frame_locator("iframe").first
             frame.get_by_role("heading", name=f"{ward['ward_name']} ward briefing").wait_for(timeout=60_000)
@@ -612,6 +612,9 @@ def test_the_briefing_page_shows_the_ward_briefing_and_hands_out_an_audited_pdf(
             inside = frame.locator("body").evaluate("body => body.ownerDocument.documentElement.scrollHeight")
             expect(page.locator("iframe").first).to_have_js_property("clientHeight", inside, timeout=30_000)
             screenshot(page, name)
+            # the document's frame asks no other host for anything, and its policy refuses nothing
+            # the page needs (a refusal is a console error)
+            assert watch.third_party() == [] and watch.problems == []
             if width == 1400:
                 state = open_state()
                 newest = state.audit.records(limit=1)

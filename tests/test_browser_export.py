@@ -13,7 +13,7 @@ from demand.disclosure.export import Request, produce
 from demand.present import document
 from demand.reader import Reader
 from demand.state import open_state
-from tests.test_browser import SHOTS, browser, open_page, screenshot, server  # noqa: F401 - fixtures
+from tests.test_browser import SHOTS, browser, open_page, screenshot, server, watched_page  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +51,7 @@ def test_the_export_page_shows_what_will_be_published_and_records_the_download(s
 
 def test_the_export_page_at_phone_width(server, browser, areas):  # noqa: F811
     heading = f"Export a public summary: {areas['ward_name']} ward ({areas['district']})"
-    page = open_page(browser, server, f"/export?ward={areas['ward']}&window=90d", heading, width=390)
+    page, watch = watched_page(browser, server, f"/export?ward={areas['ward']}&window=90d", heading, 390)
     page.get_by_text("What will be published").first.wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "export-page-phone")
@@ -62,6 +62,7 @@ def test_the_export_page_at_phone_width(server, browser, areas):  # noqa: F811
     inside = frame.locator("body").evaluate("body => body.ownerDocument.documentElement.scrollHeight")
     expect(page.locator("iframe").first).to_have_js_property("clientHeight", inside, timeout=30_000)
     screenshot(page, "export-page-phone-printable")
+    assert watch.third_party() == [] and watch.problems == []
     page.close()
 
 

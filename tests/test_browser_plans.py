@@ -18,7 +18,7 @@ from demand.plans.assess import assess
 from demand.plans.service import PlanDesk
 from demand.reader import Reader
 from demand.state import open_state
-from tests.test_browser import SHOTS, browser, click_first_row, open_page, screenshot, server  # noqa: F401
+from tests.test_browser import SHOTS, browser, click_first_row, open_page, screenshot, server, watched_page  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -69,12 +69,13 @@ def test_the_register_and_a_plans_assessment(server, browser, cohort_plan):  # n
 
 def test_a_plan_on_a_phone(server, browser, cohort_plan):  # noqa: F811
     plan, _ = cohort_plan
-    page = open_page(browser, server, f"/problems?plan={plan.id}", f"Plan {plan.id}: {plan.title}", width=390)
+    page, watch = watched_page(browser, server, f"/problems?plan={plan.id}", f"Plan {plan.id}: {plan.title}", 390)
     try:
         page.get_by_text("the fall can be credited to the response").first.wait_for(timeout=60_000)
         overflow = page.evaluate("document.querySelector('[data-testid=stMainBlockContainer]').scrollWidth")
         assert overflow <= 390
         screenshot(page, "problems_plan_phone")
+        assert watch.third_party() == [] and watch.problems == []
     finally:
         page.close()
 
