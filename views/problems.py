@@ -163,6 +163,35 @@ def review_tab() -> None:
 # --- one plan -----------------------------------------------------------------------------------
 
 
+def changes_by_type(result, plan_id: int) -> None:
+    st.subheader("Change by type")
+    changes = result.changes.assign(verdict=[wording.significance_text(s, p) for s, p in
+                                             zip(result.changes["significance"], result.changes["p_adjusted"])])
+    st.dataframe(changes[["source", "what", "previous_count", "count", "verdict"]], hide_index=True,
+                 key=f"prob_changes_{plan_id}",
+                 column_config={"source": "Source", "what": "Type", "previous_count": "Before", "count": "After",
+                                "verdict": "Significance"})
+    st.caption(wording.tested_text(int(result.changes["p"].notna().sum()) if len(result.changes) else 0))
+
+
+def costs_of(result, plan_id: int) -> None:
+    st.subheader("Cost")
+    costs = result.costs.dropna(subset=["avoided"]) if len(result.costs) else result.costs
+    if costs.empty:
+        st.caption("No saving can be estimated without a control.")
+        return
+    st.dataframe(pd.DataFrame({
+        "Source": costs["source"],
+        "Avoided": [f"{a:,.0f} to {b:,.0f}" for a, b in zip(costs["avoided_low"], costs["avoided_high"])],
+        "Saving": ["–" if pd.isna(a) else wording.money_range(a, b)
+                   for a, b in zip(costs["saving_low"], costs["saving_high"])],
+    }), hide_index=True, key=f"prob_costs_{plan_id}")
+    # the basis is a sentence or two: written out in full, not cut off in a grid cell
+    for source, basis in zip(costs["source"], costs["basis"]):
+        st.caption(f"Basis ({source}): {wording.plain(basis, 600)}")
+    st.caption("Unit costs: data/reference/unit_costs.csv (a force replaces it with its own).")
+
+
 def assessment_tab(plan) -> None:
     if plan.response_date is None:
         ui.empty("Set the date the response started (Edit) to assess this plan.")
@@ -230,31 +259,8 @@ def assessment_tab(plan) -> None:
     st.plotly_chart(monthly_figure(result.monthly, result.missing_months, plan.response_date),
                     key=f"prob_chart_{plan.id}")
     # One above the other: side by side, the cost table's Basis column was cut off.
-    with st.container():
-        st.subheader("Change by type")
-        changes = result.changes.assign(verdict=[wording.significance_text(s, p) for s, p in
-                                                 zip(result.changes["significance"], result.changes["p_adjusted"])])
-        st.dataframe(changes[["source", "what", "previous_count", "count", "verdict"]], hide_index=True,
-                     key=f"prob_changes_{plan.id}",
-                     column_config={"source": "Source", "what": "Type", "previous_count": "Before", "count": "After",
-                                    "verdict": "Significance"})
-        st.caption(wording.tested_text(int(result.changes["p"].notna().sum()) if len(result.changes) else 0))
-    with st.container():
-        st.subheader("Cost")
-        costs = result.costs.dropna(subset=["avoided"]) if len(result.costs) else result.costs
-        if costs.empty:
-            st.caption("No saving can be estimated without a control.")
-        else:
-            st.dataframe(pd.DataFrame({
-                "Source": costs["source"],
-                "Avoided": [f"{a:,.0f} to {b:,.0f}" for a, b in zip(costs["avoided_low"], costs["avoided_high"])],
-                "Saving": ["–" if pd.isna(a) else wording.money_range(a, b)
-                           for a, b in zip(costs["saving_low"], costs["saving_high"])],
-            }), hide_index=True, key=f"prob_costs_{plan.id}")
-            # the basis is a sentence or two: written out in full, not cut off in a grid cell
-            for source, basis in zip(costs["source"], costs["basis"]):
-                st.caption(f"Basis ({source}): {wording.plain(basis, 600)}")
-            st.caption("Unit costs: data/reference/unit_costs.csv (a force replaces it with its own).")
+    changes_by_type(result, plan.id)
+    costs_of(result, plan.id)
     for note in result.notes:
         st.caption(note)
     gate = ui.reader()
