@@ -2,24 +2,20 @@
 -- returns: the people linked to the events at location $location_id in the area (the callers
 --   of its calls, the people on its crimes, the missing persons reported from it), busiest first
 --   (events desc, last_at desc, person_id): person_id, name, roles (their roles on those events,
---   '; '), events (distinct events shared), last_at. person_events holds each person's link to
---   an event once, with the event's place, ward and the person's roles on it; read for one
---   place it skips the row groups whose places cannot match, then names only the people found.
+--   '; '), events (distinct events shared), last_at. A range read of location_events, which is
+--   sorted by place and carries the people on each event (with their names), so nothing else
+--   is read.
 -- reads: events, persons
 -- params: $location_id, $wards, $include_unwarded
 WITH links AS (
-    SELECT e.source, e.event_id, e."at", e.person_id, unnest(e.roles) AS role
-    FROM person_events e
+    -- unnested in the select list, not laterally, so the place filter stays a range read
+    SELECT e.source, e.event_id, e."at", unnest(e.people) AS p
+    FROM location_events e
     WHERE e.location_id = $location_id
       AND in_area(e.ward_code, $wards, $include_unwarded)
-),
-theirs AS (
-    SELECT person_id, string_agg(DISTINCT role, '; ' ORDER BY role) AS roles,
-           count(DISTINCT (source, event_id)) AS events, max("at") AS last_at
-    FROM links
-    GROUP BY person_id
 )
-SELECT t.person_id, pe.name, t.roles, t.events, t.last_at
-FROM theirs t
-LEFT JOIN persons pe USING (person_id)
-ORDER BY t.events DESC, t.last_at DESC, t.person_id;
+SELECT p.person_id, p.name, string_agg(DISTINCT p.role, '; ' ORDER BY p.role) AS roles,
+       count(DISTINCT (source, event_id)) AS events, max("at") AS last_at
+FROM links
+GROUP BY p.person_id, p.name
+ORDER BY events DESC, last_at DESC, p.person_id;
