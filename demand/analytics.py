@@ -522,7 +522,7 @@ def concentration_of(counts) -> dict:
 # --- timelines and event lists ---------------------------------------------------------------
 
 
-def _not_in_area(what: str, wanted: str, scope: Scope) -> UsageError:
+def not_in_area(what: str, wanted: str, scope: Scope) -> UsageError:
     """The same words whether the reference does not exist or lies outside the area, so a
     message never tells a user what is outside their wards."""
     return UsageError(f"no {what} with reference '{wanted[:40]}' has an event in {scope.label or 'this area'}")
@@ -536,10 +536,10 @@ def timeline(store: Store, scope: Scope, person: str | None = None, location: st
         raise UsageError("give a person id or a location id (one of them)")
     if person is not None:
         if store._query("dash_person", scope, person_id=person).empty:
-            raise _not_in_area("person", person, scope)
+            raise not_in_area("person", person, scope)
         return store._query("timeline_person", scope, person_id=person)
     if store._query("dash_location", scope, location_id=location).empty:
-        raise _not_in_area("location", location, scope)
+        raise not_in_area("location", location, scope)
     return store._query("timeline_location", scope, location_id=location)
 
 
@@ -585,7 +585,7 @@ def location_neighbours(store: Store, scope: Scope, location_id: str, radius_m: 
     """Other locations within radius_m metres that had events in the window in the area,
     busiest first (near-repeat demand around a place lies within about 200 m)."""
     if store._query("dash_location", scope, location_id=location_id).empty:
-        raise _not_in_area("location", location_id, scope)
+        raise not_in_area("location", location_id, scope)
     w = make_window(window, resolve_as_of(store, as_of))
     return store._query("location_neighbours", scope, location_id=location_id, radius_m=float(radius_m),
                        start=w.start_ts, end=w.end_ts)

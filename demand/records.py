@@ -79,16 +79,22 @@ def profile(store: Store, scope: Scope, person: str | None = None, location: str
     """One person or location as the Profile page shows it: ``kind`` ('person' | 'location'),
     ``id``, ``entity`` (the row of queries/dash_person.sql or dash_location.sql, with the
     count of its events outside the area, never the events), ``timeline`` (its events in
-    the area) and ``people`` (the people linked to those events, queries/profile_people.sql,
-    each of whom has a profile of their own). A reference with no event in the area is refused
-    with the same words as one that does not exist."""
-    frame = analytics.timeline(store, scope, person=person, location=location)
-    people = store._query("profile_people", scope, person_id=person, location_id=location)
-    if person is not None:
-        entity = store._query("dash_person", scope, person_id=person).iloc[0].to_dict()
-        return {"kind": "person", "id": person, "entity": entity, "timeline": frame, "people": people}
-    entity = store._query("dash_location", scope, location_id=location).iloc[0].to_dict()
-    return {"kind": "location", "id": location, "entity": entity, "timeline": frame, "people": people}
+    the area, as ``analytics.timeline`` gives them) and ``people`` (the people linked to those
+    events, queries/profile_people.sql or profile_location_people.sql, each of whom has a
+    profile of their own). A reference with no event in the area is refused with the same
+    words as one that does not exist."""
+    if (person is None) == (location is None):
+        raise UsageError("give a person id or a location id (one of them)")
+    kind, wanted = ("person", person) if person is not None else ("location", location)
+    # the entity's row is also the check that it has an event in the area: read once, not
+    # again by analytics.timeline
+    found = store._query(f"dash_{kind}", scope, **{f"{kind}_id": wanted})
+    if found.empty:
+        raise analytics.not_in_area(kind, wanted, scope)
+    timeline = store._query(f"timeline_{kind}", scope, **{f"{kind}_id": wanted})
+    people = store._query("profile_people" if person is not None else "profile_location_people", scope,
+                          **{f"{kind}_id": wanted})
+    return {"kind": kind, "id": wanted, "entity": found.iloc[0].to_dict(), "timeline": timeline, "people": people}
 
 
 def snapshot_meta(store: Store) -> dict:

@@ -1,6 +1,8 @@
 -- name: concentration_locations
 -- returns: one row per location with an event (crime, call or missing episode reported from
---   it) in [$start, $end) in the area: count (events), as rank_locations counts them
+--   it) in [$start, $end) in the area: count (events), as rank_locations counts them.
+--   The reference itself is left out: the shares need only the counts, and at force scale it
+--   would bring up to a million strings into pandas for nothing.
 -- reads: events
 -- params: $wards, $include_unwarded, $start, $end
 WITH events AS (
@@ -10,7 +12,7 @@ WITH events AS (
     UNION ALL
     SELECT from_location_id, ward_code, reported_at FROM missing_episodes
 )
-SELECT location_id, count(*) AS count
+SELECT count(*) AS count
 FROM events e
 WHERE location_id IS NOT NULL
   AND in_area(e.ward_code, $wards, $include_unwarded)

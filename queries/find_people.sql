@@ -5,7 +5,7 @@
 --   name, birth_year, events (their events in the area), last_at. At most $limit rows.
 -- reads: events, persons
 -- params: $text, $wards, $include_unwarded, $limit
-WITH named AS (
+WITH named AS MATERIALIZED (  -- matched once, not once for each use below: a scan of every name
     SELECT person_id, name, birth_year FROM persons
     WHERE person_id = $text OR contains(lower(name), lower($text))
 ),

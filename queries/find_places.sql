@@ -7,13 +7,15 @@
 --   $limit rows.
 -- reads: events
 -- params: $text, $wards, $include_unwarded, $limit
-WITH named AS (
+WITH named AS MATERIALIZED (  -- matched once: the text search over every address is the dearest part
     SELECT location_id, address, street, location_type, ward_code FROM locations
     WHERE location_id = $text OR contains(lower(address), lower($text)) OR contains(lower(street), lower($text))
 ),
 here AS (
-    SELECT e.location_id, count(*) AS events, max(e."at") AS last_at
-    FROM events e
+    -- location_totals: each place's events per ward, so a common word's 100,000 places are
+    -- counted from a million rows rather than from their 750,000 events
+    SELECT e.location_id, sum(e.events)::BIGINT AS events, max(e.last_at) AS last_at
+    FROM location_totals e
     WHERE e.location_id IN (SELECT location_id FROM named)
       AND in_area(e.ward_code, $wards, $include_unwarded)
     GROUP BY e.location_id

@@ -5,13 +5,14 @@
 --   At most $limit rows.
 -- reads: events
 -- params: $text, $wards, $limit
-WITH named AS (
+WITH named AS MATERIALIZED (  -- matched once: the text search over every street is the dearest part
     SELECT location_id, street, ward_code FROM locations
     WHERE contains(lower(street), lower($text)) AND in_area(ward_code, $wards, false)
 ),
 here AS (
-    SELECT e.location_id, count(*) AS events, max(e."at") AS last_at
-    FROM events e
+    -- location_totals: each place's events per ward (see find_places)
+    SELECT e.location_id, sum(e.events)::BIGINT AS events, max(e.last_at) AS last_at
+    FROM location_totals e
     WHERE e.location_id IN (SELECT location_id FROM named) AND in_area(e.ward_code, $wards, false)
     GROUP BY e.location_id
 )

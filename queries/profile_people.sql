@@ -1,45 +1,22 @@
 -- name: profile_people
--- returns: the people linked to a profile's events in the area, busiest first (events desc,
---   last_at desc, person_id): person_id, name, roles (their roles on those events, '; '),
---   events (distinct events shared), last_at. For person $person_id (then $location_id is NULL):
---   the other people on their crimes. For location $location_id (then $person_id is NULL): the
---   callers of its calls, the people on its crimes and the missing persons reported from it.
+-- returns: the other people on the crimes of person $person_id in the area, busiest first
+--   (events desc, last_at desc, person_id): person_id, name, roles (their roles on those crimes,
+--   '; '), events (distinct crimes shared), last_at. A range read of person_events, which is
+--   sorted by person and carries the people on each crime (with their names), so nothing else
+--   is read. queries/profile_location_people.sql is the same for a location.
 -- reads: events, persons
--- params: $person_id, $location_id, $wards, $include_unwarded
-WITH theirs AS (
-    -- the profile's events in the area
-    SELECT 'crime' AS source, c.crime_id AS event_id, c.recorded_at AS "at", c.ward_code
-    FROM crime_people p JOIN crimes c USING (crime_id)
-    WHERE $person_id IS NOT NULL AND p.person_id = $person_id
-    UNION
-    SELECT 'crime', crime_id, recorded_at, ward_code FROM crimes
-    WHERE $location_id IS NOT NULL AND location_id = $location_id
-    UNION
-    SELECT 'call', incident_id, received_at, ward_code FROM calls
-    WHERE $location_id IS NOT NULL AND location_id = $location_id
-    UNION
-    SELECT 'missing', episode_id, reported_at, ward_code FROM missing_episodes
-    WHERE $location_id IS NOT NULL AND from_location_id = $location_id
-),
-inside AS (
-    SELECT * FROM theirs t
-    WHERE in_area(t.ward_code, $wards, $include_unwarded)
-),
-links AS (
-    SELECT i.source, i.event_id, i."at", p.person_id, p.role
-    FROM inside i JOIN crime_people p ON i.source = 'crime' AND p.crime_id = i.event_id
-    UNION
-    SELECT i.source, i.event_id, i."at", c.caller_id, 'caller'
-    FROM inside i JOIN calls c ON i.source = 'call' AND c.incident_id = i.event_id
-    WHERE c.caller_id IS NOT NULL
-    UNION
-    SELECT i.source, i.event_id, i."at", m.person_id, 'missing'
-    FROM inside i JOIN missing_episodes m ON i.source = 'missing' AND m.episode_id = i.event_id
+-- params: $person_id, $wards, $include_unwarded
+WITH links AS (
+    -- unnested in the select list, not laterally: a lateral unnest keeps DuckDB from pushing
+    -- the person filter into the scan, which then reads every row of person_events
+    SELECT e.event_id, e."at", unnest(e.people) AS p
+    FROM person_events e
+    WHERE e.person_id = $person_id AND e.source = 'crime'
+      AND in_area(e.ward_code, $wards, $include_unwarded)
 )
-SELECT l.person_id, pe.name, string_agg(DISTINCT l.role, '; ' ORDER BY l.role) AS roles,
-       count(DISTINCT (l.source, l.event_id)) AS events, max(l."at") AS last_at
-FROM links l
-LEFT JOIN persons pe USING (person_id)
-WHERE $person_id IS NULL OR l.person_id <> $person_id
-GROUP BY l.person_id, pe.name
-ORDER BY events DESC, last_at DESC, l.person_id;
+SELECT p.person_id, p.name, string_agg(DISTINCT p.role, '; ' ORDER BY p.role) AS roles,
+       count(DISTINCT event_id) AS events, max("at") AS last_at
+FROM links
+WHERE p.person_id <> $person_id
+GROUP BY p.person_id, p.name
+ORDER BY events DESC, last_at DESC, p.person_id;

@@ -215,3 +215,16 @@ def test_the_profile_chart_writes_months_as_people_do():
                             "count": [3, 4]})
     fig = dashboard.monthly_figure(monthly, "t")
     assert fig.layout.xaxis.tickformat == "%B %Y" and fig.layout.xaxis.dtick is None
+
+
+def test_a_lorenz_curve_is_drawn_from_its_corners_and_hover_points():
+    # counts 1, 1, 1, 2, 2, 5 (12 events): the count changes after the 3rd and the 5th entity,
+    # so between those rows the curve is straight; hover points at every half of the entities
+    curve = analytics.concentration_of([5, 1, 2, 1, 2, 1])["lorenz"]
+    outline = dashboard.lorenz_outline(curve, 12, hover_steps=2)
+    assert outline["entity_share"].tolist() == pytest.approx([0, 3 / 6, 5 / 6, 1])
+    assert outline["event_share"].tolist() == pytest.approx([0, 3 / 12, 7 / 12, 1])
+    # equal counts: a straight line, its two ends and the hover points
+    even = analytics.concentration_of([4] * 10)["lorenz"]
+    assert dashboard.lorenz_outline(even, 40, hover_steps=5)["entity_share"].tolist() == pytest.approx(
+        [0, 0.2, 0.4, 0.6, 0.8, 1])

@@ -46,7 +46,9 @@ table = pd.DataFrame(
         for kind, r in results.items()
     ]
 )
-with_events = {KIND_LABELS[k]: r["lorenz"] for k, r in results.items() if r["events"]}
+# each curve as the points that draw it (not a point per entity: a million callers force-wide)
+with_events = {KIND_LABELS[k]: dashboard.lorenz_outline(r["lorenz"], r["events"])
+               for k, r in results.items() if r["events"]}
 
 busiest = table.dropna(subset=["top10"]).sort_values("top10", ascending=False)
 if busiest.empty:
