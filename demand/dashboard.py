@@ -253,6 +253,14 @@ def _verdict_of(row) -> str:
     return significance_text(row["significance"], row.get("p_adjusted", row.get("p")))
 
 
+def _verdicts(frame: pd.DataFrame) -> list[str]:
+    """_verdict_of each row, read from whole columns (a Series made per row cost a district's
+    heatmap about 25 ms)."""
+    column = next((c for c in ("p_adjusted", "p") if c in frame.columns), None)
+    ps = frame[column] if column else [None] * len(frame)
+    return [significance_text(s, p) for s, p in zip(frame["significance"], ps)]
+
+
 def change_bar_figure(compared: pd.DataFrame, title: str, group_label: str) -> go.Figure:
     """Horizontal bars of change per group (at equal covered days), coloured by significance."""
     data = compared.dropna(subset=["change"]).sort_values("change")
@@ -263,9 +271,7 @@ def change_bar_figure(compared: pd.DataFrame, title: str, group_label: str) -> g
             orientation="h",
             marker_color=[verdict_colour(s) for s in data["significance"]],
             marker_line={"color": "#555555", "width": 0.5},
-            customdata=list(
-                zip(data["count"], data["previous_count"], [_verdict_of(row) for _, row in data.iterrows()])
-            ),
+            customdata=list(zip(data["count"], data["previous_count"], _verdicts(data))),
             hovertemplate="%{y}: %{customdata[1]:,} → %{customdata[0]:,} (%{x:+,})<br>%{customdata[2]}"
             "<extra></extra>",
         )
@@ -309,7 +315,7 @@ def significance_heatmap_figure(matrix: pd.DataFrame, title: str) -> go.Figure:
     counts = grid("count").reindex_like(code)
     text = counts.map(lambda v: "" if pd.isna(v) else f"{int(v)}")
     previous = grid("previous_count").reindex_like(code).map(fmt_count, na_action="ignore")
-    verdicts = matrix.assign(verdict=[_verdict_of(row) for _, row in matrix.iterrows()])
+    verdicts = matrix.assign(verdict=_verdicts(matrix))
     words = verdicts.pivot_table(index="ward_name", columns="category", values="verdict", aggfunc="first")
     words = words.reindex_like(code)
     # One flat band of colour per verdict code 0..3.
