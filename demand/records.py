@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from demand import analytics
@@ -67,12 +68,29 @@ def window_records(
 
 def map_points(store: Store, scope: Scope, window: str, as_of: date, limit: int) -> tuple[pd.DataFrame, int]:
     """At most ``limit`` of the window's events with coordinates (a fixed random sample, so
-    the map does not change between reruns), and how many there are in all."""
-    points = analytics.event_points(store, scope, window, as_of)
-    total = len(points)
-    if total > limit:
-        points = points.sample(limit, random_state=0)
-    return points[["lat", "lon", "source", "what", "location_id"]].reset_index(drop=True), total
+    the map does not change between reruns), and how many there are in all.
+
+    The sample is the one ``DataFrame.sample(limit, random_state=0)`` draws from all of them
+    (queries/event_points.sql), in its order; but only the rows drawn are read: which positions
+    it draws depends only on how many rows there are (sample_positions)."""
+    span = make_window(window, analytics.resolve_as_of(store, as_of))
+    bounds = {"start": span.start_ts, "end": span.end_ts}
+    total = int(store._query("event_points_count", scope, **bounds)["events"].iloc[0])
+    if limit <= 0 and total > limit:  # pandas' own answer: no row (with a result's column types) or its error
+        first = store._query("event_points_sample", scope, positions=[0], **bounds)
+        return first.sample(limit, random_state=0).reset_index(drop=True), total
+    points = store._query("event_points_sample", scope, positions=sample_positions(total, limit).tolist(), **bounds)
+    return points, total
+
+
+def sample_positions(total: int, limit: int) -> np.ndarray:
+    """The positions (0-based, in the order drawn) of the rows ``DataFrame.sample(limit,
+    random_state=0)`` draws from a frame of ``total`` rows when ``total > limit``, and all of
+    them in order otherwise: pandas draws them with ``RandomState(0).choice(total, limit,
+    replace=False)`` (pandas.core.sample), whatever the rows hold."""
+    if total <= limit:
+        return np.arange(total)
+    return np.random.RandomState(0).choice(total, size=limit, replace=False)
 
 
 def profile(store: Store, scope: Scope, person: str | None = None, location: str | None = None) -> dict:

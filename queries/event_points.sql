@@ -4,10 +4,8 @@
 --   in time order, ties by source and reference (so the map's fixed sample is the same on every run)
 -- reads: events
 -- params: $wards, $include_unwarded, $start, $end
-SELECT l.lat, l.lon, e.source, e.what, e.event_id, e.at, e.location_id
-FROM events e
-JOIN locations l USING (location_id)
-WHERE e.at >= $start AND e.at < $end
-  AND l.lat IS NOT NULL AND l.lon IS NOT NULL
-  AND in_area(e.ward_code, $wards, $include_unwarded)
-ORDER BY e.at, e.source, e.event_id;
+SELECT lat, lon, source, what, event_id, "at", location_id
+FROM map_events
+WHERE "at" >= $start AND "at" < $end
+  AND in_area(ward_code, $wards, $include_unwarded)
+ORDER BY "at", source, event_id;

@@ -17,6 +17,10 @@
 --   location_totals: each location's events (and the last one's time) per ward the events were
 --     recorded in, sorted by location, so a search counts the events of the 100,000 places
 --     whose address holds a word from a million rows, not from every event;
+--   map_events: one row per event whose location has coordinates, with them (lat, lon), sorted
+--     by time, then source and reference (the map's order), so a window's map points are a
+--     range read that joins nothing (the join with 1.2 million places was most of a ward map's
+--     time at force scale);
 --   ward_days: covered events per source, day and ward (calls also those with the ASB
 --     qualifier), so a comparison or trend of wards over months reads thousands of rows, not
 --     millions;
@@ -113,6 +117,13 @@ SELECT location_id, ward_code, count(*) AS events, max("at") AS last_at
 FROM location_events
 GROUP BY location_id, ward_code
 ORDER BY location_id, ward_code;
+
+CREATE TABLE map_events AS
+SELECT e."at", e.source, e.event_id, e.what, e.ward_code, e.location_id, l.lat, l.lon
+FROM events e
+JOIN locations l USING (location_id)
+WHERE l.lat IS NOT NULL AND l.lon IS NOT NULL
+ORDER BY e."at", e.source, e.event_id;
 
 CREATE TABLE ward_days AS
 SELECT source, day, ward_code, count(*) AS events, count(*) FILTER (WHERE asb) AS asb_events

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from demand import analytics, areas
+from demand import analytics, areas, records
 from demand.errors import UsageError
 from demand.fixtures import ABBEY, BEACON, coverage_rows, write_extracts
 from demand.store import Scope, Store
@@ -131,6 +131,30 @@ def test_event_points_have_coordinates(store):
     points = analytics.event_points(store, FORCE, "90d", as_of=AS_OF)
     assert sorted(points["event_id"]) == ["C1", "C2", "M1", "R1", "R2"]  # R3 has no location
     assert {"lat", "lon", "source", "what"} <= set(points.columns)
+
+
+@pytest.mark.parametrize("total, limit", [(10, 3), (1000, 40), (47, 46), (5, 5), (5, 9), (0, 4)])
+def test_the_map_sample_positions_are_the_ones_pandas_draws(total, limit):
+    """records.map_points reads only the rows DataFrame.sample(limit, random_state=0) would
+    draw: their positions depend only on how many rows there are."""
+    frame = pd.DataFrame({"position": range(total)})
+    drawn = frame.sample(limit, random_state=0) if total > limit else frame
+    assert records.sample_positions(total, limit).tolist() == drawn["position"].tolist()
+
+
+@pytest.mark.parametrize("limit", [1, 3, 4, 5, 10])
+def test_map_points_are_the_event_points_sampled_as_pandas_samples_them(store, limit):
+    points, total = records.map_points(store, FORCE, "90d", AS_OF, limit)
+    every = analytics.event_points(store, FORCE, "90d", as_of=AS_OF)
+    drawn = every.sample(limit, random_state=0) if len(every) > limit else every
+    assert total == 5
+    pd.testing.assert_frame_equal(
+        points, drawn[["lat", "lon", "source", "what", "location_id"]].reset_index(drop=True), check_exact=True)
+
+
+def test_no_map_point_is_drawn_for_a_limit_of_none(store):
+    points, total = records.map_points(store, FORCE, "90d", AS_OF, 0)
+    assert points.empty and total == 5 and list(points.columns) == ["lat", "lon", "source", "what", "location_id"]
 
 
 def test_location_neighbours_within_radius(store):
