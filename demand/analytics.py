@@ -243,24 +243,28 @@ def baseline_window(current: Window, baseline: str) -> Window:
 # --- comparison of two windows -------------------------------------------------------------
 
 
+def _window_notes(store: Store, current: Window, base: Window, sources) -> tuple[float, float, dict[str, str]]:
+    """The covered days of each window for ``sources`` and the words every row of a comparison
+    of them carries (months_missing, coverage, previous_coverage)."""
+    held = _held(store, sources)
+    if not held:  # the data does not hold the source at all: not held, never zero
+        note = wording.not_held_note(sources)
+        return 0.0, 0.0, {"months_missing": not_held_text(sources), "coverage": note, "previous_coverage": note}
+    exposure, gaps_now = _coverage(store, current, held)  # a source not held is left out
+    before, gaps_before = _coverage(store, base, held)
+    return exposure, before, {"months_missing": months_missing_text(gaps_now, gaps_before),
+                              "coverage": wording.coverage_note(held, current.days, exposure, gaps_now),
+                              "previous_coverage": wording.coverage_note(held, base.days, before, gaps_before)}
+
+
 def compare_windows(frame: pd.DataFrame, store: Store, current: Window, base: Window, sources) -> pd.DataFrame:
     """Add exposure and the statistics (demand.stats.compare_table, the false discovery rate
     held over the rows) to rows of count and previous_count of ``sources`` in the two windows;
     columns as in COMPARE_COLUMNS."""
-    held = _held(store, sources)
-    if not held:  # the data does not hold the source at all: not held, never zero
-        compared = stats.compare_table(frame.assign(exposure_days=0.0, previous_exposure_days=0.0))
-        compared["months_missing"] = not_held_text(sources)
-        compared["coverage"] = compared["previous_coverage"] = wording.not_held_note(sources)
-        leading = [c for c in frame.columns if c not in COMPARE_COLUMNS]
-        return compared[leading + COMPARE_COLUMNS]
-    exposure, gaps_now = _coverage(store, current, held)  # a source not held is left out
-    before, gaps_before = _coverage(store, base, held)
-    frame = frame.assign(exposure_days=exposure, previous_exposure_days=before)
-    compared = stats.compare_table(frame)
-    compared["months_missing"] = months_missing_text(gaps_now, gaps_before)
-    compared["coverage"] = wording.coverage_note(held, current.days, exposure, gaps_now)
-    compared["previous_coverage"] = wording.coverage_note(held, base.days, before, gaps_before)
+    exposure, before, notes = _window_notes(store, current, base, sources)
+    compared = stats.compare_table(frame.assign(exposure_days=exposure, previous_exposure_days=before))
+    for column, text in notes.items():
+        compared[column] = text
     leading = [c for c in frame.columns if c not in COMPARE_COLUMNS]
     return compared[leading + COMPARE_COLUMNS]
 
@@ -342,8 +346,11 @@ def _detailed(frame: pd.DataFrame, details: pd.DataFrame, first: int, rows: int 
     return shown
 
 
-def _ranking_attrs(compared: pd.DataFrame, current: Window) -> dict:
-    return {"window": current.label(), **{k: compared[k].iloc[0] if len(compared) else "" for k in (
+def _ranking_attrs(compared: pd.DataFrame, current: Window, notes: dict[str, str] | None = None) -> dict:
+    """rank's attrs; ``notes`` the words of compare_windows when ``compared`` lacks their columns."""
+    words = notes or {k: compared[k].iloc[0] for k in ("months_missing", "coverage", "previous_coverage")
+                      if len(compared)}
+    return {"window": current.label(), **{k: words[k] if len(compared) else "" for k in (
         "months_missing", "coverage", "previous_coverage")}, "tested": compared.attrs["tested"],
         "exposure_days": float(compared["exposure_days"].iloc[0]) if len(compared) else None,
         "previous_exposure_days": float(compared["previous_exposure_days"].iloc[0]) if len(compared) else None}
@@ -410,7 +417,11 @@ def rank_page(store: Store, scope: Scope, kind: str, window: str | int = "90d", 
     if page > pages:  # the list shrank under the page picker: show its last page
         return rank_page(store, scope, kind, window, as_of, min_count, category, weapon_only, domestic_only,
                          pages, page_rows)
-    compared = compare_windows(frame[["count", "previous_count"]], store, current, base, KIND_SOURCES[kind])
+    # the statistics over every row (the false discovery rate is the whole list's); the words
+    # every row carries only on the rows shown (a column of 209,000 copies costs more than the test)
+    exposure, before, notes = _window_notes(store, current, base, KIND_SOURCES[kind])
+    compared = stats.compare_table(frame[["count", "previous_count"]].assign(
+        exposure_days=exposure, previous_exposure_days=before))
     shown = _detailed(frame, details, first, page_rows)
     shown.index = range(first, first + len(shown))
     shown.insert(0, "rank", range(first + 1, first + len(shown) + 1))
@@ -418,8 +429,10 @@ def rank_page(store: Store, scope: Scope, kind: str, window: str | int = "90d", 
     shown["harm"] = shown["harm"].astype(float)
     for column in compared.columns:
         shown[column] = compared[column].iloc[first:first + page_rows]
+    for column, text in notes.items():
+        shown[column] = text
     ranked = shown[RANK_COLUMNS + KIND_COLUMNS[kind]].reset_index(drop=True)
-    ranked.attrs = {**_ranking_attrs(compared, current), "rows": len(frame),
+    ranked.attrs = {**_ranking_attrs(compared, current, notes), "rows": len(frame),
                     "events": int(compared["count"].sum()) if len(compared) else 0,
                     "rises": int((compared["significance"] == stats.RISE).sum()),
                     "page": int(page), "pages": pages, "page_rows": int(page_rows)}
