@@ -325,7 +325,8 @@ def _ranked(store: Store, scope: Scope, kind: str, window: str | int, as_of, min
         details = store._query("rank_location_details", scope, ids=ids, **window_only)
     else:
         details = store._query("rank_person_details", scope, ids=ids, source=PERSON_SOURCES[kind],
-                               roles=CRIME_ROLES.get(kind), **window_only).rename(columns={"noted": NOTED.get(kind)})
+                               roles=CRIME_ROLES.get(kind), **window_only)
+        details = details.rename(columns={"noted": NOTED[kind]}) if kind in NOTED else details.drop(columns="noted")
     return frame, details, current, base
 
 
