@@ -94,6 +94,12 @@ KIND_SOURCES = {
     "locations": SOURCES,
 }
 CRIME_ROLES = {"victims": ["victim"], "offenders": ["suspect", "offender"]}
+# The role group crime_links holds each person's crimes once in (queries/snapshot_derived.sql).
+ROLE_GROUPS = {"victims": "victim", "offenders": "offender"}
+# What a person ranking counts, as person_events names the source (queries/rank_person_details.sql).
+PERSON_SOURCES = {"victims": "crime", "offenders": "crime", "callers": "call", "missing": "missing"}
+# The details query's `noted` count, as each person ranking names it.
+NOTED = {"callers": "mental_health_calls", "missing": "high_risk_episodes"}
 FLAG_LABELS = {"mental_health": "mental health", "domestic": "domestic", "weapon": "weapon",
                "high_risk": "high-risk missing", "care_home": "care home"}
 KIND_COLUMNS = {
@@ -237,24 +243,28 @@ def baseline_window(current: Window, baseline: str) -> Window:
 # --- comparison of two windows -------------------------------------------------------------
 
 
+def _window_notes(store: Store, current: Window, base: Window, sources) -> tuple[float, float, dict[str, str]]:
+    """The covered days of each window for ``sources`` and the words every row of a comparison
+    of them carries (months_missing, coverage, previous_coverage)."""
+    held = _held(store, sources)
+    if not held:  # the data does not hold the source at all: not held, never zero
+        note = wording.not_held_note(sources)
+        return 0.0, 0.0, {"months_missing": not_held_text(sources), "coverage": note, "previous_coverage": note}
+    exposure, gaps_now = _coverage(store, current, held)  # a source not held is left out
+    before, gaps_before = _coverage(store, base, held)
+    return exposure, before, {"months_missing": months_missing_text(gaps_now, gaps_before),
+                              "coverage": wording.coverage_note(held, current.days, exposure, gaps_now),
+                              "previous_coverage": wording.coverage_note(held, base.days, before, gaps_before)}
+
+
 def compare_windows(frame: pd.DataFrame, store: Store, current: Window, base: Window, sources) -> pd.DataFrame:
     """Add exposure and the statistics (demand.stats.compare_table, the false discovery rate
     held over the rows) to rows of count and previous_count of ``sources`` in the two windows;
     columns as in COMPARE_COLUMNS."""
-    held = _held(store, sources)
-    if not held:  # the data does not hold the source at all: not held, never zero
-        compared = stats.compare_table(frame.assign(exposure_days=0.0, previous_exposure_days=0.0))
-        compared["months_missing"] = not_held_text(sources)
-        compared["coverage"] = compared["previous_coverage"] = wording.not_held_note(sources)
-        leading = [c for c in frame.columns if c not in COMPARE_COLUMNS]
-        return compared[leading + COMPARE_COLUMNS]
-    exposure, gaps_now = _coverage(store, current, held)  # a source not held is left out
-    before, gaps_before = _coverage(store, base, held)
-    frame = frame.assign(exposure_days=exposure, previous_exposure_days=before)
-    compared = stats.compare_table(frame)
-    compared["months_missing"] = months_missing_text(gaps_now, gaps_before)
-    compared["coverage"] = wording.coverage_note(held, current.days, exposure, gaps_now)
-    compared["previous_coverage"] = wording.coverage_note(held, base.days, before, gaps_before)
+    exposure, before, notes = _window_notes(store, current, base, sources)
+    compared = stats.compare_table(frame.assign(exposure_days=exposure, previous_exposure_days=before))
+    for column, text in notes.items():
+        compared[column] = text
     leading = [c for c in frame.columns if c not in COMPARE_COLUMNS]
     return compared[leading + COMPARE_COLUMNS]
 
@@ -279,9 +289,12 @@ def _flags_text(frame: pd.DataFrame) -> list[str]:
 
 def _ranked(store: Store, scope: Scope, kind: str, window: str | int, as_of, min_count: int,
             category: str | None, weapon_only: bool, domestic_only: bool, limit: int | None,
-            offset: int = 0, page_rows: int | None = None) -> tuple[pd.DataFrame, Window, Window]:
-    """The ranking's query (queries/rank_*.sql): every row's counts, and the details (names,
-    categories, flags) of the ``page_rows`` rows after the first ``offset`` (None: all)."""
+            offset: int = 0, page_rows: int | None = None
+            ) -> tuple[pd.DataFrame, pd.DataFrame, Window, Window]:
+    """The ranking's counts (queries/rank_*.sql: every row, best first) and the details (names,
+    categories, flags) of the ``page_rows`` rows after the first ``offset`` (None: all), read by
+    a second query for those rows only (queries/rank_person_details.sql,
+    rank_location_details.sql), in the same order."""
     if kind not in KINDS:
         raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
     if not isinstance(min_count, (int, np.integer)) or min_count < 1:
@@ -293,25 +306,52 @@ def _ranked(store: Store, scope: Scope, kind: str, window: str | int, as_of, min
     # SQL returns at most `limit` rows; rank's head() keeps pandas' meaning of 0 or a negative
     # limit (and the column types a non-empty result has).
     sql_limit = int(limit) if limit is not None and limit > 0 else None
-    params = {**window_params(current, base), "category": category, "weapon_only": bool(weapon_only),
-              "domestic_only": bool(domestic_only), "min_count": int(min_count), "limit": sql_limit,
-              "offset": int(offset), "page_rows": page_rows}
+    filters = {"category": category, "weapon_only": bool(weapon_only), "domestic_only": bool(domestic_only)}
+    params = {**window_params(current, base), **filters, "min_count": int(min_count), "limit": sql_limit}
     if kind == "locations":
         uncovered = {f"uncovered_{name}": _uncovered(store, current, base, source=source) for name, source in
                      (("calls", "calls"), ("crimes", "crimes"), ("missing", "missing_episodes"))}
         frame = store._query("rank_locations", scope, harm=harm.param(), **uncovered, **params)
     else:
-        uncovered = _uncovered(store, current, base, source=KIND_SOURCES[kind][0])
-        if kind in CRIME_ROLES:
-            frame = store._query("rank_crime_people", scope, roles=CRIME_ROLES[kind], harm=harm.param(),
-                                 uncovered=uncovered, **params)
+        uncovered = {"uncovered": _uncovered(store, current, base, source=KIND_SOURCES[kind][0])}
+        if kind in ROLE_GROUPS:
+            frame = store._query("rank_crime_people", scope, role_group=ROLE_GROUPS[kind], harm=harm.param(),
+                                 **uncovered, **params)
         else:
-            frame = store._query(f"rank_{kind}", scope, uncovered=uncovered, **params)
-    return frame, current, base
+            frame = store._query(f"rank_{kind}", scope, **uncovered, **params)
+    ids = frame["id"].iloc[offset:None if page_rows is None else offset + page_rows].tolist()
+    window_only = {"start": current.start_ts, "end": current.end_ts, **filters, **uncovered}
+    if kind == "locations":
+        details = store._query("rank_location_details", scope, ids=ids, **window_only)
+    else:
+        details = store._query("rank_person_details", scope, ids=ids, source=PERSON_SOURCES[kind],
+                               roles=CRIME_ROLES.get(kind), **window_only)
+        details = details.rename(columns={"noted": NOTED[kind]}) if kind in NOTED else details.drop(columns="noted")
+    return frame, details, current, base
 
 
-def _ranking_attrs(compared: pd.DataFrame, current: Window) -> dict:
-    return {"window": current.label(), **{k: compared[k].iloc[0] if len(compared) else "" for k in (
+# The type a column of DuckDB's answer takes once it holds a NULL.
+_NULLABLE = {"int32": "Int32", "int64": "Int64", "bool": "boolean"}
+
+
+def _detailed(frame: pd.DataFrame, details: pd.DataFrame, first: int, rows: int | None = None) -> pd.DataFrame:
+    """``rows`` rows of ``frame`` from ``first`` (None: to the end) with the details read for
+    them, typed as they would be in one answer that left every other row's details NULL."""
+    shown = frame.iloc[first:None if rows is None else first + rows].reset_index(drop=True)
+    if len(details) != len(shown) or not (details["id"].to_numpy() == shown["id"].to_numpy()).all():
+        raise RuntimeError("a ranking's details do not match its rows")  # the queries disagree: a bug
+    lacking = len(shown) < len(frame)  # other rows' details would be NULL
+    for column in details.columns.drop("id"):
+        values = details[column]
+        shown[column] = values.astype(_NULLABLE.get(str(values.dtype), values.dtype)) if lacking else values
+    return shown
+
+
+def _ranking_attrs(compared: pd.DataFrame, current: Window, notes: dict[str, str] | None = None) -> dict:
+    """rank's attrs; ``notes`` the words of compare_windows when ``compared`` lacks their columns."""
+    words = notes or {k: compared[k].iloc[0] for k in ("months_missing", "coverage", "previous_coverage")
+                      if len(compared)}
+    return {"window": current.label(), **{k: words[k] if len(compared) else "" for k in (
         "months_missing", "coverage", "previous_coverage")}, "tested": compared.attrs["tested"],
         "exposure_days": float(compared["exposure_days"].iloc[0]) if len(compared) else None,
         "previous_exposure_days": float(compared["previous_exposure_days"].iloc[0]) if len(compared) else None}
@@ -336,8 +376,9 @@ def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of
     A page showing a long list a screenful at a time reads ``rank_page`` instead: the same
     rows, with names and details worked out only for the rows shown.
     """
-    frame, current, base = _ranked(store, scope, kind, window, as_of, min_count, category, weapon_only,
-                                   domestic_only, limit)
+    counts, details, current, base = _ranked(store, scope, kind, window, as_of, min_count, category, weapon_only,
+                                             domestic_only, limit)
+    frame = _detailed(counts, details, 0)
     frame["flags"] = _flags_text(frame)
     frame["harm"] = frame["harm"].astype(float)
     frame.insert(0, "rank", range(1, len(frame) + 1))
@@ -370,23 +411,29 @@ def rank_page(store: Store, scope: Scope, kind: str, window: str | int = "90d", 
     if not isinstance(page_rows, (int, np.integer)) or isinstance(page_rows, bool) \
             or not 1 <= page_rows <= LONGEST_PAGE:
         raise UsageError(f"rows per page must be a whole number from 1 to {LONGEST_PAGE}, not {page_rows!r}")
-    listed = _ranked(store, scope, kind, window, as_of, min_count, category, weapon_only, domestic_only, None,
-                     offset=(page - 1) * page_rows, page_rows=page_rows)
-    frame, current, base = listed
+    first = (page - 1) * page_rows
+    frame, details, current, base = _ranked(store, scope, kind, window, as_of, min_count, category, weapon_only,
+                                            domestic_only, None, offset=first, page_rows=page_rows)
     pages = max(1, -(-len(frame) // page_rows))
     if page > pages:  # the list shrank under the page picker: show its last page
         return rank_page(store, scope, kind, window, as_of, min_count, category, weapon_only, domestic_only,
                          pages, page_rows)
-    compared = compare_windows(frame[["count", "previous_count"]], store, current, base, KIND_SOURCES[kind])
-    first = (page - 1) * page_rows
-    shown = frame.iloc[first:first + page_rows].copy()
+    # the statistics over every row (the false discovery rate is the whole list's); the words
+    # every row carries only on the rows shown (a column of 209,000 copies costs more than the test)
+    exposure, before, notes = _window_notes(store, current, base, KIND_SOURCES[kind])
+    compared = stats.compare_table(frame[["count", "previous_count"]].assign(
+        exposure_days=exposure, previous_exposure_days=before))
+    shown = _detailed(frame, details, first, page_rows)
+    shown.index = range(first, first + len(shown))
     shown.insert(0, "rank", range(first + 1, first + len(shown) + 1))
     shown["flags"] = _flags_text(shown)
     shown["harm"] = shown["harm"].astype(float)
     for column in compared.columns:
         shown[column] = compared[column].iloc[first:first + page_rows]
+    for column, text in notes.items():
+        shown[column] = text
     ranked = shown[RANK_COLUMNS + KIND_COLUMNS[kind]].reset_index(drop=True)
-    ranked.attrs = {**_ranking_attrs(compared, current), "rows": len(frame),
+    ranked.attrs = {**_ranking_attrs(compared, current, notes), "rows": len(frame),
                     "events": int(compared["count"].sum()) if len(compared) else 0,
                     "rises": int((compared["significance"] == stats.RISE).sum()),
                     "page": int(page), "pages": pages, "page_rows": int(page_rows)}
@@ -493,7 +540,7 @@ def concentration(store: Store, scope: Scope, kind: str, window: str | int = "12
     current = make_window(window, resolve_as_of(store, as_of))
     params = {"start": current.start_ts, "end": current.end_ts}
     if kind in CRIME_ROLES:
-        counts = store._query("concentration_crime_people", scope, roles=CRIME_ROLES[kind], **params)
+        counts = store._query("concentration_crime_people", scope, role_group=ROLE_GROUPS[kind], **params)
     else:
         counts = store._query(f"concentration_{kind}", scope, **params)
     result = concentration_of(counts["count"].astype("int64").to_numpy())

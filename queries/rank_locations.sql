@@ -1,28 +1,23 @@
 -- name: rank_locations
 -- returns: one row per location with at least $min_count distinct events (crimes, calls and
 --   missing episodes reported from it) in [$start, $end) in the area (the event's ward decides),
---   best first (count, harm, last_at desc, id): id, name (the address), address, location_type,
---   ward_code, lat, lon, precision, count, crimes, calls, missing, previous_count (events in
---   [$prev_start, $prev_end)), first_at, last_at, harm (sum of crime weights from $harm),
---   main_categories (top 3 of crime category / incident type / 'Missing person'), and flags
---   mental_health, domestic, weapon, high_risk (any such event in the window), care_home (the
---   place is a care home). Optional
---   filters: $category (matched against what), $weapon_only (weapon crimes only),
---   $domestic_only (domestic crimes and calls only). At most $limit rows (NULL = all). The
---   place's details, categories and flags are worked out only for the $page_rows rows after the
---   first $offset (NULL = every row); other rows have them NULL (name: the location id).
+--   best first (count, harm, last_at desc, id): id, count, crimes, calls, missing,
+--   previous_count (events in [$prev_start, $prev_end) outside [$start, $end)), first_at,
+--   last_at, harm (sum of crime weights from $harm). Optional filters: $category (matched
+--   against what), $weapon_only (weapon crimes only), $domestic_only (domestic crimes and calls
+--   only). At most $limit rows (NULL = all). The place's details, categories and flags are read
+--   for the rows shown by rank_location_details.
 --   Events dated in a month their source lacks ($uncovered_calls, $uncovered_crimes,
 --   $uncovered_missing: those months' first days, from the coverage table) are not counted.
 -- reads: events
--- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm, $uncovered_calls, $uncovered_crimes, $uncovered_missing, $limit, $offset, $page_rows
+-- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm, $uncovered_calls, $uncovered_crimes, $uncovered_missing, $limit
 WITH weights AS (
     SELECT unnest($harm, recursive := true)
 ),
 chosen AS (
     -- each source read over the two windows (its rows are in time order); every event is one
     -- row, its key being its source's key
-    SELECT 'crime' AS source, location_id, recorded_at AS "at", category, offence,
-           recorded_at >= $start AND recorded_at < $end AS in_current
+    SELECT 'crime' AS source, location_id, recorded_at AS "at", category, offence
     FROM crimes c
     WHERE location_id IS NOT NULL
       AND in_area(c.ward_code, $wards, $include_unwarded)
@@ -34,8 +29,7 @@ chosen AS (
       AND (len($uncovered_crimes) = 0
            OR NOT list_contains($uncovered_crimes, CAST(date_trunc('month', recorded_at) AS DATE)))
     UNION ALL
-    SELECT 'call', location_id, received_at, NULL, NULL,
-           received_at >= $start AND received_at < $end
+    SELECT 'call', location_id, received_at, NULL, NULL
     FROM calls c
     WHERE location_id IS NOT NULL
       AND in_area(c.ward_code, $wards, $include_unwarded)
@@ -47,8 +41,7 @@ chosen AS (
       AND (len($uncovered_calls) = 0
            OR NOT list_contains($uncovered_calls, CAST(date_trunc('month', received_at) AS DATE)))
     UNION ALL
-    SELECT 'missing', from_location_id, reported_at, NULL, NULL,
-           reported_at >= $start AND reported_at < $end
+    SELECT 'missing', from_location_id, reported_at, NULL, NULL
     FROM missing_episodes m
     WHERE from_location_id IS NOT NULL
       AND in_area(m.ward_code, $wards, $include_unwarded)
@@ -70,66 +63,19 @@ totals AS (
     FROM chosen c
     LEFT JOIN weights exact ON exact.category = c.category AND exact.offence = c.offence
     LEFT JOIN weights fallback ON fallback.category = c.category AND fallback.offence IS NULL
-    WHERE c.in_current
+    WHERE c."at" >= $start AND c."at" < $end
     GROUP BY location_id
     HAVING count(*) >= $min_count
     ORDER BY count DESC, harm DESC, last_at DESC, location_id
     LIMIT $limit
 ),
-page AS (
-    SELECT location_id FROM totals
-    ORDER BY count DESC, harm DESC, last_at DESC, location_id
-    LIMIT $page_rows OFFSET $offset
-),
 previous AS (
     SELECT location_id, count(*) AS previous_count FROM chosen
-    WHERE NOT in_current AND location_id IN (SELECT location_id FROM totals)
-    GROUP BY location_id
-),
-placed AS (
-    -- the page's places (a lookup by the locations index, not a join with every place)
-    SELECT l.* FROM page pg JOIN locations l USING (location_id)
-),
-counted AS (
-    -- the page's places' events that the ranking counted (location_events is sorted by place)
-    SELECT * FROM location_events e
-    WHERE location_id IN (SELECT location_id FROM page)
-      AND "at" >= $start AND "at" < $end
-      AND in_area(e.ward_code, $wards, $include_unwarded)
-      AND ($category IS NULL OR what = $category)
-      AND (NOT $weapon_only OR weapon)
-      AND (NOT $domestic_only OR domestic)
-      AND (len(CASE source WHEN 'crime' THEN $uncovered_crimes WHEN 'call' THEN $uncovered_calls
-                           ELSE $uncovered_missing END) = 0
-           OR NOT list_contains(CASE source WHEN 'crime' THEN $uncovered_crimes WHEN 'call' THEN $uncovered_calls
-                                            ELSE $uncovered_missing END, CAST(date_trunc('month', "at") AS DATE)))
-),
-flags AS (
-    SELECT location_id, bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,
-           bool_or(weapon) AS weapon, bool_or(high_risk) AS high_risk
-    FROM counted
-    GROUP BY location_id
-),
-by_what AS (
-    SELECT location_id, coalesce(what, '(unknown)') AS what, count(*) AS n,
-           row_number() OVER (PARTITION BY location_id ORDER BY count(*) DESC, coalesce(what, '')) AS position
-    FROM counted
-    GROUP BY location_id, what
-),
-whats AS (
-    SELECT location_id, string_agg(what || ' (' || n || ')', ', ' ORDER BY position) AS main_categories
-    FROM by_what
-    WHERE position <= 3
+    WHERE NOT ("at" >= $start AND "at" < $end) AND location_id IN (SELECT location_id FROM totals)
     GROUP BY location_id
 )
-SELECT t.location_id AS id, coalesce(l.address, t.location_id) AS name, l.address, l.location_type,
-       l.ward_code, l.lat, l.lon, l.precision, t.count, t.crimes, t.calls, t.missing,
-       coalesce(pr.previous_count, 0) AS previous_count, t.first_at, t.last_at, t.harm,
-       w.main_categories, f.mental_health, f.domestic, f.weapon, f.high_risk,
-       coalesce(l.location_type = 'care home', false) AS care_home
+SELECT t.location_id AS id, t.count, t.crimes, t.calls, t.missing,
+       coalesce(pr.previous_count, 0) AS previous_count, t.first_at, t.last_at, t.harm
 FROM totals t
 LEFT JOIN previous pr USING (location_id)
-LEFT JOIN placed l USING (location_id)
-LEFT JOIN whats w USING (location_id)
-LEFT JOIN flags f USING (location_id)
 ORDER BY t.count DESC, t.harm DESC, t.last_at DESC, t.location_id;

@@ -3,9 +3,11 @@
 --   it is read (measured at force scale: see benchmarks/REPORT-force.md). Every one is worked out
 --   from the contract's tables of the same snapshot, so the answers are the same as reading
 --   those tables; only the layout differs:
---   crime_links: one row per crime-person link with the crime's time, ward, category, offence
---     and flags, sorted by time, so a window's rankings of victims and offenders read only
---     that window and join nothing;
+--   crime_links: one row per person and crime for the role groups the repeat lists rank
+--     (role_group 'victim'; 'offender': suspect or offender), a person linked twice to a crime
+--     in one group once, with the crime's time, ward, category, offence and flags, sorted by
+--     role group then time, so a window's ranking of victims or offenders is a range read that
+--     joins nothing and needs no DISTINCT;
 --   person_events: one row per event of a person (a call made; a crime linked, once whatever
 --     the roles; a missing episode), sorted by person, with what a timeline, a profile and a
 --     ranking's details show (roles, address, flags, care_home: a missing episode from a care
@@ -30,11 +32,13 @@
 -- params: (none)
 
 CREATE TABLE crime_links AS
-SELECT c.recorded_at, c.ward_code, p.role, p.person_id, c.crime_id, c.category, c.offence,
+SELECT p.role_group, c.recorded_at, c.ward_code, p.person_id, c.crime_id, c.category, c.offence,
        coalesce(c.domestic, false) AS domestic, coalesce(c.weapon, false) AS weapon
-FROM crime_people p
+FROM (SELECT DISTINCT CASE WHEN role = 'victim' THEN 'victim' ELSE 'offender' END AS role_group, person_id, crime_id
+      FROM crime_people
+      WHERE role IN ('victim', 'suspect', 'offender')) p
 JOIN crimes c USING (crime_id)
-ORDER BY c.recorded_at;
+ORDER BY p.role_group, c.recorded_at;
 
 -- The people on each crime, in the order a timeline lists them (role, then reference).
 CREATE TEMPORARY TABLE crime_people_lists AS
@@ -46,9 +50,9 @@ GROUP BY crime_id;
 
 CREATE TABLE person_events AS
 WITH crime_rows AS (
-    SELECT l.person_id, l.crime_id, list_sort(list(DISTINCT l.role)) AS roles
-    FROM crime_links l
-    GROUP BY l.person_id, l.crime_id
+    SELECT person_id, crime_id, list_sort(list(DISTINCT role)) AS roles
+    FROM crime_people
+    GROUP BY person_id, crime_id
 )
 SELECT e.*, l.address,
        e.source = 'missing' AND coalesce(l.location_type = 'care home', false) AS care_home

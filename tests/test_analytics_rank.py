@@ -294,3 +294,22 @@ def test_a_care_home_is_flagged_for_the_place_and_for_the_person_missing_from_it
         store.close()
     assert people.to_dict() == {"PD": "", "PH": "care home"}
     assert places_ranked.to_dict() == {"LD": "", "LH": "care home"}
+
+
+def _plain_rows(frame):
+    return [tuple(None if not isinstance(v, str) and pd.isna(v) else v for v in row)
+            for row in frame.astype(object).itertuples(index=False)]
+
+
+@pytest.mark.parametrize("kind", analytics.KINDS)
+def test_every_page_shows_the_rows_of_the_whole_list_with_their_details(store, kind):
+    # rank_page reads names, categories and flags for the page's rows only (a second query):
+    # each page must still read as those rows of the whole list, details included
+    whole = analytics.rank(store, FORCE, kind, "12m", AS_OF, min_count=1)
+    assert len(whole) >= 2
+    pages = [analytics.rank_page(store, FORCE, kind, "12m", AS_OF, min_count=1, page=page, page_rows=1)
+             for page in range(1, len(whole) + 1)]
+    assert [page.attrs["rows"] for page in pages] == [len(whole)] * len(pages)
+    shown = pd.concat(pages, ignore_index=True)
+    assert _plain_rows(shown) == _plain_rows(whole)
+    assert shown["name"].notna().all() and shown["main_categories"].notna().all()
