@@ -94,6 +94,7 @@ ANALYSES: dict[str, Analysis] = {
     "table_info": Analysis(analytics.table_info),
     # the counts a public summary is built from (demand.disclosure protects them before export)
     "export_counts": Analysis(public_data.export_counts),
+    "export_totals": Analysis(public_data.export_totals),
     "street_points": Analysis(public_data.street_points),
     # counts for the briefings (issue 15)
     "repeat_counts": Analysis(repeat_counts.repeat_counts),

@@ -20,9 +20,11 @@ from hypothesis import strategies as st
 
 from demand.access import command_line_user
 from demand.cli import main
-from demand.disclosure import formats
-from demand.disclosure.export import Request, produce, summarise
+from demand.disclosure import formats, model
+from demand.disclosure.export import Request, produce, read_inputs, summarise
 from demand.disclosure.model import ASB, CRIMES, CURRENT
+from demand.disclosure.summary import build
+from demand.disclosure.suppression import Rule
 from demand.fixtures import ABBEY, BEACON, NORTH, write_extracts
 from demand.reader import Reader
 from demand.state import AuditWriteError, ExportLog, open_state
@@ -91,6 +93,32 @@ def exports_logged(tmp_path) -> list[dict]:
         return state.exports.records()
     finally:
         state.close()
+
+
+def test_the_tables_read_their_sums_worked_by_hand_and_as_the_counts_by_street_sum(data):
+    """Every format but the street files reads only sums (export_totals): Abbey's crimes and ASB
+    by month and category, and its streets' crimes now, as worked out from the rows above; the
+    same sums, and the same summary, as from the counts by street (export_counts)."""
+    reader = Reader(Store(data), command_line_user(), None)
+    request = Request(ABBEY, window="90d", as_of=AS_OF, format="csv")
+    summed, by_street = read_inputs(reader, request), read_inputs(reader, request, street_level=True)
+    assert isinstance(summed.counts, model.Totals) and summed.points is None
+    assert isinstance(by_street.counts, pd.DataFrame) and len(by_street.points) == 2
+    months = {(w, f"{m:%Y-%m}", c): n for w, m, c, n in summed.counts.by_ward.itertuples(index=False)}
+    assert months == {(ABBEY, "2026-04", "Burglary"): 6, (ABBEY, "2026-05", "Shoplifting"): 3,
+                      (ABBEY, "2026-05", "Drugs"): 2, (ABBEY, "2026-06", "Burglary"): 8, (ABBEY, "2026-06", "Robbery"): 6,
+                      (ABBEY, "2026-06", ASB): 5}
+    streets = summed.counts.streets
+    assert dict(zip(zip(streets["w"], streets["street"]), streets["count"])) == {
+        (ABBEY, "Mill Lane"): 8, (ABBEY, "Quiet Close"): 17}
+    from_rows = model.totals(by_street.scope, by_street.counts)
+    for mine, theirs, keys in ((summed.counts.by_ward, from_rows.by_ward, ["w", "month", "category"]),
+                               (summed.counts.streets, from_rows.streets, ["w", "street"])):
+        pd.testing.assert_frame_equal(mine.sort_values(keys).reset_index(drop=True),
+                                      theirs.sort_values(keys).reset_index(drop=True), check_dtype=False)
+    one, other = build(summed, Rule()), build(by_street, Rule())
+    other.generated = one.generated
+    assert one == other
 
 
 def test_the_command_writes_each_format_and_logs_it(cli, tmp_path):

@@ -110,6 +110,8 @@ REQUESTS = {
                            {"target_kind": "ward", "ids": [ABBEY, CASTLE]}],
     "export_counts": [{"start": AS_OF - timedelta(days=89), "end": AS_OF, "prev_start": AS_OF - timedelta(days=454),
                        "prev_end": AS_OF - timedelta(days=365)}],
+    "export_totals": [{"start": AS_OF - timedelta(days=89), "end": AS_OF, "prev_start": AS_OF - timedelta(days=454),
+                       "prev_end": AS_OF - timedelta(days=365), "crimes": ["Burglary", "Drugs"]}],
     "street_points": [{}],
     "held_tables": [{}],
     "repeat_counts": [{"window": w, "as_of": AS_OF} for w in ("90d", "12m")],

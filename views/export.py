@@ -119,43 +119,61 @@ FIGURES = {"Now": count("Now"), "Before": count("Before"),
            "Change": st.column_config.TextColumn("Change (in the file's words)", width="large")}
 
 
-tabs = ["By type", "By month", "Streets", *(["Wards"] if summary.wards else []), "Printable page", "Notes"]
-shown = dict(zip(tabs, st.tabs(tabs)))
-with shown["By type"]:
+def types_tab() -> None:
     types = figures_table(summary.categories, "Type")
     st.dataframe(shaded(types), hide_index=True, key="exp_types", height=fitted(types), column_config=FIGURES)
     st.caption(f"Now: {summary.current_label}. Before: {summary.comparison_label}.")
-with shown["By month"]:
+
+
+def months_tab() -> None:
     months = [m for m in summary.months if m.window == CURRENT]
     table = pd.DataFrame({"Type": [*CRIMES, "All crimes", ASB]} | {
         f"{m.month:%b %Y}": [*(m.categories[c].text for c in CRIMES), m.crimes.text, m.asb.text] for m in months})
     st.dataframe(shaded(table), hide_index=True, key="exp_months", height=fitted(table),
                  column_config={column: count(column) for column in table.columns[1:]})
     st.caption("The months before are published as totals only (crimes and anti-social behaviour), for the chart.")
-with shown["Streets"]:
-    if summary.streets:
-        streets = pd.DataFrame({"Street": [s.label for s in summary.streets], "Ward": [s.ward for s in summary.streets],
-                                "Crimes": [s.figure.text for s in summary.streets]})
-        if summary.other_streets is not None:
-            streets.loc[len(streets)] = ["All other streets and places", "", summary.other_streets.text]
-        st.dataframe(shaded(streets if summary.wards else streets.drop(columns="Ward")), hide_index=True,
-                     key="exp_streets", height=fitted(streets), column_config={"Crimes": count("Crimes")})
-        st.caption(f"On or near a street, never an address; only streets with at least {summary.rule.threshold} "
-                   f"crimes in {summary.current_label}.")
-    else:
+
+
+def streets_tab() -> None:
+    if not summary.streets:
         ui.empty(f"No street had {summary.rule.threshold} or more crimes in {summary.current_label}.")
-if summary.wards:
-    with shown["Wards"]:
-        by_ward = figures_table(summary.wards, "Ward")
-        st.dataframe(shaded(by_ward), hide_index=True, key="exp_wards", height=fitted(by_ward), column_config=FIGURES)
-with shown["Printable page"]:
+        return
+    streets = pd.DataFrame({"Street": [s.label for s in summary.streets], "Ward": [s.ward for s in summary.streets],
+                            "Crimes": [s.figure.text for s in summary.streets]})
+    if summary.other_streets is not None:
+        streets.loc[len(streets)] = ["All other streets and places", "", summary.other_streets.text]
+    st.dataframe(shaded(streets if summary.wards else streets.drop(columns="Ward")), hide_index=True,
+                 key="exp_streets", height=fitted(streets), column_config={"Crimes": count("Crimes")})
+    st.caption(f"On or near a street, never an address; only streets with at least {summary.rule.threshold} "
+               f"crimes in {summary.current_label}.")
+
+
+def wards_tab() -> None:
+    by_ward = figures_table(summary.wards, "Ward")
+    st.dataframe(shaded(by_ward), hide_index=True, key="exp_wards", height=fitted(by_ward), column_config=FIGURES)
+
+
+def printable_tab() -> None:
     from demand.disclosure.formats import page
     from demand.present import document
 
     # our own page, every value from the data escaped; as tall as its content
     st.iframe(document.in_app(page.html(summary)), height="content")
-with shown["Notes"]:
+
+
+def notes_tab() -> None:
     st.markdown("\n".join(f"- {note}" for note in summary.notes()))
+
+
+TABS = {"By type": types_tab, "By month": months_tab, "Streets": streets_tab, "Wards": wards_tab,
+        "Printable page": printable_tab, "Notes": notes_tab}
+tabs = [label for label in TABS if label != "Wards" or summary.wards]
+# Only the tab being read is built (the printable page draws its chart, ~0.2 s): choosing
+# another tab reruns the page, with the summary cached.
+for label, tab in zip(tabs, st.tabs(tabs, key="exp_tab", on_change="rerun")):
+    if tab.open:
+        with tab:
+            TABS[label]()
 if fmt == "police-uk":
     st.info(
         "The street files hold one row per crime of every month and type published above, exactly that many. A "

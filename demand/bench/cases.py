@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from demand import analytics, harm
-from demand.disclosure import export
+from demand.disclosure import export, model
 from demand.disclosure.export import Request
 from demand.store import TABLES, Snapshot, table_files
 from demand.windows import months_before, previous, whole_months
@@ -312,8 +312,9 @@ def floor_export(cursor, params):
 
 
 def canon_export(produced) -> list:
-    inputs = produced[0]
-    counts = inputs.counts.groupby(["month", "category"])["count"].sum().reset_index()
+    counts = produced[0].counts  # by street (a street-level file's), or summed (every other format's)
+    counts = counts.by_ward if isinstance(counts, model.Totals) else counts
+    counts = counts.groupby(["month", "category"])["count"].sum().reset_index()
     return [(pd.Timestamp(m).date(), k, int(n)) for m, k, n in counts.itertuples(index=False)]
 
 

@@ -28,6 +28,20 @@ def export_counts(store: Store, scope: Scope, start: date, end: date, prev_start
     return frame
 
 
+def export_totals(store: Store, scope: Scope, start: date, end: date, prev_start: date, prev_end: date,
+                  crimes: list[str]) -> pd.DataFrame:
+    """What a summary without street-level rows needs of ``export_counts``, summed in the
+    query (queries/export_totals.sql): part 'ward' (ward_code, month, category, count: both
+    windows by ward, month and category) and part 'street' (ward_code, street, count: the
+    current window's crimes of the categories ``crimes`` on each known street)."""
+    current, previous = Window(start, end), Window(prev_start, prev_end)
+    frame = store._query("export_totals", scope, start=current.start_ts, end=current.end_ts,
+                         prev_start=previous.start_ts, prev_end=previous.end_ts, crimes=list(crimes))
+    frame["month"] = pd.to_datetime(frame["month"]).dt.date
+    frame["count"] = frame["count"].astype("int64")
+    return frame
+
+
 def street_points(store: Store, scope: Scope) -> pd.DataFrame:
     """Per ward and street: how many places on it the data holds, and the mean of their
     coordinates (queries/street_points.sql)."""

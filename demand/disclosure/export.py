@@ -84,13 +84,17 @@ def _area_kind(reader: Reader, area: str | None) -> tuple[str, str]:
 
 def summarise(reader: Reader, request: Request, street_rows: bool = False) -> Summary:
     """The protected summary of ``request`` read as ``reader``'s user (analysts only)."""
-    return build(read_inputs(reader, request), request.rule(), street_rows=street_rows)
+    inputs = read_inputs(reader, request, street_level=True if street_rows else None)
+    return build(inputs, request.rule(), street_rows=street_rows)
 
 
-def read_inputs(reader: Reader, request: Request) -> Inputs:
+def read_inputs(reader: Reader, request: Request, street_level: bool | None = None) -> Inputs:
     """Everything a summary is built from, read through the gate as ``reader``'s user (analysts
-    only): the counts of the two windows of whole months, the street points, the months the
-    sources lack. Private: only ``build`` sees it."""
+    only): the counts of the two windows of whole months, the months the sources lack, and for
+    the street-level file (``street_level``; by default when ``request.format`` is police-uk)
+    the counts by street and month and the street points. Private: only ``build`` sees it."""
+    if street_level is None:
+        street_level = request.format == "police-uk"
     request.check()
     may_export(reader)
     first, last = reader.call("data_range")
@@ -106,16 +110,19 @@ def read_inputs(reader: Reader, request: Request) -> Inputs:
         for span in (current, comparison)
         for table, month in zip(*_columns(reader.call("coverage_gaps", first=span.start, last=span.end)))
     )
-    counts = reader.call("export_counts", request.area, start=current.start, end=current.end,
-                         prev_start=comparison.start, prev_end=comparison.end)
-    points = reader.call("street_points", request.area)
     names = reader.wards().set_index("ward_code")["ward_name"].to_dict()
     ordered = tuple(sorted(scope.wards, key=lambda w: (names.get(w, w), w)))
+    tables = model.Scope(ordered, scope.include_unwarded, current, comparison, gaps, ward_rows=kind != "ward")
+    spans = {"start": current.start, "end": current.end, "prev_start": comparison.start, "prev_end": comparison.end}
+    if street_level:
+        counts = reader.call("export_counts", request.area, **spans)
+        points = reader.call("street_points", request.area)
+    else:  # the tables need only sums, summed in the query (a district's year: 19,000 rows, not 211,000)
+        counts = model.read_totals(tables, reader.call("export_totals", request.area, crimes=model.CRIMES, **spans))
+        points = None
     return Inputs(
         area=request.area, area_label=label, area_kind=kind, window=request.window, baseline=request.baseline,
-        as_of=as_of,
-        scope=model.Scope(ordered, scope.include_unwarded, current, comparison, gaps, ward_rows=kind != "ward"),
-        ward_names=names, counts=counts, points=points,
+        as_of=as_of, scope=tables, ward_names=names, counts=counts, points=points,
         source=f"{_source_name()} recorded crime and calls for service, data to {last:%d %B %Y}",
     )
 

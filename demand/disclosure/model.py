@@ -69,12 +69,6 @@ def source_of(category: str) -> str:
     return SOURCE_OF.get(category, "crimes")
 
 
-def rows_where(frame: pd.DataFrame, flags) -> pd.DataFrame:
-    """The rows of ``frame`` where ``flags`` (one truth value a row) holds; an empty frame keeps
-    its columns (``frame[[]]`` would select columns instead)."""
-    return frame.loc[np.fromiter(flags, dtype=bool, count=len(frame))]
-
-
 @dataclass(frozen=True)
 class Scope:
     """What the tables cover: the wards (codes, in display order), whether events with no ward
@@ -94,25 +88,93 @@ class Scope:
         return (source_of(category), month) not in self.gaps
 
 
-def atoms(scope: Scope, counts: pd.DataFrame, named: list[tuple[str, str]], split: set[tuple[str, str]] = frozenset()
+@dataclass(frozen=True)
+class Totals:
+    """The sums of the true counts that the tables are built from, when no street is split by
+    month and category (every format but the street-level file). A table's cell is a sum of
+    these, as of the ward x street x month x category counts they sum, so nothing is lost.
+
+    ``by_ward``: w (UNPLACED: no ward), month, category, count: the covered counts of both
+    windows by ward, month and category; ``streets``: w, street, count: the current window's
+    crimes (the crime categories, not anti-social behaviour) on each known street."""
+
+    by_ward: pd.DataFrame
+    streets: pd.DataFrame
+
+
+def covered_rows(scope: Scope, frame: pd.DataFrame) -> np.ndarray:
+    """``Scope.covered`` for every row of a frame with month and category, at once."""
+    lacking = np.zeros(len(frame), dtype=bool)
+    if scope.gaps and len(frame):
+        categories = frame["category"]
+        present = list(categories.unique())
+        for source in sorted({s for s, _ in scope.gaps}):
+            months = [m for s, m in scope.gaps if s == source]
+            of_source = [c for c in present if source_of(c) == source]
+            if of_source:
+                lacking |= (categories.isin(of_source) & frame["month"].isin(months)).to_numpy()
+    return ~lacking
+
+
+def totals(scope: Scope, counts: pd.DataFrame | Totals) -> Totals:
+    """The Totals of the counts by ward, street, month and category (columns ward_code, street,
+    month, category, count); Totals are returned as they are."""
+    if isinstance(counts, Totals):
+        return counts
+    true = counts[covered_rows(scope, counts)]
+    true = true.assign(w=true["ward_code"].fillna(UNPLACED))
+    by_ward = true.groupby(["w", "month", "category"], as_index=False)["count"].sum()
+    on_streets = true["month"].isin(scope.months(CURRENT)) & true["category"].isin(CRIMES) & true["street"].notna()
+    streets = true[on_streets].groupby(["w", "street"], as_index=False)["count"].sum()
+    return Totals(by_ward, streets)
+
+
+def read_totals(scope: Scope, frame: pd.DataFrame) -> Totals:
+    """The Totals from queries/export_totals.sql's two parts (its month a date)."""
+    ward = frame[frame["part"] == "ward"]
+    ward = ward.assign(w=ward["ward_code"].fillna(UNPLACED))[["w", "month", "category", "count"]]
+    ward = ward[covered_rows(scope, ward)]  # (a crime recorded as anti-social behaviour: the calls' months)
+    street = frame[frame["part"] == "street"]
+    street = street.assign(w=street["ward_code"].fillna(UNPLACED))[["w", "street", "count"]]
+    return Totals(ward.reset_index(drop=True), street.reset_index(drop=True))
+
+
+def _on_split(scope: Scope, counts: pd.DataFrame, split: set[tuple[str, str]]) -> pd.DataFrame:
+    """The covered counts of the current window on the split streets: w, s, month, category, count."""
+    if not isinstance(counts, pd.DataFrame):
+        raise TypeError("splitting streets by month and category needs the counts by street (export_counts)")
+    true = counts[covered_rows(scope, counts)]
+    w, s = true["ward_code"].fillna(UNPLACED), true["street"].fillna(OTHER)
+    on = pd.MultiIndex.from_arrays([w, s]).isin(sorted(split)) & true["month"].isin(scope.months(CURRENT)).to_numpy()
+    return true[on].assign(w=w[on], s=s[on])
+
+
+def atoms(scope: Scope, counts: pd.DataFrame | Totals, named: list[tuple[str, str]],
+          split: set[tuple[str, str]] = frozenset()
           ) -> tuple[pd.DataFrame, list[tuple[tuple[int, ...], tuple[int, ...]]]]:
     """The atoms with their true counts (columns kind, w, s, m, c, t, value) and their links.
+    ``counts``: by ward, street, month and category, or their ``Totals`` (no ``split`` then);
     ``named``: the street table's (ward, street) pairs; ``split``: the streets split by month
     and category (the street-level file's)."""
     wards = [*scope.wards, *([UNPLACED] if scope.include_unplaced else [])]
-    current = set(scope.months(CURRENT))
     window_of = {m: t for t in (CURRENT, COMPARISON) for m in scope.months(t)}
-    true = counts.assign(w=counts["ward_code"].fillna(UNPLACED), s=counts["street"].fillna(OTHER))
-    true = rows_where(true, (scope.covered(m, c) for m, c in zip(true["month"], true["category"])))
-    true = true.assign(t=true["month"].map(window_of))
-    on_split = pd.Series([(w, s) in split and m in current for w, s, m in zip(true["w"], true["s"], true["month"])],
-                         index=true.index, dtype=bool)
-    rest, crimes = true[~on_split], true["category"].isin(CRIMES)
-    u = rest.groupby(["month", "category"])["count"].sum().to_dict()
-    big_r = true[~on_split & crimes].groupby(["w", "t"])["count"].sum().to_dict()
-    z = true[on_split].groupby(["w", "s", "month", "category"])["count"].sum().to_dict()
+    sums = totals(scope, counts)
+    by_ward = sums.by_ward
+    u = by_ward.groupby(["month", "category"])["count"].sum().to_dict()
+    crime_rows = by_ward[by_ward["category"].isin(CRIMES)]
+    big_r = crime_rows.assign(t=crime_rows["month"].map(window_of)).groupby(["w", "t"])["count"].sum().to_dict()
+    streets = sums.streets  # a district's year: 12,000 streets, of which the table names ten
+    streets = streets[pd.MultiIndex.from_arrays([streets["w"], streets["street"]]).isin(list(named))] if named \
+        else streets.iloc[:0]
+    y = dict(zip(zip(streets["w"], streets["street"]), streets["count"]))
+    z = {}
+    if split:  # the split streets' counts are atoms of their own: out of u and R
+        z = _on_split(scope, counts, split).groupby(["w", "s", "month", "category"])["count"].sum().to_dict()
+        for (w, _, m, c), n in z.items():
+            u[m, c] -= n
+            if c in CRIMES:
+                big_r[w, CURRENT] -= n
     unsplit = [street for street in named if street not in split]
-    y = true[~on_split & crimes & true["month"].isin(current)].groupby(["w", "s"])["count"].sum().to_dict()
 
     rows: list[tuple] = []
     for t in (CURRENT, COMPARISON):
@@ -132,14 +194,17 @@ def atoms(scope: Scope, counts: pd.DataFrame, named: list[tuple[str, str]], spli
     frame = pd.DataFrame(rows, columns=["kind", "w", "s", "m", "c", "t", "value"])
     frame["value"] = frame["value"].astype("int64")
 
-    def ids(mask) -> tuple[int, ...]:
-        return tuple(int(i) for i in frame.index[mask])
+    def ids(mask: np.ndarray) -> tuple[int, ...]:
+        return tuple(int(i) for i in np.flatnonzero(mask))
 
-    kind = frame["kind"]
-    links = [(ids((kind == "R") & (frame["t"] == t)), ids((kind == "u") & (frame["t"] == t) & frame["c"].isin(CRIMES)))
+    # plain arrays: a few hundred atoms, compared once per ward (pandas' string columns cost
+    # milliseconds a comparison, half a second for a district's links)
+    kind, ward, window = (frame[k].to_numpy(dtype=object) for k in ("kind", "w", "t"))
+    crime = frame["c"].isin(CRIMES).to_numpy()
+    links = [(ids((kind == "R") & (window == t)), ids((kind == "u") & (window == t) & crime))
              for t in (CURRENT, COMPARISON)]
     if named:
-        links += [(ids((kind == "y") & (frame["w"] == w)), ids((kind == "R") & (frame["w"] == w) & (frame["t"] == CURRENT)))
+        links += [(ids((kind == "y") & (ward == w)), ids((kind == "R") & (ward == w) & (window == CURRENT)))
                   for w in wards]
     return frame, [link for link in links if link[0] or link[1]]
 
@@ -230,7 +295,8 @@ def build_with_atoms(scope: Scope, counts: pd.DataFrame, streets: list[tuple[str
             on_it = (w == ward) & (s == street)
             mask = (on_it & crime) if (ward, street) in split else (on_it & (kind == "y"))
             named.append(b.cell(("street", (ward, street)), mask, "street"))
-        split_unnamed = np.array([k == "z" and (a, z) not in set(streets) for k, a, z in zip(kind, w, s)], dtype=bool)
+        shown = set(streets)
+        split_unnamed = np.array([k == "z" and (a, z) not in shown for k, a, z in zip(kind, w, s)], dtype=bool)
         elsewhere = ((kind == "y") & (s == OTHER)) | (split_unnamed & crime)
         b.relation(totals[CURRENT], [*named, b.cell(("street", OTHER), elsewhere, "other_streets")])
 

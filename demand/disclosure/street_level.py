@@ -28,10 +28,11 @@ Anti-social behaviour rows have no Crime ID, as on data.police.uk.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from demand.disclosure import model
-from demand.disclosure.model import CATEGORIES, CURRENT, UNPLACED, rows_where
+from demand.disclosure.model import CATEGORIES, CURRENT, UNPLACED
 from demand.disclosure.suppression import (
     PUBLISHED,
     WITHHELD,
@@ -49,13 +50,20 @@ COORDINATE_DECIMALS = 6  # as data.police.uk
 
 def _groups(inputs, points: dict) -> pd.DataFrame:
     """True counts per (ward, street, category, month) of the current window, on streets with a point."""
-    months = set(inputs.scope.months(CURRENT))
     counts = inputs.counts
-    frame = counts[counts["month"].isin(months) & counts["street"].notna()].assign(
+    if not isinstance(counts, pd.DataFrame):
+        raise TypeError("the street-level rows need the counts by street (read_inputs(..., street_level=True))")
+    frame = counts[counts["month"].isin(inputs.scope.months(CURRENT)) & counts["street"].notna()].assign(
         w=lambda f: f["ward_code"].fillna(UNPLACED))
-    frame = rows_where(frame, ((w, s) in points for w, s in zip(frame["w"], frame["street"])))
-    frame = rows_where(frame, (inputs.scope.covered(m, c) for m, c in zip(frame["month"], frame["category"])))
+    frame = frame[_pairs_in(frame["w"], frame["street"], points) & model.covered_rows(inputs.scope, frame)]
     return frame.groupby(["w", "street", "category", "month"], as_index=False)["count"].sum()
+
+
+def _pairs_in(first: pd.Series, second: pd.Series, pairs) -> np.ndarray:
+    """Whether each (first, second) is one of ``pairs``, for a whole column at once."""
+    if not len(first) or not pairs:
+        return np.zeros(len(first), dtype=bool)
+    return pd.MultiIndex.from_arrays([first, second]).isin(list(pairs))
 
 
 def _points(inputs) -> dict[tuple[str, str], tuple[float, float]]:
@@ -75,8 +83,8 @@ def rows(inputs, rule: Rule, streets: list[tuple[str, str]], protection: Protect
                  and key[2] in set(inputs.scope.months(CURRENT))}
     points = _points(inputs)
     groups = _groups(inputs, points)
-    wanted = rows_where(groups, ((c, m) in published and n >= rule.threshold
-                                 for c, m, n in zip(groups["category"], groups["month"], groups["count"])))
+    wanted = groups[_pairs_in(groups["category"], groups["month"], published)
+                    & (groups["count"] >= rule.threshold).to_numpy()]
     split = set(zip(wanted["w"], wanted["street"]))
     located: dict[tuple, int] = {}
     if split:
@@ -103,7 +111,7 @@ def _protect_groups(inputs, rule: Rule, streets, protection: Protection, groups:
     street, every other street's groups held at their true counts (``suppression.audit``'s
     ``free``: conservative, and small enough for a force's year). A failure takes the point from
     the located group that binds it (never changes a summary figure), until the audit passes."""
-    on_split = rows_where(groups, ((w, s) in split for w, s in zip(groups["w"], groups["street"])))
+    on_split = groups[_pairs_in(groups["w"], groups["street"], split)]
     keys = [((w, s), c, m) for w, s, c, m in zip(on_split["w"], on_split["street"], on_split["category"],
                                                   on_split["month"])]
     problem, frame = model.build_with_atoms(inputs.scope, inputs.counts, streets, groups=keys)

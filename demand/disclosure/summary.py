@@ -88,7 +88,9 @@ class Street:
 @dataclass(frozen=True)
 class Inputs:
     """Everything a summary is built from. ``counts`` and ``points`` are private (true counts):
-    they never reach a format."""
+    they never reach a format. ``counts``: by ward, street, month and category
+    (data.export_counts), or only their ``model.Totals`` (data.export_totals) when no
+    street-level file is made; ``points`` (data.street_points) only for the street-level file."""
 
     area: str  # as asked: a ward code, district or 'force'
     area_label: str  # 'Abbey ward, Northtown'
@@ -98,8 +100,8 @@ class Inputs:
     as_of: date
     scope: model.Scope
     ward_names: dict[str, str]
-    counts: pd.DataFrame
-    points: pd.DataFrame
+    counts: pd.DataFrame | model.Totals
+    points: pd.DataFrame | None
     source: str
 
 
@@ -192,18 +194,16 @@ def months_in_span(span: tuple[date, date]) -> int:
 # --- building -------------------------------------------------------------------------------
 
 
-def top_streets(scope: model.Scope, counts: pd.DataFrame, rule: Rule, limit: int = TOP_STREETS
+def top_streets(scope: model.Scope, counts: pd.DataFrame | model.Totals, rule: Rule, limit: int = TOP_STREETS
                 ) -> list[tuple[str, str]]:
     """The busiest streets of the current window (crimes, not ASB) with at least the threshold,
     at most ``limit``, busiest first; the smallest are dropped while the crimes elsewhere would
     be a small count (so 'all other streets' is never a hidden remainder)."""
-    months = set(scope.months(model.CURRENT))
-    crimes = counts[counts["category"].isin(CRIMES) & counts["month"].isin(months)]
-    crimes = model.rows_where(crimes, (scope.covered(m, c) for m, c in zip(crimes["month"], crimes["category"])))
-    total = int(crimes["count"].sum())
-    named = crimes.dropna(subset=["street"]).assign(w=lambda f: f["ward_code"].fillna(UNPLACED))
-    per_street = named.groupby(["w", "street"])["count"].sum().reset_index()
-    per_street = per_street[per_street["count"] >= rule.threshold]
+    sums = model.totals(scope, counts)
+    by_ward = sums.by_ward
+    current = by_ward["category"].isin(CRIMES) & by_ward["month"].isin(scope.months(model.CURRENT))
+    total = int(by_ward.loc[current, "count"].sum())
+    per_street = sums.streets[sums.streets["count"] >= rule.threshold]
     per_street = per_street.sort_values(["count", "street", "w"], ascending=[False, True, True]).head(limit)
     chosen = list(zip(per_street["w"], per_street["street"], per_street["count"]))
     while chosen and rule.is_small(total - sum(n for _, _, n in chosen)):
@@ -215,8 +215,9 @@ def build(inputs: Inputs, rule: Rule, street_rows: bool = False) -> Summary:
     """The Summary of ``inputs`` under ``rule``; with ``street_rows`` also the data.police.uk
     rows (demand.disclosure.street_level), protected together with the tables."""
     scope = inputs.scope
-    streets = top_streets(scope, inputs.counts, rule)
-    problem = model.build(scope, inputs.counts, streets)
+    sums = model.totals(scope, inputs.counts)  # once: the street-level rows read the counts themselves
+    streets = top_streets(scope, sums, rule)
+    problem = model.build(scope, sums, streets)
     protection = protect(problem, rule)
     figures = _figures(protection)
     summary = _summary(inputs, rule, protection, figures, streets)
