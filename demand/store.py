@@ -237,7 +237,7 @@ def _check_key(con, files: list[Path], table: Table) -> list[Problem]:
 def check_extracts(data_dir: Path) -> list[Problem]:
     if not data_dir.is_dir():
         return [Problem("*", f"data directory {data_dir} does not exist")]
-    con = duckdb.connect()
+    con = _quiet_connection()
     try:
         return [p for table in TABLES.values() for p in check_table(con, data_dir, table)]
     finally:
@@ -245,6 +245,14 @@ def check_extracts(data_dir: Path) -> list[Problem]:
 
 
 # --- building a snapshot --------------------------------------------------------------
+
+
+def _quiet_connection(path: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection for checking or building: DuckDB draws a progress bar on stdout for any
+    statement longer than two seconds, even when stdout is a log file, so it is turned off."""
+    con = duckdb.connect(str(path) if path else ":memory:")
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _select_contract(con, files: list[Path], table: Table) -> str:
@@ -303,7 +311,7 @@ def build_snapshot(data_dir: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_suffix(f".building-{os.getpid()}-{threading.get_ident()}")
     building.unlink(missing_ok=True)
-    con = duckdb.connect(str(building))
+    con = _quiet_connection(building)
     try:
         shapes = {name: _check_shape(con, data_dir, table) for name, table in TABLES.items()}
         if any(problems for problems, _ in shapes.values()):
@@ -347,8 +355,14 @@ def build_snapshot(data_dir: Path, target: Path) -> None:
 def lock(connection: duckdb.DuckDBPyConnection) -> None:
     """Close a serving connection to everything but its snapshot: no external files (so no
     query can read /etc/passwd or write a copy of the data), no extension loaded or installed,
-    memory and threads from settings, and the configuration locked so none of this can be
-    undone from SQL."""
+    memory and threads from settings, no progress bar, and the configuration locked so none of
+    this can be undone from SQL.
+
+    The memory limit bounds DuckDB's part of a serving process: its buffer pool (the blocks of
+    the snapshot it has read) and every running query's hash tables and sorts, for all sessions
+    together (see config.DEFAULT_DUCKDB_MEMORY). A query that needs more spills to DuckDB's
+    temporary directory, ``<snapshot>.duckdb.tmp`` beside the snapshot (each process its own
+    files in it), rather than failing; external access off does not prevent that."""
     memory, threads = config.duckdb_limits()
     # DuckDB shares one database instance between connections to the same file in a process,
     # so a second Store over the same snapshot finds it locked already.
@@ -362,6 +376,7 @@ def lock(connection: duckdb.DuckDBPyConnection) -> None:
         "SET autoload_known_extensions = false",
         f"SET memory_limit = '{memory}'",
         f"SET threads = {threads}",
+        "SET enable_progress_bar = false",
         "SET lock_configuration = true",
     ):
         connection.execute(statement)

@@ -7,7 +7,8 @@ import threading
 import duckdb
 import pytest
 
-from demand import analytics, areas
+from demand import analytics, areas, config
+from demand import store as store_module
 from demand.cli import main
 from demand.fixtures import ABBEY, write_extracts, write_table
 from demand.schema import TABLES
@@ -224,3 +225,25 @@ def test_old_snapshots_are_pruned(extracts, open_store, tmp_path):
         write_table(extracts, "crimes", CRIMES[:keep])
         assert store.refresh()
     assert len(list((tmp_path / "snapshots").glob("snapshot-*.duckdb"))) == 2
+
+
+def test_the_serving_connection_is_bounded_by_settings_and_draws_no_progress_bar(extracts, open_store, monkeypatch):
+    def setting(cursor, name):
+        return cursor.execute(f"SELECT current_setting('{name}')").fetchone()[0]
+
+    reference = duckdb.connect()  # how DuckDB reports a limit of 512MB and 300MB
+    limits = {}
+    for size in (config.DEFAULT_DUCKDB_MEMORY, "300MB"):
+        reference.execute(f"SET memory_limit = '{size}'")
+        limits[size] = setting(reference, "memory_limit")
+    monkeypatch.delenv(config.MEMORY_ENV, raising=False)
+    snapshot = open_store(extracts).pin()
+    assert setting(snapshot.cursor(), "memory_limit") == limits[config.DEFAULT_DUCKDB_MEMORY]
+    # DuckDB draws a progress bar on stdout by default (a cursor does not): the connection is quiet
+    assert setting(snapshot.connection, "enable_progress_bar") is False
+    monkeypatch.setenv(config.MEMORY_ENV, "300MB")
+    write_table(extracts, "crimes", CRIMES[:1])  # a new snapshot file: a new DuckDB instance
+    other = open_store(extracts).cursor()
+    assert setting(other, "memory_limit") == limits["300MB"]
+    # the checking and building connections are quiet too (a build's log is not filled with bars)
+    assert setting(store_module._quiet_connection(), "enable_progress_bar") is False
