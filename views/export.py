@@ -101,11 +101,6 @@ def shaded(frame: pd.DataFrame):
         value in HIDDEN or value.startswith("<")) else "")
 
 
-def fitted(frame: pd.DataFrame) -> int:
-    """A table's height with every row showing (35 px a row and the header)."""
-    return 35 * (len(frame) + 1) + 3
-
-
 def figures_table(rows, label: str) -> pd.DataFrame:
     return pd.DataFrame({label: [r.label for r in rows], "Now": [r.now.text for r in rows],
                          "Before": [r.before.text for r in rows], "Change": [r.brief for r in rows]})
@@ -121,7 +116,7 @@ FIGURES = {"Now": count("Now"), "Before": count("Before"),
 
 def types_tab() -> None:
     types = figures_table(summary.categories, "Type")
-    st.dataframe(shaded(types), hide_index=True, key="exp_types", height=fitted(types), column_config=FIGURES)
+    st.dataframe(shaded(types), hide_index=True, key="exp_types", height="content", column_config=FIGURES)
     st.caption(f"Now: {summary.current_label}. Before: {summary.comparison_label}.")
 
 
@@ -129,7 +124,7 @@ def months_tab() -> None:
     months = [m for m in summary.months if m.window == CURRENT]
     table = pd.DataFrame({"Type": [*CRIMES, "All crimes", ASB]} | {
         f"{m.month:%b %Y}": [*(m.categories[c].text for c in CRIMES), m.crimes.text, m.asb.text] for m in months})
-    st.dataframe(shaded(table), hide_index=True, key="exp_months", height=fitted(table),
+    st.dataframe(shaded(table), hide_index=True, key="exp_months", height="content",
                  column_config={column: count(column) for column in table.columns[1:]})
     st.caption("The months before are published as totals only (crimes and anti-social behaviour), for the chart.")
 
@@ -143,14 +138,14 @@ def streets_tab() -> None:
     if summary.other_streets is not None:
         streets.loc[len(streets)] = ["All other streets and places", "", summary.other_streets.text]
     st.dataframe(shaded(streets if summary.wards else streets.drop(columns="Ward")), hide_index=True,
-                 key="exp_streets", height=fitted(streets), column_config={"Crimes": count("Crimes")})
+                 key="exp_streets", height="content", column_config={"Crimes": count("Crimes")})
     st.caption(f"On or near a street, never an address; only streets with at least {summary.rule.threshold} "
                f"crimes in {summary.current_label}.")
 
 
 def wards_tab() -> None:
     by_ward = figures_table(summary.wards, "Ward")
-    st.dataframe(shaded(by_ward), hide_index=True, key="exp_wards", height=fitted(by_ward), column_config=FIGURES)
+    st.dataframe(shaded(by_ward), hide_index=True, key="exp_wards", height="content", column_config=FIGURES)
 
 
 def printable_tab() -> None:
