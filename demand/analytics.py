@@ -569,25 +569,32 @@ def concentration_of(counts) -> dict:
 # --- timelines and event lists ---------------------------------------------------------------
 
 
-def not_in_area(what: str, wanted: str, scope: Scope) -> UsageError:
+def _not_in_area(what: str, wanted: str, scope: Scope) -> UsageError:
     """The same words whether the reference does not exist or lies outside the area, so a
     message never tells a user what is outside their wards."""
     return UsageError(f"no {what} with reference '{wanted[:40]}' has an event in {scope.label or 'this area'}")
+
+
+def entity(store: Store, scope: Scope, person: str | None = None,
+           location: str | None = None) -> tuple[str, str, pd.DataFrame]:
+    """``(kind, reference, row)`` of one person or one location: kind 'person' or 'location',
+    and its row of queries/dash_person.sql or dash_location.sql, which is also the check that it
+    has an event in the area; refused, as unknown, when it has none."""
+    if (person is None) == (location is None):
+        raise UsageError("give a person id or a location id (one of them)")
+    kind, wanted = ("person", person) if person is not None else ("location", location)
+    found = store._query(f"dash_{kind}", scope, **{f"{kind}_id": wanted})
+    if found.empty:
+        raise _not_in_area(kind, wanted, scope)
+    return kind, wanted, found
 
 
 def timeline(store: Store, scope: Scope, person: str | None = None, location: str | None = None) -> pd.DataFrame:
     """Every event of one person (calls made, crimes with their role, missing episodes) or one
     location in the area, oldest first, with the other people linked to each event. A
     reference with no event in the area is refused as unknown."""
-    if (person is None) == (location is None):
-        raise UsageError("give a person id or a location id (one of them)")
-    if person is not None:
-        if store._query("dash_person", scope, person_id=person).empty:
-            raise not_in_area("person", person, scope)
-        return store._query("timeline_person", scope, person_id=person)
-    if store._query("dash_location", scope, location_id=location).empty:
-        raise not_in_area("location", location, scope)
-    return store._query("timeline_location", scope, location_id=location)
+    kind, wanted, _ = entity(store, scope, person, location)
+    return store._query(f"timeline_{kind}", scope, **{f"{kind}_id": wanted})
 
 
 def recent_events(store: Store, scope: Scope, days: int = 7, as_of=None) -> pd.DataFrame:
@@ -631,8 +638,7 @@ def location_neighbours(store: Store, scope: Scope, location_id: str, radius_m: 
                         window: str | int = "12m", as_of=None) -> pd.DataFrame:
     """Other locations within radius_m metres that had events in the window in the area,
     busiest first (near-repeat demand around a place lies within about 200 m)."""
-    if store._query("dash_location", scope, location_id=location_id).empty:
-        raise not_in_area("location", location_id, scope)
+    entity(store, scope, location=location_id)  # refused when it has no event in the area
     w = make_window(window, resolve_as_of(store, as_of))
     return store._query("location_neighbours", scope, location_id=location_id, radius_m=float(radius_m),
                        start=w.start_ts, end=w.end_ts)

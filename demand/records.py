@@ -101,14 +101,9 @@ def profile(store: Store, scope: Scope, person: str | None = None, location: str
     events, queries/profile_people.sql or profile_location_people.sql, each of whom has a
     profile of their own). A reference with no event in the area is refused with the same
     words as one that does not exist."""
-    if (person is None) == (location is None):
-        raise UsageError("give a person id or a location id (one of them)")
-    kind, wanted = ("person", person) if person is not None else ("location", location)
     # the entity's row is also the check that it has an event in the area: read once, not
     # again by analytics.timeline
-    found = store._query(f"dash_{kind}", scope, **{f"{kind}_id": wanted})
-    if found.empty:
-        raise analytics.not_in_area(kind, wanted, scope)
+    kind, wanted, found = analytics.entity(store, scope, person, location)
     timeline = store._query(f"timeline_{kind}", scope, **{f"{kind}_id": wanted})
     people = store._query("profile_people" if person is not None else "profile_location_people", scope,
                           **{f"{kind}_id": wanted})
