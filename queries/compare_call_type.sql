@@ -13,6 +13,6 @@ FROM calls c
 WHERE in_area(c.ward_code, $wards, $include_unwarded)
   AND received_at >= least($start, $prev_start) AND received_at < greatest($end, $prev_end)
   AND ((received_at >= $start AND received_at < $end) OR (received_at >= $prev_start AND received_at < $prev_end))
-  AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', received_at) AS DATE)))
+  AND in_months_held(received_at, $uncovered)
 GROUP BY 1
 ORDER BY 1;

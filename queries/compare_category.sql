@@ -13,6 +13,6 @@ FROM crimes c
 WHERE in_area(c.ward_code, $wards, $include_unwarded)
   AND recorded_at >= least($start, $prev_start) AND recorded_at < greatest($end, $prev_end)
   AND ((recorded_at >= $start AND recorded_at < $end) OR (recorded_at >= $prev_start AND recorded_at < $prev_end))
-  AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', recorded_at) AS DATE)))
+  AND in_months_held(recorded_at, $uncovered)
 GROUP BY 1
 ORDER BY 1;

@@ -14,7 +14,7 @@ WITH chosen AS (
     LEFT JOIN locations l ON l.location_id = m.from_location_id
     WHERE in_area(m.ward_code, $wards, $include_unwarded)
       AND m.reported_at >= least($start, $prev_start) AND m.reported_at < greatest($end, $prev_end)
-      AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', m.reported_at) AS DATE)))
+      AND in_months_held(m.reported_at, $uncovered)
 )
 SELECT "group", count, previous_count
 FROM (

@@ -15,6 +15,6 @@ JOIN wards w USING (ward_code)
 WHERE in_area(c.ward_code, $wards, false)
   AND c.recorded_at >= least($start, $prev_start) AND c.recorded_at < greatest($end, $prev_end)
   AND ((c.recorded_at >= $start AND c.recorded_at < $end) OR (c.recorded_at >= $prev_start AND c.recorded_at < $prev_end))
-  AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', c.recorded_at) AS DATE)))
+  AND in_months_held(c.recorded_at, $uncovered)
 GROUP BY c.ward_code, w.ward_name, 3
 ORDER BY w.ward_name, c.ward_code, 3;

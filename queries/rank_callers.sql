@@ -20,7 +20,7 @@ WITH totals AS (
       AND ($category IS NULL OR incident_type = $category)
       AND NOT $weapon_only
       AND (NOT $domestic_only OR coalesce(domestic, false))
-      AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', received_at) AS DATE)))
+      AND in_months_held(received_at, $uncovered)
     GROUP BY caller_id
     HAVING count(*) >= $min_count
     ORDER BY count DESC, last_at DESC, person_id
@@ -36,7 +36,7 @@ previous AS (
       AND ($category IS NULL OR incident_type = $category)
       AND NOT $weapon_only
       AND (NOT $domestic_only OR coalesce(domestic, false))
-      AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', received_at) AS DATE)))
+      AND in_months_held(received_at, $uncovered)
     GROUP BY caller_id
 )
 SELECT t.person_id AS id, t.count, coalesce(pr.previous_count, 0) AS previous_count, t.first_at, t.last_at,

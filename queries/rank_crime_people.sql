@@ -27,7 +27,7 @@ totals AS (
       AND ($category IS NULL OR l.category = $category)
       AND (NOT $weapon_only OR l.weapon)
       AND (NOT $domestic_only OR l.domestic)
-      AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', l.recorded_at) AS DATE)))
+      AND in_months_held(l.recorded_at, $uncovered)
     GROUP BY l.person_id
     HAVING count(*) >= $min_count
     ORDER BY count DESC, harm DESC, last_at DESC, l.person_id
@@ -44,7 +44,7 @@ previous AS (
       AND ($category IS NULL OR l.category = $category)
       AND (NOT $weapon_only OR l.weapon)
       AND (NOT $domestic_only OR l.domestic)
-      AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', l.recorded_at) AS DATE)))
+      AND in_months_held(l.recorded_at, $uncovered)
     GROUP BY l.person_id
 )
 SELECT t.person_id AS id, t.count, coalesce(pr.previous_count, 0) AS previous_count, t.first_at, t.last_at, t.harm

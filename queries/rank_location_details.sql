@@ -23,10 +23,8 @@ counted AS (
       AND ($category IS NULL OR e.what = $category)
       AND (NOT $weapon_only OR e.weapon)
       AND (NOT $domestic_only OR e.domestic)
-      AND (len(CASE e.source WHEN 'crime' THEN $uncovered_crimes WHEN 'call' THEN $uncovered_calls
-                             ELSE $uncovered_missing END) = 0
-           OR NOT list_contains(CASE e.source WHEN 'crime' THEN $uncovered_crimes WHEN 'call' THEN $uncovered_calls
-                                              ELSE $uncovered_missing END, CAST(date_trunc('month', e."at") AS DATE)))
+      AND in_months_held(e."at", CASE e.source WHEN 'crime' THEN $uncovered_crimes WHEN 'call' THEN $uncovered_calls
+                                              ELSE $uncovered_missing END)
 ),
 flags AS (
     SELECT location_id, bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,

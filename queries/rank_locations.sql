@@ -26,8 +26,7 @@ chosen AS (
       AND ($category IS NULL OR category = $category)
       AND (NOT $weapon_only OR coalesce(weapon, false))
       AND (NOT $domestic_only OR coalesce(domestic, false))
-      AND (len($uncovered_crimes) = 0
-           OR NOT list_contains($uncovered_crimes, CAST(date_trunc('month', recorded_at) AS DATE)))
+      AND in_months_held(recorded_at, $uncovered_crimes)
     UNION ALL
     SELECT 'call', location_id, received_at, NULL, NULL
     FROM calls c
@@ -38,8 +37,7 @@ chosen AS (
       AND ($category IS NULL OR incident_type = $category)
       AND NOT $weapon_only
       AND (NOT $domestic_only OR coalesce(domestic, false))
-      AND (len($uncovered_calls) = 0
-           OR NOT list_contains($uncovered_calls, CAST(date_trunc('month', received_at) AS DATE)))
+      AND in_months_held(received_at, $uncovered_calls)
     UNION ALL
     SELECT 'missing', from_location_id, reported_at, NULL, NULL
     FROM missing_episodes m
@@ -50,8 +48,7 @@ chosen AS (
       AND ($category IS NULL OR $category = 'Missing person')
       AND NOT $weapon_only
       AND NOT $domestic_only
-      AND (len($uncovered_missing) = 0
-           OR NOT list_contains($uncovered_missing, CAST(date_trunc('month', reported_at) AS DATE)))
+      AND in_months_held(reported_at, $uncovered_missing)
 ),
 totals AS (
     SELECT location_id, count(*) AS count,

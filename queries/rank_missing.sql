@@ -18,7 +18,7 @@ WITH totals AS (
       AND ($category IS NULL OR $category = 'Missing person')
       AND NOT $weapon_only
       AND NOT $domestic_only
-      AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', reported_at) AS DATE)))
+      AND in_months_held(reported_at, $uncovered)
     GROUP BY person_id
     HAVING count(*) >= $min_count
     ORDER BY count DESC, last_at DESC, person_id
@@ -34,7 +34,7 @@ previous AS (
       AND ($category IS NULL OR $category = 'Missing person')
       AND NOT $weapon_only
       AND NOT $domestic_only
-      AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', reported_at) AS DATE)))
+      AND in_months_held(reported_at, $uncovered)
     GROUP BY person_id
 )
 SELECT t.person_id AS id, t.count, coalesce(pr.previous_count, 0) AS previous_count, t.first_at, t.last_at,

@@ -27,7 +27,7 @@ theirs AS (
                   OR CASE e.source WHEN 'missing' THEN $category = 'Missing person' ELSE e.category = $category END)
              AND (NOT $weapon_only OR e.weapon)
              AND (NOT $domestic_only OR e.domestic)
-             AND (len($uncovered) = 0 OR NOT list_contains($uncovered, CAST(date_trunc('month', e."at") AS DATE)))
+             AND in_months_held(e."at", $uncovered)
              AS counted
     FROM person_events e
     WHERE e.person_id IN (SELECT person_id FROM wanted)

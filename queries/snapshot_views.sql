@@ -7,6 +7,8 @@
 --     month of `at` covered for that source
 --   in_area(ward_code, wards, include_unwarded): a macro, true when an event's ward is one of
 --     the area's wards, or it has no ward and the area is the whole force
+--   in_months_held(at, uncovered): a macro, true unless `at` falls in one of the months
+--     listed (a source's uncovered months, passed by the analysis)
 --   metres_between(lat1, lon1, lat2, lon2): a macro, the great-circle distance in metres
 --   event_kinds: a table of the distinct (source, what) pairs
 --   event_details: the events view with what each source grades them by: detail (a call's
@@ -38,6 +40,13 @@ CREATE MACRO in_covered_month(source_table, "at") AS
     (source_table, date_trunc('month', "at")) IN (
         SELECT (table_name, date_trunc('month', month)) FROM coverage WHERE covered
     );
+
+-- in_months_held(at, uncovered): whether `at` falls outside the months listed in `uncovered`
+--   (their first days: the months a source lacks, which the analyses work out from the coverage
+--   table in Python and pass as a parameter), so a count leaves out events dated in a month the
+--   source does not cover. An empty list keeps every row without a test per row.
+CREATE MACRO in_months_held("at", uncovered) AS
+    (len(uncovered) = 0 OR NOT list_contains(uncovered, CAST(date_trunc('month', "at") AS DATE)));
 
 -- metres_between(lat1, lon1, lat2, lon2): great-circle (haversine) distance in metres on the
 --   mean Earth radius; NULL when a coordinate is NULL.
