@@ -248,14 +248,9 @@ def lorenz_figure(curves: dict[str, pd.DataFrame], title: str) -> go.Figure:
     return fig
 
 
-def _verdict_of(row) -> str:
-    """A row's verdict with its (adjusted, in a table) p: '▲ significant rise (p = 0.004)'."""
-    return significance_text(row["significance"], row.get("p_adjusted", row.get("p")))
-
-
 def _verdicts(frame: pd.DataFrame) -> list[str]:
-    """_verdict_of each row, read from whole columns (a Series made per row cost a district's
-    heatmap about 25 ms)."""
+    """Each row's verdict with its (adjusted, in a table) p: '▲ significant rise (p = 0.004)';
+    read from whole columns (a Series made per row cost a district's heatmap about 25 ms)."""
     column = next((c for c in ("p_adjusted", "p") if c in frame.columns), None)
     ps = frame[column] if column else [None] * len(frame)
     return [significance_text(s, p) for s, p in zip(frame["significance"], ps)]
@@ -529,6 +524,7 @@ def change_map(boundaries: dict, by_ward: pd.DataFrame, pick_wards: bool = False
     legend) and labelled with their names; ``by_ward`` is compare(by='ward') output with group
     = ward code. With ``pick_wards`` a tap on a ward selects it (map_choice)."""
     rows = by_ward.set_index("group")
+    verdicts = dict(zip(by_ward["group"], _verdicts(by_ward)))
     for feature in boundaries["features"]:
         props = feature["properties"]
         if props["ward_code"] in rows.index:
@@ -536,7 +532,7 @@ def change_map(boundaries: dict, by_ward: pd.DataFrame, pick_wards: bool = False
             props["fill"] = _rgb(verdict_colour(row["significance"]))  # opaque: exactly the legend's colour
             props["tip"] = (
                 f"{props['ward_name']}: {fmt_count(row['previous_count'])} → "
-                f"{fmt_count(row['count'])}, {_verdict_of(row)}"
+                f"{fmt_count(row['count'])}, {verdicts[props['ward_code']]}"
             )
         else:
             props["fill"] = _rgb(verdict_colour(stats.NO_DATA))
