@@ -245,6 +245,10 @@ def lorenz_figure(curves: dict[str, pd.DataFrame], title: str) -> go.Figure:
     fig = _layout(fig, title, "Share of entities, most active first (%)", "Share of events (%)")
     fig.update_xaxes(range=[0, 100])
     fig.update_yaxes(range=[0, 100])
+    # the legend inside the plot's empty corner, below the diagonal where no curve runs: above
+    # the plot, six names wrap into three rows on a phone and ran over the title
+    fig.update_layout(legend={"orientation": "v", "xanchor": "right", "x": 0.99, "yanchor": "bottom", "y": 0.02,
+                              "bgcolor": "rgba(255,255,255,0.8)"})
     return fig
 
 
