@@ -78,11 +78,12 @@ for column, row in zip(columns, busiest.itertuples()):
     )
 
 st.plotly_chart(
-    dashboard.lorenz_figure(with_events, "Lorenz curves: share of events held by the busiest"),
+    # short enough for one line at a phone's 390 px: Plotly does not wrap a title
+    dashboard.lorenz_figure(with_events, "Share of events held by the most active"),
     key="conc_lorenz",
 )
 st.caption(
-    "The further a curve bows above the diagonal, the more the demand falls on a few. Read across "
+    "Lorenz curves: the further a curve bows above the diagonal, the more the demand falls on a few. Read across "
     "from 10% on the horizontal axis to see the top tenth's share."
 )
 st.dataframe(
