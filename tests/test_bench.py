@@ -35,3 +35,21 @@ def test_bench_runs_on_the_small_force_and_writes_its_report(small_force, tmp_pa
                     "## Memory and build"):
         assert heading in text
     assert "| public export, district, 12 months: the counts read |" in text
+
+
+def _analysis(name: str, product: float, floor: float, pandas: float) -> dict:
+    return {"name": name, "group": "ranking", "product": {"p50": product, "p95": product}, "floor": {"p50": floor},
+            "pandas": {"p50": pandas}, "target_ms": None, "ratio_target": 1.5, "pandas_target": 10, "agree": True}
+
+
+def test_the_report_says_where_even_the_floor_misses_the_pandas_target():
+    from demand.bench import report
+
+    # A: pandas 120 ÷ product 10 = 12 (met), ÷ floor 8 = 15; B: 50 ÷ 20 = 2.5 (missed), ÷ floor 10 = 5
+    result = {"analyses": [_analysis("A", 10, 8, 120), _analysis("B", 20, 10, 50)], "pages": [],
+              "serving_peak_mb": 0, "build_s": 1.0, "concurrency": []}
+    rows = {target: (measured, met) for target, measured, met in report.summary(result)}
+    measured, met = rows["pandas ÷ product ≥ 10 for rankings and comparisons"]
+    assert measured == "least 2.5 (B); met by 1 of 2, by the floor itself for 1"
+    assert met is False
+    assert report.pandas_over_floor(result["analyses"][1]) == 5

@@ -38,6 +38,14 @@ def ratios(row: dict) -> tuple[float | None, float | None]:
     return (product / floor if floor else None), (pandas / product if pandas else None)
 
 
+def pandas_over_floor(row: dict) -> float | None:
+    """How much slower pandas is than the minimal DuckDB query: where this is under the pandas
+    target, meeting it needs a product faster than the floor (a layout the floor lacks)."""
+    floor = row.get("floor", {}).get("p50")
+    pandas = row.get("pandas", {}).get("p50")
+    return pandas / floor if pandas and floor else None
+
+
 def analysis_checks(row: dict) -> list[tuple[str, bool]]:
     """(what, met) for each target that applies to one analysis."""
     checks = []
@@ -74,7 +82,11 @@ def summary(result: dict) -> list[tuple[str, str, bool]]:
     with_pandas = [r for r in analyses if r.get("pandas_target") and ratios(r)[1] is not None]
     if with_pandas:
         least = min((ratios(r)[1], r["name"]) for r in with_pandas)
-        rows.append(("pandas ÷ product ≥ 10 for rankings and comparisons", f"least {least[0]:.1f} ({least[1]})",
+        met = sum(ratios(r)[1] >= r["pandas_target"] for r in with_pandas)
+        floor_reaches = sum((pandas_over_floor(r) or 0) >= r["pandas_target"] for r in with_pandas)
+        rows.append(("pandas ÷ product ≥ 10 for rankings and comparisons",
+                     (f"least {least[0]:.1f} ({least[1]}); met by {met} of {len(with_pandas)}, "
+                      f"by the floor itself for {floor_reaches}"),
                      all(ratios(r)[1] >= r["pandas_target"] for r in with_pandas)))
     for label, prefix in (("ward ranking p95 ≤ 50 ms", "rank"), ("force-wide top 50 of any kind ≤ 250 ms", "rank")):
         area = "ward" if "ward" in label else "force"
@@ -157,8 +169,8 @@ def render(result: dict) -> str:
         "(opening the snapshot, then the call), the file cache warm."),
         "",
         ("| analysis | product p50 | p95 | first call | floor p50 | pandas p50 | product ÷ floor | pandas ÷ product "
-        "| agree | targets |"),
-        "|---|---:|---:|---:|---:|---:|---:|---:|:-:|---|",
+        "| pandas ÷ floor | agree | targets |"),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---|",
     ]
     for row in result["analyses"]:
         over_floor, pandas_over = ratios(row)
@@ -168,7 +180,7 @@ def render(result: dict) -> str:
             f"| {row['name']} | {_ms(row['product']['p50'])} | {_ms(row['product']['p95'])} | "
             f"{_ms(first.get('call_ms'))} | {_ms(row.get('floor', {}).get('p50'))} | "
             f"{_ms(row.get('pandas', {}).get('p50'))} | {_ratio(over_floor)} | {_ratio(pandas_over)} | "
-            f"{'✓' if row['agree'] else '✗'} | {checks} |")
+            f"{_ratio(pandas_over_floor(row))} | {'✓' if row['agree'] else '✗'} | {checks} |")
     disagreements = [r for r in result["analyses"] if not r["agree"]]
     if disagreements:
         lines += ["", "Disagreements:", ""] + [f"- {r['name']}: {r['detail']}" for r in disagreements]
