@@ -68,6 +68,7 @@ __all__ = [
     "missing_months",
     "monthly_trend",
     "rank",
+    "rank_ids",
     "rank_page",
     "recent_events",
     "resolve_as_of",
@@ -438,6 +439,34 @@ def rank_page(store: Store, scope: Scope, kind: str, window: str | int = "90d", 
                     "rises": int((compared["significance"] == stats.RISE).sum()),
                     "page": int(page), "pages": pages, "page_rows": int(page_rows)}
     return ranked
+
+
+def rank_ids(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of=None, min_count: int = 2,
+             limit: int | None = None) -> pd.DataFrame:
+    """Who is on a list, and nothing more: the ids and counts of ``rank``'s first ``limit``
+    rows (the same arguments, without filters), in its order, from its counting query alone,
+    with no names, categories, flags or statistics. For a comparison that needs only who was on
+    a list, such as a briefing's "new since the previous briefing" (demand.briefings.compose)."""
+    if kind not in KINDS:
+        raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
+    if not isinstance(min_count, (int, np.integer)) or min_count < 1:
+        raise UsageError(f"min count must be a whole number of at least 1, not {min_count!r}")
+    current = make_window(window, resolve_as_of(store, as_of))
+    base = previous(current)
+    params = {**window_params(current, base), "category": None, "weapon_only": False, "domestic_only": False,
+              "min_count": int(min_count), "limit": int(limit) if limit is not None and limit > 0 else None}
+    if kind == "locations":
+        uncovered = {f"uncovered_{name}": _uncovered(store, current, base, source=source) for name, source in
+                     (("calls", "calls"), ("crimes", "crimes"), ("missing", "missing_episodes"))}
+        frame = store._query("rank_locations", scope, harm=harm.param(), **uncovered, **params)
+    elif kind in ROLE_GROUPS:
+        frame = store._query("rank_crime_people", scope, role_group=ROLE_GROUPS[kind], harm=harm.param(),
+                             uncovered=_uncovered(store, current, base, source="crimes"), **params)
+    else:
+        frame = store._query(f"rank_{kind}", scope, uncovered=_uncovered(store, current, base,
+                                                                         source=KIND_SOURCES[kind][0]), **params)
+    frame = frame[["id", "count"]]
+    return (frame.head(limit) if limit is not None else frame).reset_index(drop=True)
 
 
 # --- period comparison --------------------------------------------------------------------

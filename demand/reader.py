@@ -111,6 +111,8 @@ ANALYSES: dict[str, Analysis] = {
     # person-level: names, addresses, references
     "rank": Analysis(analytics.rank, personal=True, ids=_column("id")),
     "rank_page": Analysis(analytics.rank_page, personal=True, ids=_column("id")),
+    # who was on a list, ids and counts only (a briefing's "new since the previous briefing")
+    "rank_ids": Analysis(analytics.rank_ids, personal=True, ids=_column("id")),
     "recent_events": Analysis(analytics.recent_events, personal=True, ids=_column("event_id")),
     "window_records": Analysis(records.window_records, personal=True, ids=_column("event_id")),
     "location_neighbours": Analysis(analytics.location_neighbours, personal=True, ids=_column("location_id")),

@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from demand import analytics, powers, repeat_counts, stats, wanted
+from demand import analytics, areas, powers, repeat_counts, stats, wanted
 from demand.access import User
 from demand.briefings import compose
 from demand.errors import UsageError
@@ -131,6 +131,21 @@ def test_new_depends_only_on_the_previous_briefings_date(store, state, cadence, 
     assert next(e for e in victims.entries if e.id == "PN").new is new
 
 
+@pytest.mark.parametrize("kind", analytics.KINDS)
+def test_the_previous_list_read_as_ids_is_ranks_list(store, kind):
+    """rank_ids, the counting query alone, gives the ids and counts of rank's rows in its order
+    (ties cut the same way), for a ward, the district and the force, at several dates."""
+    for area in (ABBEY, "Northtown", "force"):
+        scope = areas.resolve_in(areas.wards(store), area, None)
+        for day in (AS_OF, PREVIOUS_BRIEFING, date(2026, 6, 27), date(2026, 3, 31)):
+            for limit in (5, 2, 1, None):
+                ranked = analytics.rank(store, scope, kind, "90d", day, limit=limit)
+                ids = analytics.rank_ids(store, scope, kind, "90d", day, limit=limit)
+                assert list(ids.columns) == ["id", "count"]
+                assert ids["id"].tolist() == ranked["id"].tolist()
+                assert ids["count"].tolist() == ranked["count"].tolist()
+
+
 def test_no_previous_briefing_before_the_data_begins(store, state):
     early = compose.ward_briefing(reader(store, state), CASTLE, date(2025, 6, 18))
     assert all(not r.compared and r.new_count == 0 for r in early.repeats)
@@ -187,8 +202,11 @@ def test_producing_a_briefing_is_audited_as_its_reader(store, state):
     briefing = compose.ward_briefing(reader(store, state, OFFICER), ABBEY, AS_OF)
     added = [r for r in state.audit.records(limit=1000) if r["seq"] > first]
     assert {r["user_email"] for r in added} == {OFFICER.email} and {r["wards"] for r in added} == {ABBEY}
-    assert {r["action"] for r in added} == {"rank", "recent_events", "powers_used", "wanted_list"}
-    assert len([r for r in added if r["action"] == "rank"]) == 10  # five lists, now and as at the last briefing
+    assert {r["action"] for r in added} == {"rank", "rank_ids", "recent_events", "powers_used", "wanted_list"}
+    assert len([r for r in added if r["action"] == "rank"]) == 5  # the five lists shown
+    # who was on each list as at the last briefing: read as ids only, and audited as read
+    previous = [r for r in added if r["action"] == "rank_ids"]
+    assert len(previous) == 5 and all(f'"as_of":"{PREVIOUS_BRIEFING}"' in r["params"] for r in previous)
     assert "PN" in briefing.ids and "PZ" not in briefing.ids
 
 

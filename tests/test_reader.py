@@ -77,6 +77,8 @@ REQUESTS = {
     "map_points": [{"window": "12m", "as_of": AS_OF, "limit": 100}],
     "rank": [{"kind": k, "window": "12m", "as_of": AS_OF, "min_count": 1}
              for k in ("victims", "offenders", "callers", "missing", "locations")],
+    "rank_ids": [{"kind": k, "window": "12m", "as_of": AS_OF, "min_count": 1, "limit": 3}
+                 for k in ("victims", "offenders", "callers", "missing", "locations")],
     "rank_page": [{"kind": k, "window": "12m", "as_of": AS_OF, "min_count": 1, "page": 1, "page_rows": 2}
                   for k in ("victims", "callers", "locations")],
     "recent_events": [{"days": 30, "as_of": AS_OF}],

@@ -369,7 +369,8 @@ def _repeat_list(reader: Reader, area: str, kind: str, reading: Reading, total: 
     compared = reading.previous_briefing >= reading.data_first
     before: set[str] = set()
     if compared:
-        earlier = reader.call("rank", area, kind=kind, window=PERIOD, as_of=reading.previous_briefing, limit=top)
+        # who was on the list then: ids only, not the names, flags and statistics shown for now
+        earlier = reader.call("rank_ids", area, kind=kind, window=PERIOD, as_of=reading.previous_briefing, limit=top)
         before = set(earlier["id"].astype(str))
     entries = tuple(
         RepeatEntry(int(row["rank"]), str(row["id"]), str(row["name"]) if pd.notna(row["name"]) else str(row["id"]),
