@@ -8,28 +8,27 @@
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
 -- reads: events, persons
 -- params: $wards, $start, $end, $min_count
-WITH crime_links AS (
-    SELECT DISTINCT c.ward_code, p.person_id, c.crime_id,
-           CASE WHEN p.role = 'victim' THEN 'victims' ELSE 'offenders' END AS kind
-    FROM crime_people p
-    JOIN crimes c USING (crime_id)
-    WHERE p.role IN ('victim', 'suspect', 'offender')
-      AND in_area(c.ward_code, $wards, false)
-      AND c.recorded_at >= $start AND c.recorded_at < $end
-      AND in_covered_month('crimes', c.recorded_at)
-),
-entity_events AS (
-    SELECT kind, ward_code, person_id AS entity, crime_id AS event_id FROM crime_links
+WITH entity_events AS (
+    -- crime_links holds each person and crime once per role group ('victim'; 'offender': suspect
+    -- or offender) with the crime's ward and time, sorted by group and time: a range read with
+    -- no join and no DISTINCT. Each row of every part is one event of its entity (a source's
+    -- reference is its key), so a count of rows is a count of distinct events.
+    SELECT CASE role_group WHEN 'victim' THEN 'victims' ELSE 'offenders' END AS kind, ward_code,
+           person_id AS entity
+    FROM crime_links
+    WHERE in_area(ward_code, $wards, false)
+      AND recorded_at >= $start AND recorded_at < $end
+      AND in_covered_month('crimes', recorded_at)
     UNION ALL
-    SELECT 'callers', ward_code, caller_id, incident_id FROM calls
+    SELECT 'callers', ward_code, caller_id FROM calls
     WHERE caller_id IS NOT NULL AND in_area(ward_code, $wards, false)
       AND received_at >= $start AND received_at < $end AND in_covered_month('calls', received_at)
     UNION ALL
-    SELECT 'missing', ward_code, person_id, episode_id FROM missing_episodes
+    SELECT 'missing', ward_code, person_id FROM missing_episodes
     WHERE in_area(ward_code, $wards, false)
       AND reported_at >= $start AND reported_at < $end AND in_covered_month('missing_episodes', reported_at)
     UNION ALL
-    SELECT 'locations', ward_code, location_id, source || ':' || event_id FROM events
+    SELECT 'locations', ward_code, location_id FROM events
     WHERE location_id IS NOT NULL AND in_area(ward_code, $wards, false)
       AND "at" >= $start AND "at" < $end
       AND in_covered_month(CASE source WHEN 'crime' THEN 'crimes' WHEN 'call' THEN 'calls'
@@ -38,7 +37,7 @@ entity_events AS (
 repeats AS (
     SELECT kind, ward_code, entity FROM entity_events
     GROUP BY kind, ward_code, entity
-    HAVING count(DISTINCT event_id) >= $min_count
+    HAVING count(*) >= $min_count
 ),
 counted AS (
     SELECT ward_code,
