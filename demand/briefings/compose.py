@@ -416,16 +416,22 @@ def _recent(reader: Reader, ward: str, reading: Reading):
         crimes = sum(g.count for g in groups if g.source == "crime")
         return crimes, sum(g.count for g in groups) - crimes, tuple(groups), (), []
     rows = reader.call("recent_events", ward, days=reading.recent_days, as_of=reading.as_of)
-    groups, shown = [], []
-    for (source, what), part in rows.groupby(["source", rows["what"].fillna("(not recorded)")], sort=False):
-        newest = part.sort_values(["at", "event_id"], ascending=[False, True]).head(LISTED[source])
-        shown.append(newest)
-        events = tuple(Event(_when(r["at"]), on_or_near(r["street"], r["address"]), str(r["event_id"]))
-                       for _, r in newest.iterrows())
-        groups.append(EventGroup(source, str(what), len(part), events))
+    # a busy ward's week is thousands of calls: sorted once and grouped by column operations,
+    # not a sort and a row loop per group. Groups are numbered in order of first appearance;
+    # the rows listed are each group's newest LISTED[source], group by group.
+    keys = rows.assign(what=rows["what"].fillna("(not recorded)")).groupby(["source", "what"], sort=False)
+    sizes = keys.size()
+    newest = rows.assign(group=keys.ngroup()).sort_values(["at", "event_id"], ascending=[False, True])
+    listed = newest[newest.groupby("group").cumcount().to_numpy() < newest["source"].map(LISTED).to_numpy()]
+    listed = listed.sort_values("group", kind="stable")
+    events: dict[int, list[Event]] = {}
+    for group, at, street, address, event_id in zip(listed["group"], listed["at"], listed["street"],
+                                                    listed["address"], listed["event_id"]):
+        events.setdefault(group, []).append(Event(_when(at), on_or_near(street, address), str(event_id)))
+    groups = [EventGroup(source, str(what), int(count), tuple(events.get(number, ())))
+              for number, ((source, what), count) in enumerate(sizes.items())]
     groups.sort(key=lambda g: (g.source != "crime", -g.count, g.what))
     crimes = int((rows["source"] == "crime").sum())
-    listed = pd.concat(shown) if shown else rows
     calls = rows[(rows["source"] == "call") & rows["street"].notna()]
     streets = calls["street"].value_counts().sort_index().sort_values(ascending=False, kind="stable")
     busiest = tuple((str(s), int(n)) for s, n in streets.head(BUSIEST_STREETS).items() if n > 1)
