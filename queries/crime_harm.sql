@@ -9,7 +9,9 @@ WITH weights AS (
     SELECT unnest($harm, recursive := true)
 ),
 chosen AS (
-    SELECT DISTINCT c.crime_id, c.ward_code, c.category, coalesce(exact.weight, fallback.weight, 0) AS weight,
+    -- no DISTINCT: crime_id is the key of crimes, and each crime meets at most one weight of
+    -- each join ((category, offence) is unique in the weights: tests/test_harm.py)
+    SELECT c.crime_id, c.ward_code, c.category, coalesce(exact.weight, fallback.weight, 0) AS weight,
            c.recorded_at >= $start AND c.recorded_at < $end AS in_current
     FROM crimes c
     LEFT JOIN weights exact ON exact.category = c.category AND exact.offence = c.offence
