@@ -8,39 +8,44 @@
 --   flags are read for the rows shown by rank_person_details.
 --   Calls dated in a month the call source lacks ($uncovered: those months' first days, from
 --   the coverage table) are not counted.
+--   Reads caller_calls and groups by the integer caller_key, mapping back to the text
+--   reference for the rows returned only (the key's order is the reference's, so ties fall the
+--   same way). A count of 2 or more needs a caller who called more than once in the whole
+--   data (repeat_caller, the first sort key of caller_calls), so the people who called once
+--   are never grouped unless $min_count is 1.
 -- reads: events, persons
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $uncovered, $limit
 WITH totals AS (
-    -- no DISTINCT: incident_id is the key of calls, so each row is one call
-    SELECT caller_id AS person_id, count(*) AS count, min(received_at) AS first_at, max(received_at) AS last_at
-    FROM calls c
-    WHERE caller_id IS NOT NULL
+    SELECT caller_key, count(*) AS count, min(received_at) AS first_at, max(received_at) AS last_at
+    FROM caller_calls c
+    WHERE (repeat_caller OR $min_count < 2)
       AND in_area(c.ward_code, $wards, $include_unwarded)
       AND received_at >= $start AND received_at < $end
       AND ($category IS NULL OR incident_type = $category)
       AND NOT $weapon_only
-      AND (NOT $domestic_only OR coalesce(domestic, false))
+      AND (NOT $domestic_only OR domestic)
       AND in_months_held(received_at, $uncovered)
-    GROUP BY caller_id
+    GROUP BY caller_key
     HAVING count(*) >= $min_count
-    ORDER BY count DESC, last_at DESC, person_id
+    ORDER BY count DESC, last_at DESC, caller_key
     LIMIT $limit
 ),
 previous AS (
-    SELECT caller_id AS person_id, count(*) AS previous_count
-    FROM calls c
-    WHERE caller_id IN (SELECT person_id FROM totals)
+    SELECT caller_key, count(*) AS previous_count
+    FROM caller_calls c
+    WHERE caller_key IN (SELECT caller_key FROM totals)
       AND in_area(c.ward_code, $wards, $include_unwarded)
       AND received_at >= $prev_start AND received_at < $prev_end
       AND NOT (received_at >= $start AND received_at < $end)
       AND ($category IS NULL OR incident_type = $category)
       AND NOT $weapon_only
-      AND (NOT $domestic_only OR coalesce(domestic, false))
+      AND (NOT $domestic_only OR domestic)
       AND in_months_held(received_at, $uncovered)
-    GROUP BY caller_id
+    GROUP BY caller_key
 )
-SELECT t.person_id AS id, t.count, coalesce(pr.previous_count, 0) AS previous_count, t.first_at, t.last_at,
+SELECT k.caller_id AS id, t.count, coalesce(pr.previous_count, 0) AS previous_count, t.first_at, t.last_at,
        0.0 AS harm
 FROM totals t
-LEFT JOIN previous pr USING (person_id)
-ORDER BY t.count DESC, t.last_at DESC, t.person_id;
+JOIN caller_keys k USING (caller_key)
+LEFT JOIN previous pr USING (caller_key)
+ORDER BY t.count DESC, t.last_at DESC, t.caller_key;
