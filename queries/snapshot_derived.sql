@@ -23,8 +23,8 @@
 --     caller (with the calls each made), numbered in the order of the text reference, so
 --     ordering by the key is ordering by the reference and a ranking's ties fall the same
 --     way; a ranking groups millions of events by the integer and maps back to the reference
---     only for the rows it returns (grouping 1.9 million events by the text reference was most
---     of a force-wide ranking of places);
+--     only for the rows it returns (a force-wide ranking of places carried and grouped the
+--     text references of 3.8 million events);
 --   crime_kinds: each (category, offence) a crime carries, with a small integer key, so a
 --     ranking weighs harm by joining a few dozen kinds, not each crime's two strings;
 --   location_counts: what a ranking of places counts of each event at a place (source, time,
