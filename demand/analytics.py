@@ -263,11 +263,14 @@ def compare_windows(frame: pd.DataFrame, store: Store, current: Window, base: Wi
     held over the rows) to rows of count and previous_count of ``sources`` in the two windows;
     columns as in COMPARE_COLUMNS."""
     exposure, before, notes = _window_notes(store, current, base, sources)
-    compared = stats.compare_table(frame.assign(exposure_days=exposure, previous_exposure_days=before))
-    for column, text in notes.items():
-        compared[column] = text
-    leading = [c for c in frame.columns if c not in COMPARE_COLUMNS]
-    return compared[leading + COMPARE_COLUMNS]
+    added, summary = stats.compare_columns(frame["count"], frame["previous_count"], exposure, before)
+    columns = {c: frame[c].array for c in frame.columns if c not in COMPARE_COLUMNS}
+    columns.update(added)
+    columns.update({"exposure_days": np.full(len(frame), exposure, dtype="float64"),
+                    "previous_exposure_days": np.full(len(frame), before, dtype="float64"), **notes})
+    compared = pd.DataFrame(columns, index=frame.index)  # built once: a column at a time costs more
+    compared.attrs = {**frame.attrs, "tested": summary["tested"], "fdr": stats.ALPHA}
+    return compared
 
 
 # --- rankings -----------------------------------------------------------------------------
@@ -281,11 +284,11 @@ def _check_category(store: Store, category: str | None) -> None:
         raise UsageError(f"unknown category '{category}': choose one of {'; '.join(sorted(set(known)))}")
 
 
-def _flags_text(frame: pd.DataFrame) -> list[str]:
+def _flags_text(details: pd.DataFrame) -> pd.Series:
     """'mental health; domestic' from the boolean flag columns (NULL = not flagged)."""
-    columns = [np.where(frame[c].astype("boolean").fillna(False).to_numpy(dtype=bool), label, "")
-               for c, label in FLAG_LABELS.items()]
-    return ["; ".join(label for label in row if label) for row in zip(*columns)]
+    flagged = [details[c].to_numpy(dtype=bool, na_value=False) for c in FLAG_LABELS]
+    words = ["; ".join(label for label, on in zip(FLAG_LABELS.values(), row) if on) for row in zip(*flagged)]
+    return pd.DataFrame({"flags": words}, index=range(len(words)))["flags"]  # typed as pandas types a column
 
 
 def _ranked(store: Store, scope: Scope, kind: str, window: str | int, as_of, min_count: int,
@@ -328,6 +331,8 @@ def _ranked(store: Store, scope: Scope, kind: str, window: str | int, as_of, min
         details = store._query("rank_person_details", scope, ids=ids, source=PERSON_SOURCES[kind],
                                roles=CRIME_ROLES.get(kind), **window_only)
         details = details.rename(columns={"noted": NOTED[kind]}) if kind in NOTED else details.drop(columns="noted")
+    if details["id"].tolist() != ids:
+        raise RuntimeError("a ranking's details do not match its rows")  # the queries disagree: a bug
     return frame, details, current, base
 
 
@@ -335,27 +340,41 @@ def _ranked(store: Store, scope: Scope, kind: str, window: str | int, as_of, min
 _NULLABLE = {"int32": "Int32", "int64": "Int64", "bool": "boolean"}
 
 
-def _detailed(frame: pd.DataFrame, details: pd.DataFrame, first: int, rows: int | None = None) -> pd.DataFrame:
-    """``rows`` rows of ``frame`` from ``first`` (None: to the end) with the details read for
-    them, typed as they would be in one answer that left every other row's details NULL."""
-    shown = frame.iloc[first:None if rows is None else first + rows].reset_index(drop=True)
-    if len(details) != len(shown) or not (details["id"].to_numpy() == shown["id"].to_numpy()).all():
-        raise RuntimeError("a ranking's details do not match its rows")  # the queries disagree: a bug
-    lacking = len(shown) < len(frame)  # other rows' details would be NULL
-    for column in details.columns.drop("id"):
-        values = details[column]
-        shown[column] = values.astype(_NULLABLE.get(str(values.dtype), values.dtype)) if lacking else values
-    return shown
+def _rank_frame(kind: str, counts: pd.DataFrame, details: pd.DataFrame, first: int, added: dict,
+                flags: pd.Series | None = None) -> pd.DataFrame:
+    """The rows of a ranking shown, RANK_COLUMNS then KIND_COLUMNS, built once: ``counts``
+    every row (queries/rank_*.sql), ``details`` those of the rows from ``first`` (in the same
+    order), ``added`` their statistics (stats.compare_columns), ``flags`` their words (None:
+    worked out from the details). The details are typed as they would be in one answer that
+    left every other row's details NULL."""
+    shown = counts.iloc[first:first + len(details)]
+    lacking = len(shown) < len(counts)  # other rows' details would be NULL
+
+    def column(name: str):
+        if name == "flags":
+            return (flags if flags is not None else _flags_text(details)).array
+        if name == "harm":
+            return shown["harm"].astype(float).array
+        if name in added:
+            return added[name]
+        if name in details.columns and name != "id":
+            values = details[name].array
+            return values.astype(_NULLABLE.get(str(values.dtype), values.dtype)) if lacking else values
+        return shown[name].array
+
+    columns = {"rank": np.arange(first + 1, first + len(shown) + 1, dtype="int64")}
+    columns.update({name: column(name) for name in RANK_COLUMNS[1:] + KIND_COLUMNS[kind]})
+    return pd.DataFrame(columns, index=range(len(shown)))
 
 
-def _ranking_attrs(compared: pd.DataFrame, current: Window, notes: dict[str, str] | None = None) -> dict:
-    """rank's attrs; ``notes`` the words of compare_windows when ``compared`` lacks their columns."""
-    words = notes or {k: compared[k].iloc[0] for k in ("months_missing", "coverage", "previous_coverage")
-                      if len(compared)}
-    return {"window": current.label(), **{k: words[k] if len(compared) else "" for k in (
-        "months_missing", "coverage", "previous_coverage")}, "tested": compared.attrs["tested"],
-        "exposure_days": float(compared["exposure_days"].iloc[0]) if len(compared) else None,
-        "previous_exposure_days": float(compared["previous_exposure_days"].iloc[0]) if len(compared) else None}
+def _ranking_attrs(current: Window, notes: dict[str, str], summary: dict, rows: int, exposure: float,
+                   before: float) -> dict:
+    """rank's attrs: the window, the words every row carries ('' when there is no row), the
+    rows tested and the covered days of each window (None when there is no row)."""
+    return {"window": current.label(), **{k: notes[k] if rows else "" for k in (
+        "months_missing", "coverage", "previous_coverage")}, "tested": summary["tested"],
+        "exposure_days": float(exposure) if rows else None,
+        "previous_exposure_days": float(before) if rows else None}
 
 
 def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of=None, min_count: int = 2,
@@ -379,15 +398,13 @@ def rank(store: Store, scope: Scope, kind: str, window: str | int = "90d", as_of
     """
     counts, details, current, base = _ranked(store, scope, kind, window, as_of, min_count, category, weapon_only,
                                              domestic_only, limit)
-    frame = _detailed(counts, details, 0)
-    frame["flags"] = _flags_text(frame)
-    frame["harm"] = frame["harm"].astype(float)
-    frame.insert(0, "rank", range(1, len(frame) + 1))
-    if limit is not None:
-        frame = frame.head(limit)
-    compared = compare_windows(frame, store, current, base, KIND_SOURCES[kind])
-    ranked = compared[RANK_COLUMNS + KIND_COLUMNS[kind]].reset_index(drop=True)
-    ranked.attrs = _ranking_attrs(compared, current)
+    flags = _flags_text(details)  # typed as the whole list's, whatever the limit keeps
+    if limit is not None:  # pandas' meaning of 0 or a negative limit (SQL read every row then)
+        counts, details, flags = counts.head(limit), details.head(limit), flags.head(limit)
+    exposure, before, notes = _window_notes(store, current, base, KIND_SOURCES[kind])
+    added, summary = stats.compare_columns(counts["count"], counts["previous_count"], exposure, before)
+    ranked = _rank_frame(kind, counts, details, 0, added, flags)
+    ranked.attrs = _ranking_attrs(current, notes, summary, len(ranked), exposure, before)
     return ranked
 
 
@@ -419,24 +436,14 @@ def rank_page(store: Store, scope: Scope, kind: str, window: str | int = "90d", 
     if page > pages:  # the list shrank under the page picker: show its last page
         return rank_page(store, scope, kind, window, as_of, min_count, category, weapon_only, domestic_only,
                          pages, page_rows)
-    # the statistics over every row (the false discovery rate is the whole list's); the words
-    # every row carries only on the rows shown (a column of 209,000 copies costs more than the test)
+    # the statistics over every row (the false discovery rate is the whole list's), the columns
+    # only for the rows shown (a column of 209,000 copies costs more than the test)
     exposure, before, notes = _window_notes(store, current, base, KIND_SOURCES[kind])
-    compared = stats.compare_table(frame[["count", "previous_count"]].assign(
-        exposure_days=exposure, previous_exposure_days=before))
-    shown = _detailed(frame, details, first, page_rows)
-    shown.index = range(first, first + len(shown))
-    shown.insert(0, "rank", range(first + 1, first + len(shown) + 1))
-    shown["flags"] = _flags_text(shown)
-    shown["harm"] = shown["harm"].astype(float)
-    for column in compared.columns:
-        shown[column] = compared[column].iloc[first:first + page_rows]
-    for column, text in notes.items():
-        shown[column] = text
-    ranked = shown[RANK_COLUMNS + KIND_COLUMNS[kind]].reset_index(drop=True)
-    ranked.attrs = {**_ranking_attrs(compared, current, notes), "rows": len(frame),
-                    "events": int(compared["count"].sum()) if len(compared) else 0,
-                    "rises": int((compared["significance"] == stats.RISE).sum()),
+    added, summary = stats.compare_columns(frame["count"], frame["previous_count"], exposure, before,
+                                           rows=slice(first, first + page_rows))
+    ranked = _rank_frame(kind, frame, details, first, added)
+    ranked.attrs = {**_ranking_attrs(current, notes, summary, len(frame), exposure, before), "rows": len(frame),
+                    "events": summary["events"], "rises": summary["rises"],
                     "page": int(page), "pages": pages, "page_rows": int(page_rows)}
     return ranked
 

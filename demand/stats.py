@@ -244,45 +244,51 @@ def compare_counts(count, previous, exposure: float, previous_exposure: float) -
     return result
 
 
+def _codes(column: np.ndarray) -> tuple[np.ndarray | None, int]:
+    """(code, how many codes) numbering the values of ``column`` so that equal values share a
+    code (None, 1 for a column of one value: it tells no row from another). Whole numbers in a
+    short range (counts) are their offset from the least, without sorting."""
+    low, high = column.min(), column.max()
+    if low == high:
+        return None, 1
+    if high - low < 1 << 20 and (column == np.floor(column)).all():
+        return (column - low).astype(np.int64), int(high - low) + 1
+    values, code = np.unique(column, return_inverse=True)
+    return code.reshape(-1), len(values)
+
+
 def _distinct_rows(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(first, inverse) for the distinct rows of equal-length columns: ``first`` a row of each
     distinct one, ``inverse`` each row's distinct one (so ``x[first][inverse]`` is ``x`` for a
-    value that depends on the columns only)."""
-    if not len(columns[0]):
+    value that depends on the columns only). Neither order is meaningful."""
+    rows = len(columns[0])
+    if not rows:
         return np.zeros(0, dtype=int), np.zeros(0, dtype=int)
-    codes = np.zeros(len(columns[0]), dtype=np.int64)
+    codes, size = np.zeros(rows, dtype=np.int64), 1
     for column in columns:  # one code per distinct combination, built column by column
-        values, code = np.unique(column, return_inverse=True)
-        codes = codes * len(values) + code.reshape(-1)
-        codes = np.unique(codes, return_inverse=True)[1].reshape(-1)  # keep the codes small
+        code, width = _codes(column)
+        if code is None:
+            continue
+        if size * width >= 1 << 62:  # keep the codes small
+            used, codes = np.unique(codes, return_inverse=True)
+            codes, size = codes.reshape(-1), len(used)
+        codes, size = codes * width + code, size * width
+    if size <= 4 * rows + 1024:  # few possible codes: mark the ones used rather than sort
+        used = np.zeros(size, dtype=bool)
+        used[codes] = True
+        inverse = (np.cumsum(used) - 1)[codes]
+        first = np.empty(int(used.sum()), dtype=np.int64)
+        first[inverse] = np.arange(rows)  # any row of each distinct one will do
+        return first, inverse
     _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)
 
 
-def compare_table(frame: pd.DataFrame, fdr: bool = True) -> pd.DataFrame:
-    """A table of comparisons: ``frame`` has count, previous_count, exposure_days and
-    previous_exposure_days (covered days of each window; a scalar column is fine). Returns a
-    copy with the counts as Int64 (<NA> where the window has no covered day) and the columns
-    of STAT_COLUMNS added:
-
-    change (count minus the previous count scaled to the same covered days, rounded to one
-    decimal), pct_change (the change in rate per covered day, %; NaN when the previous count
-    is 0), p (E-test), p_adjusted (Benjamini-Hochberg over the rows tested when ``fdr``, else
-    p), rate_ratio, ci_low, ci_high (95% exact conditional interval), significance ('rise' /
-    'fall' when p_adjusted < 0.05, 'no_change', or 'no_data' when a window has no covered
-    day; those rows are not tested).
-
-    Rows with no event in either window are not tested either (nothing to test: p = 1). The
-    number of rows tested is ``result.attrs["tested"]``; the false discovery rate (or, with
-    fdr=False, the level of each test) ``result.attrs["fdr"]``.
-    """
-    out = frame.copy()
-    exposure = out["exposure_days"].to_numpy(dtype="float64", na_value=np.nan)
-    before_exposure = out["previous_exposure_days"].to_numpy(dtype="float64", na_value=np.nan)
-    out["count"] = out["count"].astype("Int64").mask(~(exposure > 0))
-    out["previous_count"] = out["previous_count"].astype("Int64").mask(~(before_exposure > 0))
-    now = out["count"].to_numpy(dtype="float64", na_value=np.nan)
-    before = out["previous_count"].to_numpy(dtype="float64", na_value=np.nan)
+def comparisons(now: np.ndarray, before: np.ndarray, exposure: np.ndarray, before_exposure: np.ndarray,
+                fdr: bool = True) -> dict[str, np.ndarray]:
+    """compare_table's statistics as arrays over float arrays of the counts (NaN: the window
+    has no covered day) and exposures: the STAT_COLUMNS, and ``known`` (both counts known)
+    and ``tested`` (known, and an event in either window)."""
     known = ~np.isnan(now) & ~np.isnan(before)
     tested = known & ((now > 0) | (before > 0))
 
@@ -308,15 +314,60 @@ def compare_table(frame: pd.DataFrame, fdr: bool = True) -> pd.DataFrame:
                             np.clip(np.nan_to_num(before_exposure[first], nan=1.0), 1e-9, None)))
     with np.errstate(invalid="ignore"):
         verdicts = np.where(~(adjusted < ALPHA), NO_CHANGE, np.where(ratio > 1, RISE, FALL))
-    columns = {"change": change, "pct_change": pct_change, "p": p, "p_adjusted": adjusted, "rate_ratio": ratio,
-               "ci_low": low, "ci_high": high}
-    out = pd.concat([out.drop(columns=[c for c in STAT_COLUMNS if c in out.columns]),
-                     pd.DataFrame(columns, index=out.index)], axis=1)
-    out["significance"] = np.where(known, verdicts, NO_DATA).tolist()
+    return {"change": change, "pct_change": pct_change, "p": p, "p_adjusted": adjusted, "rate_ratio": ratio,
+            "ci_low": low, "ci_high": high, "significance": np.where(known, verdicts, NO_DATA),
+            "known": known, "tested": tested}
+
+
+def compare_table(frame: pd.DataFrame, fdr: bool = True) -> pd.DataFrame:
+    """A table of comparisons: ``frame`` has count, previous_count, exposure_days and
+    previous_exposure_days (covered days of each window; a scalar column is fine). Returns a
+    copy with the counts as Int64 (<NA> where the window has no covered day) and the columns
+    of STAT_COLUMNS added:
+
+    change (count minus the previous count scaled to the same covered days, rounded to one
+    decimal), pct_change (the change in rate per covered day, %; NaN when the previous count
+    is 0), p (E-test), p_adjusted (Benjamini-Hochberg over the rows tested when ``fdr``, else
+    p), rate_ratio, ci_low, ci_high (95% exact conditional interval), significance ('rise' /
+    'fall' when p_adjusted < 0.05, 'no_change', or 'no_data' when a window has no covered
+    day; those rows are not tested).
+
+    Rows with no event in either window are not tested either (nothing to test: p = 1). The
+    number of rows tested is ``result.attrs["tested"]``; the false discovery rate (or, with
+    fdr=False, the level of each test) ``result.attrs["fdr"]``.
+    """
+    exposure = frame["exposure_days"].to_numpy(dtype="float64", na_value=np.nan)
+    before_exposure = frame["previous_exposure_days"].to_numpy(dtype="float64", na_value=np.nan)
+    added, summary = compare_columns(frame["count"], frame["previous_count"], exposure, before_exposure, fdr)
+    columns = {c: added.get(c, frame[c].array) for c in frame.columns if c not in STAT_COLUMNS}
+    columns.update({c: added[c] for c in STAT_COLUMNS})
+    out = pd.DataFrame(columns, index=frame.index)  # built once: a column at a time costs more
     out.attrs = dict(frame.attrs)
-    out.attrs["tested"] = int(tested.sum())
+    out.attrs["tested"] = summary["tested"]
     out.attrs["fdr"] = ALPHA
     return out
+
+
+def compare_columns(count: pd.Series, previous_count: pd.Series, exposure, previous_exposure, fdr: bool = True,
+                    rows: slice | None = None) -> tuple[dict, dict]:
+    """The columns compare_table gives a table, as arrays to build a frame from once: count and
+    previous_count (Int64, <NA> where the window has no covered day) and STAT_COLUMNS, for the
+    ``rows`` kept (None: all; the statistics are every row's, the false discovery rate too);
+    and a summary of every row: tested (how many), rises (significant rises) and events (the
+    sum of the counts known). ``exposure`` and ``previous_exposure``: float arrays or numbers."""
+    length = len(count)
+    exposure = np.broadcast_to(np.asarray(exposure, dtype="float64"), (length,))
+    previous_exposure = np.broadcast_to(np.asarray(previous_exposure, dtype="float64"), (length,))
+    now = count.astype("Int64").mask(~(exposure > 0)).array
+    before = previous_count.astype("Int64").mask(~(previous_exposure > 0)).array
+    result = comparisons(now.to_numpy(dtype="float64", na_value=np.nan),
+                         before.to_numpy(dtype="float64", na_value=np.nan), exposure, previous_exposure, fdr)
+    summary = {"tested": int(result["tested"].sum()), "rises": int((result["significance"] == RISE).sum()),
+               "events": int(now.sum())}
+    kept = slice(None) if rows is None else rows
+    columns = {"count": now[kept], "previous_count": before[kept], **{c: result[c][kept] for c in STAT_COLUMNS}}
+    columns["significance"] = columns["significance"].tolist()  # as str, the way pandas infers it
+    return columns, summary
 
 
 def significant_count(frame: pd.DataFrame) -> int:

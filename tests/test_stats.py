@@ -142,6 +142,27 @@ def test_compare_table_controls_the_false_discovery_rate():
     assert list(out.columns[-len(stats.STAT_COLUMNS):]) == stats.STAT_COLUMNS
 
 
+@pytest.mark.parametrize("exposures", ["equal", "one month lacking", "per row"])
+def test_compare_table_gives_every_row_its_own_test(exposures):
+    """A table tests each distinct row of (count, previous count, exposures) once and gives
+    every row its result: the same as comparing each row by itself, whether the rows share
+    their exposures (counts numbered without sorting) or not (sorted)."""
+    rng = np.random.default_rng(13)
+    rows = 400
+    now, before = rng.poisson(6, rows), rng.poisson(6, rows)
+    exposure = {"equal": np.full(rows, 90.0), "one month lacking": np.full(rows, 59.0),
+                "per row": rng.choice([28.0, 59.5, 90.0, 91.25], rows)}[exposures]
+    before_exposure = rng.choice([0.0, 90.0], rows, p=[0.1, 0.9]) if exposures == "per row" else np.full(rows, 90.0)
+    out = stats.compare_table(pd.DataFrame({"count": now, "previous_count": before, "exposure_days": exposure,
+                                            "previous_exposure_days": before_exposure}), fdr=False)
+    for i in rng.choice(rows, 60, replace=False):
+        alone = stats.compare_counts(int(now[i]), int(before[i]), exposure[i], before_exposure[i])
+        row = out.iloc[i]
+        assert row["significance"] == alone["significance"]
+        for column in ("p", "rate_ratio", "ci_low", "ci_high", "change", "pct_change"):
+            assert row[column] == alone[column] or (np.isnan(row[column]) and np.isnan(alone[column])), column
+
+
 def simulate(rng, tables: int, cells: int = 200, planted: int = 0) -> dict:
     """Tables of `cells` counts whose previous and current windows are Poisson with the same
     mean (drawn from 2 to 60 per cell), except `planted` cells whose mean doubles from 50 to
