@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, bindparam, select, update
 
 from demand.state.db import audit_key
 from demand.state.models import GENESIS, AuditHead, AuditRecord
@@ -78,6 +78,13 @@ def canonical(params: dict | None) -> str:
     return json.dumps(params or {}, sort_keys=True, separators=(",", ":"), default=str)
 
 
+# The three statements of an append, built once so SQLAlchemy compiles each once and then only
+# binds the values (a statement built per append with its values is compiled again every time).
+_HEAD = select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
+_INSERT = AuditRecord.__table__.insert()
+_ADVANCE = update(AuditHead).where(AuditHead.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+
+
 class AuditLog:
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -98,9 +105,7 @@ class AuditLog:
     def _append(self, conn, entry: Entry) -> int:
         # Lock the head: appends are serialised so the chain has one order (SQLite holds the
         # write lock from BEGIN IMMEDIATE already; FOR UPDATE is for PostgreSQL).
-        head = conn.execute(
-            select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1).with_for_update()
-        ).one()
+        head = conn.execute(_HEAD).one()
         ids = tuple(str(i) for i in entry.ids)
         fields = {
             "seq": head.seq + 1,
@@ -120,8 +125,8 @@ class AuditLog:
             "prev_hash": head.hash,
         }
         fields["hash"] = chain_hash(fields, audit_key())
-        conn.execute(AuditRecord.__table__.insert().values(**fields))
-        conn.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=fields["seq"], hash=fields["hash"]))
+        conn.execute(_INSERT, fields)
+        conn.execute(_ADVANCE, {"new_seq": fields["seq"], "new_hash": fields["hash"]})
         return fields["seq"]
 
     def records(self, user: str | None = None, action: str | None = None, since: str | None = None,
