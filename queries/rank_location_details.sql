@@ -13,9 +13,11 @@
 WITH wanted AS (
     SELECT unnest($ids) AS location_id, unnest(range(len($ids))) AS position
 ),
-counted AS (
-    -- the places' events that the ranking counted (location_events is sorted by place)
-    SELECT e.location_id, e.what, e.mental_health, e.domestic, e.weapon, e.high_risk
+whats AS (
+    -- the places' events that the ranking counted (location_events is sorted by place), by
+    -- place and what they were, grouped once
+    SELECT e.location_id, e.what, count(*) AS n, bool_or(e.mental_health) AS mental_health,
+           bool_or(e.domestic) AS domestic, bool_or(e.weapon) AS weapon, bool_or(e.high_risk) AS high_risk
     FROM location_events e
     WHERE e.location_id IN (SELECT location_id FROM wanted)
       AND e."at" >= $start AND e."at" < $end
@@ -25,29 +27,21 @@ counted AS (
       AND (NOT $domestic_only OR e.domestic)
       AND in_months_held(e."at", CASE e.source WHEN 'crime' THEN $uncovered_crimes WHEN 'call' THEN $uncovered_calls
                                               ELSE $uncovered_missing END)
+    GROUP BY e.location_id, e.what
 ),
-flags AS (
+theirs AS (
     SELECT location_id, bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,
-           bool_or(weapon) AS weapon, bool_or(high_risk) AS high_risk
-    FROM counted
-    GROUP BY location_id
-),
-whats AS (
-    SELECT location_id, what, count(*) AS n FROM counted GROUP BY ALL
-),
-labels AS (
-    SELECT location_id,
+           bool_or(weapon) AS weapon, bool_or(high_risk) AS high_risk,
            array_to_string(list(coalesce(what, '(unknown)') || ' (' || n || ')' ORDER BY n DESC, coalesce(what, ''))[1:3],
                            ', ') AS main_categories
     FROM whats
     GROUP BY location_id
 )
 SELECT w.location_id AS id, coalesce(l.address, w.location_id) AS name, l.address, l.location_type,
-       l.ward_code, l.lat, l.lon, l.precision, ls.main_categories,
-       f.mental_health, f.domestic, f.weapon, f.high_risk,
+       l.ward_code, l.lat, l.lon, l.precision, t.main_categories,
+       t.mental_health, t.domestic, t.weapon, t.high_risk,
        coalesce(l.location_type = 'care home', false) AS care_home
 FROM wanted w
 LEFT JOIN locations l ON l.location_id = w.location_id
-LEFT JOIN flags f ON f.location_id = w.location_id
-LEFT JOIN labels ls ON ls.location_id = w.location_id
+LEFT JOIN theirs t ON t.location_id = w.location_id
 ORDER BY w.position;

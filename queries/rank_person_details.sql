@@ -16,11 +16,11 @@
 WITH wanted AS (
     SELECT unnest($ids) AS person_id, unnest(range(len($ids))) AS position
 ),
-theirs AS (
+kinds AS (
     -- the people's events in the window and the area (person_events is sorted by person, so
-    -- a few people's events are a few range reads)
-    SELECT e.person_id, e.source, e.category, e.risk,
-           e.mental_health, e.domestic, e.weapon, e.high_risk, e.care_home,
+    -- a few people's events are a few range reads), grouped once: by person, whether the
+    -- ranking counted them, and what they were
+    SELECT e.person_id,
            e.source = $source
              AND ($roles IS NULL OR list_has_any(e.roles, $roles))
              AND ($category IS NULL
@@ -28,42 +28,35 @@ theirs AS (
              AND (NOT $weapon_only OR e.weapon)
              AND (NOT $domestic_only OR e.domestic)
              AND in_months_held(e."at", $uncovered)
-             AS counted
+             AS counted,
+           CASE WHEN $source = 'missing' THEN e.risk ELSE e.category END AS kind,
+           count(*) AS n,
+           count(*) FILTER (WHERE CASE e.source WHEN 'call' THEN e.mental_health ELSE e.risk = 'high' END) AS noted,
+           bool_or(e.mental_health) AS mental_health, bool_or(e.domestic) AS domestic, bool_or(e.weapon) AS weapon,
+           bool_or(e.high_risk) AS high_risk, bool_or(e.care_home) AS care_home
     FROM person_events e
     WHERE e.person_id IN (SELECT person_id FROM wanted)
       AND e."at" >= $start AND e."at" < $end
       AND in_area(e.ward_code, $wards, $include_unwarded)
+    GROUP BY ALL
 ),
-flags AS (
-    -- the flags rule, for every person ranking
+theirs AS (
+    -- the flags rule, for every person ranking, and the top 3 of what was counted
     SELECT person_id, bool_or(mental_health) AS mental_health, bool_or(domestic) AS domestic,
            bool_or(weapon) AS weapon, coalesce(bool_or(high_risk), false) AS high_risk,
            bool_or(care_home) AS care_home,
-           bool_or(counted) AS any_counted,
-           count(*) FILTER (WHERE counted AND CASE source WHEN 'call' THEN mental_health ELSE risk = 'high' END)
-               AS noted
-    FROM theirs
-    GROUP BY person_id
-),
-kinds AS (
-    SELECT person_id, CASE WHEN $source = 'missing' THEN risk ELSE category END AS kind, count(*) AS n
-    FROM theirs
-    WHERE counted
-    GROUP BY ALL
-),
-labels AS (
-    SELECT person_id,
-           array_to_string(list(coalesce(kind, CASE $source WHEN 'call' THEN '(no type)' WHEN 'missing' THEN 'not graded'
-                                                            ELSE '(no category)' END) || ' (' || n || ')'
-                                ORDER BY n DESC, coalesce(kind, ''))[1:3], ', ') AS main_categories
+           CASE WHEN bool_or(counted) THEN sum(noted) FILTER (WHERE counted)::BIGINT END AS noted,
+           CASE WHEN bool_or(counted) THEN
+               array_to_string(list(coalesce(kind, CASE $source WHEN 'call' THEN '(no type)' WHEN 'missing' THEN 'not graded'
+                                                               ELSE '(no category)' END) || ' (' || n || ')'
+                                    ORDER BY n DESC, coalesce(kind, '')) FILTER (WHERE counted)[1:3], ', ')
+           END AS main_categories
     FROM kinds
     GROUP BY person_id
 )
-SELECT w.person_id AS id, p.name, p.birth_year, l.main_categories,
-       CASE WHEN f.any_counted THEN f.noted END AS noted,
-       f.mental_health, f.domestic, f.weapon, f.high_risk, f.care_home
+SELECT w.person_id AS id, p.name, p.birth_year, t.main_categories, t.noted,
+       t.mental_health, t.domestic, t.weapon, t.high_risk, t.care_home
 FROM wanted w
 LEFT JOIN persons p ON p.person_id = w.person_id
-LEFT JOIN flags f ON f.person_id = w.person_id
-LEFT JOIN labels l ON l.person_id = w.person_id
+LEFT JOIN theirs t ON t.person_id = w.person_id
 ORDER BY w.position;
