@@ -291,26 +291,26 @@ def _flags_text(details: pd.DataFrame) -> pd.Series:
     return pd.DataFrame({"flags": words}, index=range(len(words)))["flags"]  # typed as pandas types a column
 
 
-def _ranked(store: Store, scope: Scope, kind: str, window: str | int, as_of, min_count: int,
-            category: str | None, weapon_only: bool, domestic_only: bool, limit: int | None,
-            offset: int = 0, page_rows: int | None = None
-            ) -> tuple[pd.DataFrame, pd.DataFrame, Window, Window]:
-    """The ranking's counts (queries/rank_*.sql: every row, best first) and the details (names,
-    categories, flags) of the ``page_rows`` rows after the first ``offset`` (None: all), read by
-    a second query for those rows only (queries/rank_person_details.sql,
-    rank_location_details.sql), in the same order."""
+def _check_ranking(kind: str, min_count: int) -> None:
     if kind not in KINDS:
         raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
     if not isinstance(min_count, (int, np.integer)) or min_count < 1:
         raise UsageError(f"min count must be a whole number of at least 1, not {min_count!r}")
-    _check_category(store, category)
-    day = resolve_as_of(store, as_of)
-    current = make_window(window, day)
+
+
+NO_FILTERS = {"category": None, "weapon_only": False, "domestic_only": False}
+
+
+def _counted(store: Store, scope: Scope, kind: str, window: str | int, as_of, min_count: int, filters: dict,
+             limit: int | None) -> tuple[pd.DataFrame, dict, Window, Window]:
+    """A ranking's counting query (queries/rank_*.sql): its rows best first, at most ``limit``
+    (None, 0 or negative: every row), with the months the source lacks that it left out and the
+    two windows."""
+    current = make_window(window, resolve_as_of(store, as_of))
     base = previous(current)
     # SQL returns at most `limit` rows; rank's head() keeps pandas' meaning of 0 or a negative
     # limit (and the column types a non-empty result has).
     sql_limit = int(limit) if limit is not None and limit > 0 else None
-    filters = {"category": category, "weapon_only": bool(weapon_only), "domestic_only": bool(domestic_only)}
     params = {**window_params(current, base), **filters, "min_count": int(min_count), "limit": sql_limit}
     if kind == "locations":
         uncovered = {f"uncovered_{name}": _uncovered(store, current, base, source=source) for name, source in
@@ -323,6 +323,21 @@ def _ranked(store: Store, scope: Scope, kind: str, window: str | int, as_of, min
                                  **uncovered, **params)
         else:
             frame = store._query(f"rank_{kind}", scope, **uncovered, **params)
+    return frame, uncovered, current, base
+
+
+def _ranked(store: Store, scope: Scope, kind: str, window: str | int, as_of, min_count: int,
+            category: str | None, weapon_only: bool, domestic_only: bool, limit: int | None,
+            offset: int = 0, page_rows: int | None = None
+            ) -> tuple[pd.DataFrame, pd.DataFrame, Window, Window]:
+    """The ranking's counts (queries/rank_*.sql: every row, best first) and the details (names,
+    categories, flags) of the ``page_rows`` rows after the first ``offset`` (None: all), read by
+    a second query for those rows only (queries/rank_person_details.sql,
+    rank_location_details.sql), in the same order."""
+    _check_ranking(kind, min_count)
+    _check_category(store, category)
+    filters = {"category": category, "weapon_only": bool(weapon_only), "domestic_only": bool(domestic_only)}
+    frame, uncovered, current, base = _counted(store, scope, kind, window, as_of, min_count, filters, limit)
     ids = frame["id"].iloc[offset:None if page_rows is None else offset + page_rows].tolist()
     window_only = {"start": current.start_ts, "end": current.end_ts, **filters, **uncovered}
     if kind == "locations":
@@ -454,24 +469,8 @@ def rank_ids(store: Store, scope: Scope, kind: str, window: str | int = "90d", a
     rows (the same arguments, without filters), in its order, from its counting query alone,
     with no names, categories, flags or statistics. For a comparison that needs only who was on
     a list, such as a briefing's "new since the previous briefing" (demand.briefings.compose)."""
-    if kind not in KINDS:
-        raise UsageError(f"unknown kind '{kind}': choose one of {', '.join(KINDS)}")
-    if not isinstance(min_count, (int, np.integer)) or min_count < 1:
-        raise UsageError(f"min count must be a whole number of at least 1, not {min_count!r}")
-    current = make_window(window, resolve_as_of(store, as_of))
-    base = previous(current)
-    params = {**window_params(current, base), "category": None, "weapon_only": False, "domestic_only": False,
-              "min_count": int(min_count), "limit": int(limit) if limit is not None and limit > 0 else None}
-    if kind == "locations":
-        uncovered = {f"uncovered_{name}": _uncovered(store, current, base, source=source) for name, source in
-                     (("calls", "calls"), ("crimes", "crimes"), ("missing", "missing_episodes"))}
-        frame = store._query("rank_locations", scope, harm=harm.param(), **uncovered, **params)
-    elif kind in ROLE_GROUPS:
-        frame = store._query("rank_crime_people", scope, role_group=ROLE_GROUPS[kind], harm=harm.param(),
-                             uncovered=_uncovered(store, current, base, source="crimes"), **params)
-    else:
-        frame = store._query(f"rank_{kind}", scope, uncovered=_uncovered(store, current, base,
-                                                                         source=KIND_SOURCES[kind][0]), **params)
+    _check_ranking(kind, min_count)
+    frame, *_ = _counted(store, scope, kind, window, as_of, min_count, NO_FILTERS, limit)
     frame = frame[["id", "count"]]
     return (frame.head(limit) if limit is not None else frame).reset_index(drop=True)
 
