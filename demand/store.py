@@ -59,7 +59,8 @@ SNAPSHOT_FORMAT = 15  # 3: in_covered_month; 4: event_kinds, the data's span; 5:
 # 13: in_months_held (the uncovered-months test the counts shared, written once)
 # 14: integer keys for places and callers (location_keys, caller_keys), crime_kinds, and the rankings'
 #     narrow counts tables location_counts and caller_calls (grouped by the key, not the text reference)
-# 15: crime_streets (each crime's street and covered month, sorted by time, for the public summary)
+# 15: crime_streets (each crime's street and covered month, sorted by time, for the public summary),
+#     person_events.linked (the other people on a crime as a person's timeline words them)
 # Written by an import beside the tables it published (demand.ingest.report).
 IMPORT_REPORT = "import_report.json"
 # How many snapshot files to keep: the one serving and the one before it.
