@@ -29,16 +29,36 @@ WITH picked AS (
     WHERE $measure = 'missing_episodes'
       AND reported_at >= $start AND reported_at < $end
       AND in_area(ward_code, $wards, $include_unwarded)
+),
+-- The filters on the place are tests of membership, so with $location_type and $street NULL
+-- (as a headline's records are read) no place is looked up until the page is cut; then only
+-- the page's places are read, found by their references (as queries/recent_events.sql
+-- finds its places): joining the places of every picked
+-- record cost three times the floor at force scale (benchmarks/REPORT-force.md).
+kept AS (
+    SELECT p.*
+    FROM picked p
+    WHERE ($what IS NULL OR p.what = $what)
+      AND ($risk IS NULL OR (p.source = 'missing' AND p.detail = $risk))
+      AND ($location_type IS NULL
+           OR p.location_id IN (SELECT location_id FROM locations WHERE location_type = $location_type))
+      AND ($street IS NULL OR p.location_id IN (SELECT location_id FROM locations WHERE street = $street))
+),
+page AS (
+    SELECT *, count(*) OVER () AS total
+    FROM kept
+    ORDER BY "at" DESC, event_id
+    LIMIT $limit OFFSET $offset
+),
+places AS (
+    SELECT l.location_id, l.address, l.street
+    FROM (SELECT DISTINCT location_id FROM page) k
+    JOIN locations l USING (location_id)
 )
 SELECT p.at, p.source, p.event_id, p.what,
        CASE WHEN lower(trim(p.detail)) = lower(trim(p.what)) THEN NULL ELSE p.detail END AS detail,
-       p.ward_code, w.ward_name, p.location_id, l.address, l.street, count(*) OVER () AS total
-FROM picked p
+       p.ward_code, w.ward_name, p.location_id, l.address, l.street, p.total
+FROM page p
 LEFT JOIN wards w USING (ward_code)
-LEFT JOIN locations l ON l.location_id = p.location_id
-WHERE ($what IS NULL OR p.what = $what)
-  AND ($risk IS NULL OR (p.source = 'missing' AND p.detail = $risk))
-  AND ($location_type IS NULL OR l.location_type = $location_type)
-  AND ($street IS NULL OR l.street = $street)
-ORDER BY p.at DESC, p.event_id
-LIMIT $limit OFFSET $offset;
+LEFT JOIN places l USING (location_id)
+ORDER BY p.at DESC, p.event_id;

@@ -5,8 +5,12 @@
 -- reads: events
 -- params: $wards, $include_unwarded, $start, $end, $positions
 WITH numbered AS (
+    -- map_events is written sorted by "at", source, event_id (snapshot_derived) and DuckDB keeps
+    -- the order rows are inserted in, so its row ids run in that order: numbering by the one
+    -- integer sorts the window's events in half the time of the three keys (force scale, a
+    -- ward's 90 days; tests/test_store.py checks the order)
     SELECT lat, lon, source, what, location_id,
-           row_number() OVER (ORDER BY "at", source, event_id) - 1 AS position
+           row_number() OVER (ORDER BY rowid) - 1 AS position
     FROM map_events
     WHERE "at" >= $start AND "at" < $end
       AND in_area(ward_code, $wards, $include_unwarded)

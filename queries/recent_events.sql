@@ -15,12 +15,19 @@ WITH e AS (
     SELECT recorded_at, 'crime', crime_id, category, ward_code, location_id
     FROM crimes c
     WHERE recorded_at >= $start AND recorded_at < $end AND in_area(c.ward_code, $wards, $include_unwarded)
+),
+-- The window's places, found by their references: joining the distinct references to locations
+-- lets DuckDB skip the row groups of locations that hold none of them (where, as in the
+-- extracts we have, a ward's places are stored together). DuckDB cannot estimate how few events in_area keeps,
+-- so a plain join built its hash table on all 1.2 million places, and a semi-join on their
+-- references still read every one (force scale, a ward's week: 3 times faster than the
+-- semi-join; benchmarks/REPORT-force.md).
+places AS (
+    SELECT l.location_id, l.address, l.lat, l.lon, l.street
+    FROM (SELECT DISTINCT location_id FROM e) k
+    JOIN locations l USING (location_id)
 )
 SELECT e.at, e.source, e.event_id, e.what, e.ward_code, e.location_id, l.address, l.lat, l.lon, l.street
 FROM e
--- only the window's places: DuckDB cannot estimate how few rows in_area keeps, and would
--- otherwise build its join on all 1.2 million places (force scale: 65 ms instead of 200 for
--- a ward's week; benchmarks/REPORT-force.md)
-LEFT JOIN (SELECT location_id, address, lat, lon, street FROM locations
-           WHERE location_id IN (SELECT location_id FROM e)) l USING (location_id)
+LEFT JOIN places l USING (location_id)
 ORDER BY e.at DESC, e.source, e.event_id;

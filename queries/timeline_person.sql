@@ -4,15 +4,10 @@
 --   linked in more than one, or 'missing'), ward_code, location_id, address, linked (the other
 --   people on a crime, as "offender: P12 Jane Smith; victim: P3 ..."; NULL for calls and
 --   missing episodes, which record no other person). A range read of person_events, which is
---   sorted by person and holds the people on each crime.
+--   sorted by person and holds each crime's linked text.
 -- reads: events, persons
 -- params: $person_id, $wards, $include_unwarded
-SELECT "at", source, event_id, what, role, ward_code, location_id, address,
-       CASE WHEN source = 'crime' THEN
-           nullif(array_to_string(list_transform(
-               list_filter(people, lambda p: p.person_id <> $person_id),
-               lambda p: p.role || ': ' || p.person_id || coalesce(' ' || p.name, '')), '; '), '')
-       END AS linked
+SELECT "at", source, event_id, what, role, ward_code, location_id, address, linked
 FROM person_events e
 WHERE person_id = $person_id
   AND in_area(e.ward_code, $wards, $include_unwarded)

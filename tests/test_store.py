@@ -247,3 +247,13 @@ def test_the_serving_connection_is_bounded_by_settings_and_draws_no_progress_bar
     assert setting(other, "memory_limit") == limits["300MB"]
     # the checking and building connections are quiet too (a build's log is not filled with bars)
     assert setting(store_module._quiet_connection(), "enable_progress_bar") is False
+
+
+def test_map_events_row_ids_run_in_the_maps_order(small_store):
+    """queries/event_points_sample.sql numbers a window's map events by row id: that is the
+    order the map lists them in (time, source, reference) only because map_events is written
+    sorted and DuckDB keeps the order rows are inserted in."""
+    cursor = small_store.pin().cursor()
+    by_rowid = cursor.execute("SELECT source, event_id FROM map_events ORDER BY rowid").fetchall()
+    by_keys = cursor.execute('SELECT source, event_id FROM map_events ORDER BY "at", source, event_id').fetchall()
+    assert len(by_rowid) > 10_000 and by_rowid == by_keys
