@@ -48,7 +48,7 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 15  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
+SNAPSHOT_FORMAT = 16  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
 # 6: event_details and person_role_events (plan assessments), in_covered_month as IN;
 # 7: the optional tables (powers, wanted) always present, held_tables says which were delivered;
 # 8: derived tables for the analyses (snapshot_derived.sql), in_area, wards_known;
@@ -61,6 +61,7 @@ SNAPSHOT_FORMAT = 15  # 3: in_covered_month; 4: event_kinds, the data's span; 5:
 #     narrow counts tables location_counts and caller_calls (grouped by the key, not the text reference)
 # 15: crime_streets (each crime's street and covered month, sorted by time, for the public summary),
 #     person_events.linked (the other people on a crime as a person's timeline words them)
+# 16: passes_filters, the repeat lists' category, weapon and domestic filters as one macro
 # Written by an import beside the tables it published (demand.ingest.report).
 IMPORT_REPORT = "import_report.json"
 # How many snapshot files to keep: the one serving and the one before it.

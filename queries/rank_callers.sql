@@ -21,9 +21,7 @@ WITH totals AS (
     WHERE (repeat_caller OR $min_count < 2)
       AND in_area(c.ward_code, $wards, $include_unwarded)
       AND received_at >= $start AND received_at < $end
-      AND ($category IS NULL OR incident_type = $category)
-      AND NOT $weapon_only
-      AND (NOT $domestic_only OR domestic)
+      AND passes_filters(incident_type, false, domestic, $category, $weapon_only, $domestic_only)
       AND in_months_held(received_at, $uncovered)
     GROUP BY caller_key
     HAVING count(*) >= $min_count
@@ -37,9 +35,7 @@ previous AS (
       AND in_area(c.ward_code, $wards, $include_unwarded)
       AND received_at >= $prev_start AND received_at < $prev_end
       AND NOT (received_at >= $start AND received_at < $end)
-      AND ($category IS NULL OR incident_type = $category)
-      AND NOT $weapon_only
-      AND (NOT $domestic_only OR domestic)
+      AND passes_filters(incident_type, false, domestic, $category, $weapon_only, $domestic_only)
       AND in_months_held(received_at, $uncovered)
     GROUP BY caller_key
 )

@@ -24,9 +24,7 @@ totals AS (
     WHERE l.role_group = $role_group
       AND in_area(l.ward_code, $wards, $include_unwarded)
       AND l.recorded_at >= $start AND l.recorded_at < $end
-      AND ($category IS NULL OR l.category = $category)
-      AND (NOT $weapon_only OR l.weapon)
-      AND (NOT $domestic_only OR l.domestic)
+      AND passes_filters(l.category, l.weapon, l.domestic, $category, $weapon_only, $domestic_only)
       AND in_months_held(l.recorded_at, $uncovered)
     GROUP BY l.person_id
     HAVING count(*) >= $min_count
@@ -41,9 +39,7 @@ previous AS (
       AND in_area(l.ward_code, $wards, $include_unwarded)
       AND l.recorded_at >= $prev_start AND l.recorded_at < $prev_end
       AND NOT (l.recorded_at >= $start AND l.recorded_at < $end)
-      AND ($category IS NULL OR l.category = $category)
-      AND (NOT $weapon_only OR l.weapon)
-      AND (NOT $domestic_only OR l.domestic)
+      AND passes_filters(l.category, l.weapon, l.domestic, $category, $weapon_only, $domestic_only)
       AND in_months_held(l.recorded_at, $uncovered)
     GROUP BY l.person_id
 )

@@ -22,9 +22,7 @@ whats AS (
     WHERE e.location_id IN (SELECT location_id FROM wanted)
       AND e."at" >= $start AND e."at" < $end
       AND in_area(e.ward_code, $wards, $include_unwarded)
-      AND ($category IS NULL OR e.what = $category)
-      AND (NOT $weapon_only OR e.weapon)
-      AND (NOT $domestic_only OR e.domestic)
+      AND passes_filters(e.what, e.weapon, e.domestic, $category, $weapon_only, $domestic_only)
       AND in_months_held(e."at", CASE e.source WHEN 'crime' THEN $uncovered_crimes WHEN 'call' THEN $uncovered_calls
                                               ELSE $uncovered_missing END)
     GROUP BY e.location_id, e.what

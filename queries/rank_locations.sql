@@ -30,26 +30,21 @@ counted AS (
     FROM location_counts
     WHERE source = 'crime' AND "at" >= $start AND "at" < $end
       AND in_area(ward_code, $wards, $include_unwarded)
-      AND ($category IS NULL OR what = $category)
-      AND (NOT $weapon_only OR weapon)
-      AND (NOT $domestic_only OR domestic)
+      AND passes_filters(what, weapon, domestic, $category, $weapon_only, $domestic_only)
       AND in_months_held("at", $uncovered_crimes)
     UNION ALL
     SELECT location_key, source, "at", NULL
     FROM location_counts
     WHERE source = 'call' AND "at" >= $start AND "at" < $end
       AND in_area(ward_code, $wards, $include_unwarded)
-      AND ($category IS NULL OR what = $category)
-      AND NOT $weapon_only
-      AND (NOT $domestic_only OR domestic)
+      AND passes_filters(what, false, domestic, $category, $weapon_only, $domestic_only)
       AND in_months_held("at", $uncovered_calls)
     UNION ALL
     SELECT location_key, source, "at", NULL
     FROM location_counts
     WHERE source = 'missing' AND "at" >= $start AND "at" < $end
       AND in_area(ward_code, $wards, $include_unwarded)
-      AND ($category IS NULL OR what = $category)
-      AND NOT $weapon_only AND NOT $domestic_only
+      AND passes_filters(what, false, false, $category, $weapon_only, $domestic_only)
       AND in_months_held("at", $uncovered_missing)
 ),
 totals AS (
@@ -73,9 +68,7 @@ previous AS (
     WHERE location_key IN (SELECT location_key FROM totals)
       AND "at" >= $prev_start AND "at" < $prev_end AND NOT ("at" >= $start AND "at" < $end)
       AND in_area(ward_code, $wards, $include_unwarded)
-      AND ($category IS NULL OR what = $category)
-      AND (NOT $weapon_only OR weapon)
-      AND (NOT $domestic_only OR domestic)
+      AND passes_filters(what, weapon, domestic, $category, $weapon_only, $domestic_only)
       AND in_months_held("at", CASE source WHEN 'crime' THEN $uncovered_crimes WHEN 'call' THEN $uncovered_calls
                                 ELSE $uncovered_missing END)
     GROUP BY location_key

@@ -15,9 +15,7 @@ WITH totals AS (
     FROM missing_episodes m
     WHERE in_area(m.ward_code, $wards, $include_unwarded)
       AND reported_at >= $start AND reported_at < $end
-      AND ($category IS NULL OR $category = 'Missing person')
-      AND NOT $weapon_only
-      AND NOT $domestic_only
+      AND passes_filters('Missing person', false, false, $category, $weapon_only, $domestic_only)
       AND in_months_held(reported_at, $uncovered)
     GROUP BY person_id
     HAVING count(*) >= $min_count
@@ -31,9 +29,7 @@ previous AS (
       AND in_area(m.ward_code, $wards, $include_unwarded)
       AND reported_at >= $prev_start AND reported_at < $prev_end
       AND NOT (reported_at >= $start AND reported_at < $end)
-      AND ($category IS NULL OR $category = 'Missing person')
-      AND NOT $weapon_only
-      AND NOT $domestic_only
+      AND passes_filters('Missing person', false, false, $category, $weapon_only, $domestic_only)
       AND in_months_held(reported_at, $uncovered)
     GROUP BY person_id
 )

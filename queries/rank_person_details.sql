@@ -23,10 +23,8 @@ kinds AS (
     SELECT e.person_id,
            e.source = $source
              AND ($roles IS NULL OR list_has_any(e.roles, $roles))
-             AND ($category IS NULL
-                  OR CASE e.source WHEN 'missing' THEN $category = 'Missing person' ELSE e.category = $category END)
-             AND (NOT $weapon_only OR e.weapon)
-             AND (NOT $domestic_only OR e.domestic)
+             AND passes_filters(CASE e.source WHEN 'missing' THEN 'Missing person' ELSE e.category END,
+                                e.weapon, e.domestic, $category, $weapon_only, $domestic_only)
              AND in_months_held(e."at", $uncovered)
              AS counted,
            CASE WHEN $source = 'missing' THEN e.risk ELSE e.category END AS kind,

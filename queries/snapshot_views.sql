@@ -9,6 +9,8 @@
 --     the area's wards, or it has no ward and the area is the whole force
 --   in_months_held(at, uncovered): a macro, true unless `at` falls in one of the months
 --     listed (a source's uncovered months, passed by the analysis)
+--   passes_filters(what, weapon, domestic, category, weapon_only, domestic_only): a macro, true
+--     when an event passes a repeat list's category, weapon and domestic filters
 --   metres_between(lat1, lon1, lat2, lon2): a macro, the great-circle distance in metres
 --   event_kinds: a table of the distinct (source, what) pairs
 --   event_details: the events view with what each source grades them by: detail (a call's
@@ -47,6 +49,14 @@ CREATE MACRO in_covered_month(source_table, "at") AS
 --   source does not cover. An empty list keeps every row without a test per row.
 CREATE MACRO in_months_held("at", uncovered) AS
     (len(uncovered) = 0 OR NOT list_contains(uncovered, CAST(date_trunc('month', "at") AS DATE)));
+
+-- passes_filters(what, weapon, domestic, category, weapon_only, domestic_only): whether an event
+--   passes a repeat list's filters: its category (or incident type) is `category` (NULL: any),
+--   it involved a weapon if `weapon_only`, it was domestic if `domestic_only`. A source that
+--   records no weapon or domestic flag passes `false` for it. One rule for every ranking, its
+--   previous window and its details.
+CREATE MACRO passes_filters(what, weapon, domestic, category, weapon_only, domestic_only) AS
+    (category IS NULL OR what = category) AND (NOT weapon_only OR weapon) AND (NOT domestic_only OR domestic);
 
 -- metres_between(lat1, lon1, lat2, lon2): great-circle (haversine) distance in metres on the
 --   mean Earth radius; NULL when a coordinate is NULL.
