@@ -2,12 +2,15 @@
 -- returns: nothing; creates the derived tables the analyses read, each laid out for the way
 --   it is read (measured at force scale: see benchmarks/REPORT-force.md). Every one is worked out
 --   from the contract's tables of the same snapshot, so the answers are the same as reading
---   those tables; only the layout differs:
+--   those tables; only the layout differs. They are written in small row groups (store.py's
+--   DERIVED_ROW_GROUP_SIZE), and the tables a ranking counts are sorted by quarter, then ward,
+--   then time: a ward's window then lies in a few small row groups that DuckDB finds by their
+--   least and greatest ward and time, and a force-wide window is still a range of quarters.
 --   crime_links: one row per person and crime for the role groups the repeat lists rank
 --     (role_group 'victim'; 'offender': suspect or offender), a person linked twice to a crime
 --     in one group once, with the crime's time, ward, category, offence and flags, sorted by
---     role group then time, so a window's ranking of victims or offenders is a range read that
---     joins nothing and needs no DISTINCT;
+--     role group, then quarter, ward and time, so a window's ranking of victims or offenders is
+--     a range read that joins nothing and needs no DISTINCT;
 --   person_events: one row per event of a person (a call made; a crime linked, once whatever
 --     the roles; a missing episode), sorted by person, with what a timeline, a profile and a
 --     ranking's details show (roles, address, flags, care_home: a missing episode from a care
@@ -31,11 +34,11 @@
 --   location_counts: what a ranking of places counts of each event at a place (source, time,
 --     location_key, ward, what: the crime's category, the call's incident type or 'Missing
 --     person', the crime's kind, domestic, weapon, as location_events has them), sorted by
---     source then time, so each source's window is a range read of narrow rows;
+--     source, then quarter, ward and time, so each source's window is a range read of narrow rows;
 --   caller_calls: what a ranking of callers counts of each call with a caller (time,
 --     caller_key, ward, incident type, domestic), with repeat_caller (the caller made more than
 --     one call in the whole data: no one else can reach a count of 2 in any window), sorted by
---     repeat_caller then time, so a window of the repeat callers is one range read that skips
+--     repeat_caller, then quarter, ward and time, so a window of the repeat callers is one range read that skips
 --     the calls of the people who called once (at force scale 1.6 million of 2.6 million);
 --   map_events: one row per event whose location has coordinates, with them (lat, lon), sorted
 --     by time, then source and reference (the map's order), so a window's map points are a
@@ -60,7 +63,7 @@ FROM (SELECT DISTINCT CASE WHEN role = 'victim' THEN 'victim' ELSE 'offender' EN
       FROM crime_people
       WHERE role IN ('victim', 'suspect', 'offender')) p
 JOIN crimes c USING (crime_id)
-ORDER BY p.role_group, c.recorded_at;
+ORDER BY p.role_group, date_trunc('quarter', c.recorded_at), c.ward_code, c.recorded_at;
 
 -- The people on each crime, in the order a timeline lists them (role, then reference).
 CREATE TEMPORARY TABLE crime_people_lists AS
@@ -175,7 +178,7 @@ FROM (
     FROM missing_episodes m
     JOIN location_keys k ON k.location_id = m.from_location_id
 )
-ORDER BY source, "at";
+ORDER BY source, date_trunc('quarter', "at"), ward_code, "at";
 
 CREATE TABLE caller_keys AS
 SELECT CAST(row_number() OVER (ORDER BY caller_id) AS INTEGER) AS caller_key, caller_id, calls
@@ -187,7 +190,7 @@ SELECT k.calls > 1 AS repeat_caller, c.received_at, k.caller_key, c.ward_code, c
        coalesce(c.domestic, false) AS domestic
 FROM calls c
 JOIN caller_keys k USING (caller_id)
-ORDER BY repeat_caller, c.received_at;
+ORDER BY repeat_caller, date_trunc('quarter', c.received_at), c.ward_code, c.received_at;
 
 CREATE TABLE map_events AS
 SELECT e."at", e.source, e.event_id, e.what, e.ward_code, e.location_id, l.lat, l.lon

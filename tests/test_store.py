@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 
 import duckdb
 import pytest
@@ -10,7 +11,7 @@ import pytest
 from demand import analytics, areas, config
 from demand import store as store_module
 from demand.cli import main
-from demand.fixtures import ABBEY, write_extracts, write_table
+from demand.fixtures import ABBEY, BEACON, write_extracts, write_table
 from demand.schema import TABLES
 from demand.store import ExtractError, Scope, Store, check_extracts
 
@@ -63,6 +64,34 @@ def test_coverage_is_derived_from_first_to_last_event_month(extracts, open_store
 def test_snapshot_tables_are_sorted_by_event_time(extracts, open_store):
     ids = open_store(extracts).cursor().execute("SELECT crime_id FROM crimes").fetchall()
     assert [i for (i,) in ids] == ["R1", "R3", "R2"]
+
+
+def test_ranked_tables_lie_by_quarter_then_ward_in_small_row_groups(tmp_path, open_store):
+    """A ward's window of a ranking's rows lies in a few small row groups (snapshot_derived):
+    caller_calls is sorted by repeat caller, quarter, ward, then time, and written in row
+    groups of DERIVED_ROW_GROUP_SIZE rows, while a contract table keeps DuckDB's default."""
+    # 20,000 calls by 50 callers over January to May, odd calls in Abbey, even ones in Beacon
+    calls = [{"incident_id": f"C{n}", "caller_id": f"P{n % 50}", "ward_code": ABBEY if n % 2 else BEACON,
+              "received_at": f"2026-{1 + n // 4000:02d}-{1 + n % 28:02d} {n % 24:02d}:00"} for n in range(20_000)]
+    cursor = open_store(write_extracts(tmp_path / "x", calls=calls)).cursor()
+    first = cursor.execute("SELECT ward_code, received_at FROM caller_calls ORDER BY rowid LIMIT 1").fetchone()
+    # the first quarter's calls in Abbey (E05000001 sorts before Beacon) come first, the earliest
+    # of them call 1, on 2 January at 01:00 (Beacon's call 0 is earlier, on 1 January at midnight)
+    assert first == (ABBEY, datetime(2026, 1, 2, 1, 0))
+    disorder = cursor.execute("""
+        SELECT count(*) FROM (
+            SELECT (repeat_caller, date_trunc('quarter', received_at), ward_code, received_at)
+                   < lag((repeat_caller, date_trunc('quarter', received_at), ward_code, received_at))
+                     OVER (ORDER BY rowid) AS backwards
+            FROM caller_calls) WHERE backwards""").fetchone()[0]
+    assert disorder == 0
+    def largest_row_group(table):
+        return cursor.execute("""
+            SELECT max(rows) FROM (SELECT row_group_id, sum(count) AS rows FROM pragma_storage_info(?)
+                                   WHERE column_id = 0 AND segment_type <> 'VALIDITY' GROUP BY row_group_id)""",
+                              [table]).fetchone()[0]
+    assert largest_row_group("caller_calls") == store_module.DERIVED_ROW_GROUP_SIZE
+    assert largest_row_group("calls") == 20_000
 
 
 def test_scope_binds_wards_and_unwarded_events(extracts, open_store):
