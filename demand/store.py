@@ -62,12 +62,16 @@ SNAPSHOT_FORMAT = 17  # 3: in_covered_month; 4: event_kinds, the data's span; 5:
 # 15: crime_streets (each crime's street and covered month, sorted by time, for the public summary),
 #     person_events.linked (the other people on a crime as a person's timeline words them)
 # 16: passes_filters, the repeat lists' category, weapon and domestic filters as one macro
-# 17: the derived tables written in row groups of DERIVED_ROW_GROUP_SIZE rows
+# 17: the derived tables in row groups of DERIVED_ROW_GROUP_SIZE rows; crime_links, location_counts
+#     and caller_calls sorted by quarter, then ward, then time
+#
 # The derived tables are sorted for range reads (a ward's window, a person's or a place's events),
-# and DuckDB skips a row group by its minimum and maximum: in its default row groups of 122,880
-# rows a ward's 90 days, or 50 people's events, touched several whole row groups. Smaller ones
-# skip finer. The contract's tables keep the default, so the snapshot stays small and quick to build.
+# and DuckDB skips a row group by its least and greatest values: in its default row groups of
+# 122,880 rows a ward's 90 days, or 50 people's events, touched several whole row groups, of which
+# a few thousand rows were wanted. Smaller ones skip finer. The contract's tables keep the default:
+# they are read whole or by index, and compress better in large row groups.
 DERIVED_ROW_GROUP_SIZE = 16_384
+
 # Written by an import beside the tables it published (demand.ingest.report).
 IMPORT_REPORT = "import_report.json"
 # How many snapshot files to keep: the one serving and the one before it.
@@ -357,6 +361,8 @@ def build_snapshot(data_dir: Path, target: Path) -> None:
             [str(data_dir), datetime.now().replace(microsecond=0)],
         )
         con.execute(sql.load("derive_snapshot_facts").text)
+        # DuckDB sets the row group size per attached file: the derived tables are written
+        # through a second connection that attaches the same file with theirs.
         con.execute("CHECKPOINT")
         con.close()
         con = _quiet_connection(building, row_group_size=DERIVED_ROW_GROUP_SIZE)
