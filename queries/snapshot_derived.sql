@@ -4,8 +4,9 @@
 --   from the contract's tables of the same snapshot, so the answers are the same as reading
 --   those tables; only the layout differs. They are written in small row groups (store.py's
 --   DERIVED_ROW_GROUP_SIZE), and the tables a ranking counts are sorted by quarter, then ward,
---   then time: a ward's window then lies in a few small row groups that DuckDB finds by their
---   least and greatest ward and time, and a force-wide window is still a range of quarters.
+--   then time (and so is crime_streets): a ward's window then lies in a few small row groups
+--   that DuckDB finds by their least and greatest ward and time, and a force-wide window is
+--   still a range of quarters.
 --   crime_links: one row per person and crime for the role groups the repeat lists rank
 --     (role_group 'victim'; 'offender': suspect or offender), a person linked twice to a crime
 --     in one group once, with the crime's time, ward, category, offence and flags, sorted by
@@ -50,9 +51,10 @@
 --   ward_quality, ward_tables, person_wards, area_persons: the Data and Overview pages'
 --     counts per ward, summed for an area when asked;
 --   crime_streets: one row per crime with its time, ward, category, the street of its place and
---     whether its month is covered (in_covered_month), sorted by time, so a public summary's
---     counts by ward and by street read one table and no place (joining a district's year of
---     crimes to the 1.2 million places was half of the export's read at force scale).
+--     whether its month is covered (in_covered_month), sorted by quarter, ward and time, so a
+--     public summary's counts by ward and by street read one table and no place (joining a
+--     district's year of crimes to the 1.2 million places was half of the export's read at
+--     force scale).
 -- reads: build
 -- params: (none)
 
@@ -289,4 +291,4 @@ CREATE TABLE crime_streets AS
 SELECT c.recorded_at, c.ward_code, c.category, l.street, in_covered_month('crimes', c.recorded_at) AS covered
 FROM crimes c
 LEFT JOIN locations l USING (location_id)
-ORDER BY c.recorded_at;
+ORDER BY date_trunc('quarter', c.recorded_at), c.ward_code, c.recorded_at;
