@@ -5,22 +5,23 @@
 --   At most $limit rows.
 -- reads: events
 -- params: $text, $wards, $limit
-WITH named AS MATERIALIZED (  -- matched once: the text search over every street is the dearest part
-    SELECT location_id, street, ward_code FROM locations
-    WHERE contains(lower(street), lower($text)) AND in_area(ward_code, $wards, false)
+WITH named AS (
+    -- street_places: each street within its ward, lowered once, with the places on it
+    SELECT ward_code, street, street_lower, places
+    FROM street_places
+    WHERE contains(street_lower, lower($text)) AND in_area(ward_code, $wards, false)
 ),
 here AS (
-    -- location_totals: each place's events per ward (see find_places)
-    SELECT e.location_id, sum(e.events)::BIGINT AS events, max(e.last_at) AS last_at
-    FROM location_totals e
-    WHERE e.location_id IN (SELECT location_id FROM named) AND in_area(e.ward_code, $wards, false)
-    GROUP BY e.location_id
+    -- street_totals: the events at each street's places per ward they were recorded in
+    SELECT ward_code, street, sum(events) AS events, max(last_at) AS last_at
+    FROM street_totals
+    WHERE contains(street_lower, lower($text)) AND in_area(ward_code, $wards, false)
+      AND in_area(event_ward, $wards, false)
+    GROUP BY ward_code, street
 )
-SELECT n.ward_code, w.ward_name, n.street, count(*) AS places, coalesce(sum(h.events), 0) AS events,
-       max(h.last_at) AS last_at
+SELECT n.ward_code, w.ward_name, n.street, n.places, coalesce(h.events, 0) AS events, h.last_at
 FROM named n
-LEFT JOIN here h USING (location_id)
-LEFT JOIN wards w USING (ward_code)
-GROUP BY n.ward_code, w.ward_name, n.street
-ORDER BY starts_with(lower(n.street), lower($text)) DESC, events DESC, n.street, w.ward_name
+LEFT JOIN here h ON h.ward_code IS NOT DISTINCT FROM n.ward_code AND h.street = n.street
+LEFT JOIN wards w ON w.ward_code = n.ward_code
+ORDER BY starts_with(n.street_lower, lower($text)) DESC, events DESC, n.street, w.ward_name
 LIMIT $limit;

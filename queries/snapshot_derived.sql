@@ -24,6 +24,18 @@
 --   location_totals: each location's events (and the last one's time) per ward the events were
 --     recorded in, sorted by location, so a search counts the events of the 100,000 places
 --     whose address holds a word from a million rows, not from every event;
+--   location_search, person_search: what the Find page searches, one row per place (person),
+--     with the address and street (the name) lowered once here rather than at every search,
+--     the place's (person's) events in the whole data and the last one's time (what a search
+--     of the whole force shows, so it sums nothing), and search_order, the rank of (address,
+--     location_id) (of (name, person_id)), the searches' last tie-breaks; sorted by it, so
+--     equal addresses (names) lie together and DuckDB matches each distinct one once;
+--   person_totals: each person's events (a call made, a crime linked in any role, once, a
+--     missing episode) and the last one's time per ward, sorted by person, for a search of
+--     part of the force;
+--   street_places, street_totals: each street named within its ward, lowered, with the places
+--     on it, and the events at them (and the last one's time) per ward the events were
+--     recorded in, so a street search reads tens of thousands of rows, not the places;
 --   location_keys, caller_keys: a dense integer key for each place an event names and each
 --     caller (with the calls each made), numbered in the order of the text reference, so
 --     ordering by the key is ordering by the reference and a ranking's ties fall the same
@@ -153,6 +165,63 @@ SELECT location_id, ward_code, count(*) AS events, max("at") AS last_at
 FROM location_events
 GROUP BY location_id, ward_code
 ORDER BY location_id, ward_code;
+
+-- The Find page's search of places (queries/find_places.sql): each place's search text and its
+-- events in the whole data, in the order the search breaks ties in.
+CREATE TABLE location_search AS
+SELECT CAST(row_number() OVER (ORDER BY l.address, l.location_id) AS INTEGER) AS search_order,
+       l.location_id, l.address, l.street, l.location_type, l.ward_code,
+       lower(l.address) AS address_lower, lower(l.street) AS street_lower, t.events, t.last_at
+FROM locations l
+LEFT JOIN (
+    SELECT location_id, sum(events)::BIGINT AS events, max(last_at) AS last_at
+    FROM location_totals GROUP BY location_id
+) t USING (location_id)
+ORDER BY search_order;
+
+-- The Find page's search of streets (queries/find_streets.sql): a street is named within its ward.
+CREATE TABLE street_places AS
+SELECT ward_code, street, lower(street) AS street_lower, count(*) AS places
+FROM locations
+WHERE street IS NOT NULL
+GROUP BY ward_code, street
+ORDER BY street_lower, ward_code, street;
+
+CREATE TABLE street_totals AS
+SELECT l.ward_code, l.street, lower(l.street) AS street_lower, t.ward_code AS event_ward,
+       sum(t.events)::BIGINT AS events, max(t.last_at) AS last_at
+FROM locations l
+JOIN location_totals t USING (location_id)
+WHERE l.street IS NOT NULL
+GROUP BY l.ward_code, l.street, t.ward_code
+ORDER BY street_lower, l.ward_code, l.street, event_ward;
+
+-- The Find page's search of people (queries/find_people.sql): a person's events are the distinct
+-- calls made, crimes linked (whatever the roles) and missing episodes.
+CREATE TABLE person_totals AS
+SELECT person_id, ward_code, count(*) AS events, max("at") AS last_at
+FROM (
+    SELECT caller_id AS person_id, 'call' AS source, incident_id AS event_id, received_at AS "at", ward_code
+    FROM calls WHERE caller_id IS NOT NULL
+    UNION
+    SELECT p.person_id, 'crime', c.crime_id, c.recorded_at, c.ward_code
+    FROM crime_people p JOIN crimes c USING (crime_id)
+    UNION
+    SELECT person_id, 'missing', episode_id, reported_at, ward_code
+    FROM missing_episodes
+)
+GROUP BY person_id, ward_code
+ORDER BY person_id, ward_code;
+
+CREATE TABLE person_search AS
+SELECT CAST(row_number() OVER (ORDER BY p.name, p.person_id) AS INTEGER) AS search_order,
+       p.person_id, p.name, p.birth_year, lower(p.name) AS name_lower, t.events, t.last_at
+FROM persons p
+LEFT JOIN (
+    SELECT person_id, sum(events)::BIGINT AS events, max(last_at) AS last_at
+    FROM person_totals GROUP BY person_id
+) t USING (person_id)
+ORDER BY search_order;
 
 CREATE TABLE location_keys AS
 SELECT CAST(row_number() OVER (ORDER BY location_id) AS INTEGER) AS location_key, location_id

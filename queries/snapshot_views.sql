@@ -7,6 +7,7 @@
 --     month of `at` covered for that source
 --   in_area(ward_code, wards, include_unwarded): a macro, true when an event's ward is one of
 --     the area's wards, or it has no ward and the area is the whole force
+--   every_row(wards): a macro, true when the area is every row (in_area holds for all)
 --   in_months_held(at, uncovered): a macro, true unless `at` falls in one of the months
 --     listed (a source's uncovered months, passed by the analysis)
 --   passes_filters(what, weapon, domestic, category, weapon_only, domestic_only): a macro, true
@@ -73,6 +74,12 @@ CREATE MACRO metres_between(lat1, lon1, lat2, lon2) AS
 --   holds for every row, so DuckDB drops it and a force-wide read costs no ward test at all.
 CREATE MACRO in_area(ward_code, wards, include_unwarded) AS
     (wards IS NULL OR coalesce(list_contains(wards, ward_code), false)) OR (ward_code IS NULL AND include_unwarded);
+
+-- every_row(wards): whether in_area holds for every row (`wards` NULL: the whole force where every
+--   ward an event names is known), so a query may read a total the snapshot worked out over
+--   every row rather than sum the area's rows. DuckDB folds it to a constant, so the branch not
+--   taken costs nothing.
+CREATE MACRO every_row(wards) AS wards IS NULL;
 
 -- The vocabulary of event kinds, kept as reference so that checking a category filter never
 -- reads the events themselves.
