@@ -200,16 +200,7 @@ ORDER BY street_lower, l.ward_code, l.street, event_ward;
 -- calls made, crimes linked (whatever the roles) and missing episodes.
 CREATE TABLE person_totals AS
 SELECT person_id, ward_code, count(*) AS events, max("at") AS last_at
-FROM (
-    SELECT caller_id AS person_id, 'call' AS source, incident_id AS event_id, received_at AS "at", ward_code
-    FROM calls WHERE caller_id IS NOT NULL
-    UNION
-    SELECT p.person_id, 'crime', c.crime_id, c.recorded_at, c.ward_code
-    FROM crime_people p JOIN crimes c USING (crime_id)
-    UNION
-    SELECT person_id, 'missing', episode_id, reported_at, ward_code
-    FROM missing_episodes
-)
+FROM person_events  -- an event of a person once, whatever their roles in it
 GROUP BY person_id, ward_code
 ORDER BY person_id, ward_code;
 
