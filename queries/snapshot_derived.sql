@@ -322,14 +322,8 @@ FROM missing_episodes GROUP BY ward_code;
 -- The people linked to each ward's events (callers, people on its crimes, missing persons),
 -- sorted by ward so an area's are a range read.
 CREATE TABLE person_wards AS
-SELECT DISTINCT ward_code, person_id
-FROM (
-    SELECT ward_code, caller_id AS person_id FROM calls WHERE caller_id IS NOT NULL
-    UNION ALL
-    SELECT c.ward_code, p.person_id FROM crime_people p JOIN crimes c USING (crime_id)
-    UNION ALL
-    SELECT ward_code, person_id FROM missing_episodes
-)
+SELECT ward_code, person_id
+FROM person_totals  -- a row per person and ward their events lie in
 ORDER BY ward_code;
 
 -- The people linked to the events of the areas most often asked for, counted once: the whole
