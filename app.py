@@ -98,3 +98,5 @@ except AuditUnavailable as error:
     ui.say("error", error, icon=":material/policy:")
 except Refused as error:
     ui.say("error", f"Not shown: {error}", icon=":material/block:")
+finally:
+    ui.settle_memory()  # once per process, after its first page
