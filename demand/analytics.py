@@ -302,16 +302,20 @@ NO_FILTERS = {"category": None, "weapon_only": False, "domestic_only": False}
 
 
 def _counted(store: Store, scope: Scope, kind: str, window: str | int, as_of, min_count: int, filters: dict,
-             limit: int | None) -> tuple[pd.DataFrame, dict, Window, Window]:
+             limit: int | None, previous_counts: bool = True) -> tuple[pd.DataFrame, dict, Window, Window]:
     """A ranking's counting query (queries/rank_*.sql): its rows best first, at most ``limit``
     (None, 0 or negative: every row), with the months the source lacks that it left out and the
-    two windows."""
+    two windows. ``previous_counts=False``: previous_count is not wanted (it is then 0), so the
+    query is given an empty previous window and reads nothing of it; the rows and their order
+    never depend on it."""
     current = make_window(window, resolve_as_of(store, as_of))
     base = previous(current)
     # SQL returns at most `limit` rows; rank's head() keeps pandas' meaning of 0 or a negative
     # limit (and the column types a non-empty result has).
     sql_limit = int(limit) if limit is not None and limit > 0 else None
     params = {**window_params(current, base), **filters, "min_count": int(min_count), "limit": sql_limit}
+    if not previous_counts:
+        params.update(prev_start=current.start_ts, prev_end=current.start_ts)
     if kind == "locations":
         uncovered = {f"uncovered_{name}": _uncovered(store, current, base, source=source) for name, source in
                      (("calls", "calls"), ("crimes", "crimes"), ("missing", "missing_episodes"))}
@@ -470,7 +474,7 @@ def rank_ids(store: Store, scope: Scope, kind: str, window: str | int = "90d", a
     with no names, categories, flags or statistics. For a comparison that needs only who was on
     a list, such as a briefing's "new since the previous briefing" (demand.briefings.compose)."""
     _check_ranking(kind, min_count)
-    frame, *_ = _counted(store, scope, kind, window, as_of, min_count, NO_FILTERS, limit)
+    frame, *_ = _counted(store, scope, kind, window, as_of, min_count, NO_FILTERS, limit, previous_counts=False)
     frame = frame[["id", "count"]]
     return (frame.head(limit) if limit is not None else frame).reset_index(drop=True)
 

@@ -27,7 +27,8 @@ which are person-level and which ids they show.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -181,6 +182,7 @@ class Reader:
         self.audit = audit
         self.page = page
         self._run = run or self._compute
+        self._pending: list[Entry] | None = None  # audit records held by together(), in order
 
     def _compute(self, name: str, scope: Scope | None, kwargs: dict) -> Any:
         function = ANALYSES[name].function
@@ -267,12 +269,41 @@ class Reader:
             ids=tuple(ids),
             purpose=(purpose or "").strip(),
         )
+        if self._pending is not None and self.audit is not None:
+            self._pending.append(entry)
+        else:
+            self._write([entry])
+
+    def _write(self, entries: list[Entry]) -> None:
         try:
             if self.audit is None:
                 raise AuditWriteError("no audit log is open")
-            self.audit.append(entry)
+            if len(entries) == 1:
+                self.audit.append(entries[0])
+            else:
+                self.audit.append_all(entries)
         except AuditWriteError as error:
             raise AuditUnavailable(
                 f"Person-level data is not shown because the audit log could not be written ({error}). "
                 "Every view of personal data must be recorded; tell your system administrator."
             ) from error
+
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """The audit records of the person-level reads made within this block, the same records
+        in the same order, written in one transaction as it ends (a briefing reads ten lists: one
+        commit, not ten, each a disk sync). For a caller that shows nothing it read until the
+        block has ended, such as a document composed and then shown: if the write fails,
+        AuditUnavailable is raised at the end and nothing is shown. The records are written
+        even when the block raises, since its reads were made. Nested blocks write with the
+        outermost."""
+        if self._pending is not None:
+            yield
+            return
+        self._pending = []
+        try:
+            yield
+        finally:
+            pending, self._pending = self._pending, None
+            if pending:
+                self._write(pending)

@@ -520,13 +520,15 @@ def ward_briefing(reader: Reader, ward_code: str, as_of=None, cadence_days: int 
     ward = wards.set_index("ward_code").loc[ward_code]
     reading = _reading(reader, as_of, cadence_days)
     held = reader.call("held_tables")
-    headline = _figures(reader.call("headline", ward_code, window=PERIOD, as_of=reading.as_of))
-    crimes, calls, recent, busiest, recent_ids = _recent(reader, ward_code, reading)
-    changes, tested = _changes(reader, ward_code, reading)
-    totals = reader.call("repeat_counts", ward_code, window=PERIOD, as_of=reading.as_of).iloc[0]
-    repeats = tuple(_repeat_list(reader, ward_code, kind, reading, int(totals[kind]), top) for kind in REPEAT_KINDS)
-    power_counts, power_uses, uses = _powers(reader, ward_code, reading, held.get("powers", False))
-    wanted_total, wanted_new, wanted = _wanted(reader, ward_code, reading, held.get("wanted", False))
+    with reader.together():  # nothing read is shown before the document is whole: one audit write
+        headline = _figures(reader.call("headline", ward_code, window=PERIOD, as_of=reading.as_of))
+        crimes, calls, recent, busiest, recent_ids = _recent(reader, ward_code, reading)
+        changes, tested = _changes(reader, ward_code, reading)
+        totals = reader.call("repeat_counts", ward_code, window=PERIOD, as_of=reading.as_of).iloc[0]
+        repeats = tuple(_repeat_list(reader, ward_code, kind, reading, int(totals[kind]), top)
+                        for kind in REPEAT_KINDS)
+        power_counts, power_uses, uses = _powers(reader, ward_code, reading, held.get("powers", False))
+        wanted_total, wanted_new, wanted = _wanted(reader, ward_code, reading, held.get("wanted", False))
     ids = _ids(recent_ids, (e.id for r in repeats for e in r.entries), uses["power_id"], uses["person_id"].dropna(),
                (w.person_id for w in wanted))
     return WardBriefing(ward_code, str(ward["ward_name"]), str(ward["district"]), reading, headline, crimes, calls,
@@ -603,13 +605,15 @@ def district_breakdown(reader: Reader, district: str, as_of=None, cadence_days: 
                             int(powers["previous_count"].sum()) if powers is not None else None,
                             wanted, wanted_new, tier, reasons, *_plan_counts(open_plans, code)))
     rows.sort(key=lambda r: (r.attention, _order_within(r)))
-    repeats = tuple(_repeat_list(reader, name, kind, reading, None, top) for kind in ("victims", "offenders", "locations"))
     reasons: tuple[tuple[str, int], ...] = ()
     wanted_ids: list[str] = []
-    if wanted_held and reader.user.sees_persons:
-        people = reader.call("wanted_list", name, as_of=reading.as_of)
-        wanted_ids = people["person_id"].astype(str).tolist()
-        reasons = _reasons(people["reason"])
+    with reader.together():  # nothing read is shown before the document is whole: one audit write
+        repeats = tuple(_repeat_list(reader, name, kind, reading, None, top)
+                        for kind in ("victims", "offenders", "locations"))
+        if wanted_held and reader.user.sees_persons:
+            people = reader.call("wanted_list", name, as_of=reading.as_of)
+            wanted_ids = people["person_id"].astype(str).tolist()
+            reasons = _reasons(people["reason"])
     ids = _ids((e.id for r in repeats for e in r.entries), wanted_ids)
     return DistrictBreakdown(name, reading, tuple(rows), n_tested, repeats, powers_held,
                              _power_counts(power_frame) if power_frame is not None else (), wanted_held, reasons, ids,

@@ -102,6 +102,17 @@ class AuditLog:
         except Exception as error:  # any database failure: the caller must not show the data
             raise AuditWriteError(f"the audit log could not be written ({type(error).__name__})") from error
 
+    def append_all(self, entries: list[Entry]) -> list[int]:
+        """Write the records in order in one transaction (all or none) and return their
+        sequence numbers. Raises AuditWriteError as ``append`` does."""
+        try:
+            with self.engine.begin() as conn:
+                return [self.append(entry, conn) for entry in entries]
+        except AuditWriteError:
+            raise
+        except Exception as error:  # any database failure: the caller must not show the data
+            raise AuditWriteError(f"the audit log could not be written ({type(error).__name__})") from error
+
     def _append(self, conn, entry: Entry) -> int:
         # Lock the head: appends are serialised so the chain has one order (SQLite holds the
         # write lock from BEGIN IMMEDIATE already; FOR UPDATE is for PostgreSQL).
