@@ -64,6 +64,7 @@ __all__ = [
     "default_as_of",
     "event_points",
     "headline",
+    "headline_wards",
     "location_neighbours",
     "missing_months",
     "monthly_trend",
@@ -538,9 +539,36 @@ def headline(store: Store, scope: Scope, window: str = "28d", as_of=None,
     current = make_window(window, resolve_as_of(store, as_of))
     base = baseline_window(current, baseline)
     frame = store._query("headline", scope, **window_params(current, base))
+    frame = pd.concat([frame.reset_index(drop=True), _headline_coverage(store, current, base, frame["measure"])],
+                      axis=1)
+    compared = stats.compare_table(frame, fdr=False)  # four headline figures, each its own test
+    return compared[["measure", *COMPARE_COLUMNS]]
+
+
+def headline_wards(store: Store, scope: Scope, window: str = "28d", as_of=None,
+                   baseline: str = "previous") -> pd.DataFrame:
+    """``headline`` for each ward of the area alone, in one read: one row per ward and measure
+    (wards by name, measures in headline's order): ward_code, measure, count, previous_count,
+    exposure_days, previous_exposure_days, coverage, previous_coverage, for a table of wards
+    that tests them together (stats.compare_table: a district breakdown's)."""
+    current = make_window(window, resolve_as_of(store, as_of))
+    base = baseline_window(current, baseline)
+    frame = store._query("headline_wards", scope, **window_params(current, base))
+    measures = list(HEADLINE_SOURCES)
+    coverage = _headline_coverage(store, current, base, measures).set_index(pd.Index(measures, name="measure"))
+    # every ward's four rows take the measure's covered days and notes (they depend on the windows only)
+    frame = frame.join(coverage, on="measure")
+    return frame[["ward_code", "measure", "count", "previous_count", "exposure_days", "previous_exposure_days",
+                  "coverage", "previous_coverage"]]
+
+
+def _headline_coverage(store: Store, current: Window, base: Window, measures) -> pd.DataFrame:
+    """For each of ``measures`` (headline's), the days each window covers and the notes that
+    say what is missing: exposure_days, previous_exposure_days, months_missing, coverage,
+    previous_coverage, one row a measure in that order."""
     gaps_now, gaps_before = _gaps(store, current), _gaps(store, base)
     rows = []
-    for measure in frame["measure"]:
+    for measure in measures:
         table = HEADLINE_SOURCES[measure]
         if table not in store.held_sources:  # not in the data at all: not held, never zero
             rows.append({"exposure_days": 0.0, "previous_exposure_days": 0.0,
@@ -554,9 +582,7 @@ def headline(store: Store, scope: Scope, window: str = "28d", as_of=None,
                      "months_missing": months_missing_text(mine_now, mine_before),
                      "coverage": wording.coverage_note((table,), current.days, exposure, mine_now),
                      "previous_coverage": wording.coverage_note((table,), base.days, before, mine_before)})
-    frame = pd.concat([frame.reset_index(drop=True), pd.DataFrame(rows)], axis=1)
-    compared = stats.compare_table(frame, fdr=False)  # four headline figures, each its own test
-    return compared[["measure", *COMPARE_COLUMNS]]
+    return pd.DataFrame(rows)
 
 
 # --- concentration ------------------------------------------------------------------------

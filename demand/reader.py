@@ -92,6 +92,7 @@ class Analysis:
 ANALYSES: dict[str, Analysis] = {
     # aggregates: counts and rates, for every role
     "headline": Analysis(analytics.headline),
+    "headline_wards": Analysis(analytics.headline_wards),
     "compare": Analysis(analytics.compare),
     "compare_matrix": Analysis(analytics.compare_matrix),
     "concentration": Analysis(analytics.concentration),

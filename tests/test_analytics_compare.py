@@ -200,6 +200,19 @@ def test_headline(store):
     assert rows.loc["asb_calls", "significance"] == "no_change"
 
 
+def test_headline_by_ward_is_each_wards_headline_in_one_read(store):
+    table = analytics.headline_wards(store, NORTHTOWN, "90d", as_of=AS_OF)
+    measures = ["crimes", "calls", "asb_calls", "missing_episodes"]
+    assert table["ward_code"].tolist() == [ABBEY] * 4 + [BEACON] * 4 and table["measure"].tolist() == measures * 2
+    assert table["count"].tolist() == [56, 10, 9, 2, 4, 0, 0, 0]  # Beacon: its 4 shoplifting crimes only
+    assert table["previous_count"].tolist() == [51, 4, 4, 1, 0, 0, 0, 0]
+    for ward in (ABBEY, BEACON):
+        alone = analytics.headline(store, Scope((ward,)), "90d", as_of=AS_OF)
+        mine = table[table["ward_code"] == ward].reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine.drop(columns="ward_code"), alone[mine.columns.drop("ward_code")],
+                                      check_dtype=False)  # headline types its counts as stats leave them
+
+
 def test_bad_choices(store):
     with pytest.raises(UsageError, match="category, call_type, missing, ward"):
         analytics.compare(store, ABBEY_ONLY, by="offence")

@@ -117,6 +117,7 @@ REQUESTS = {
     "street_points": [{}],
     "held_tables": [{}],
     "repeat_counts": [{"window": w, "as_of": AS_OF} for w in ("90d", "12m")],
+    "headline_wards": [{"window": w, "as_of": AS_OF} for w in ("90d", "12m")],
     "power_counts": [{"window": "90d", "as_of": AS_OF}],
     "wanted_counts": [{"as_of": AS_OF, "new_since": AS_OF - timedelta(days=14)}],
     "powers_used": [{"window": "90d", "as_of": AS_OF}],
