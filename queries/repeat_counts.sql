@@ -8,35 +8,42 @@
 --   Events dated in a month the source lacks (see in_covered_month) are not counted.
 -- reads: events, persons
 -- params: $wards, $start, $end, $min_count
-WITH entity_events AS (
+WITH repeats AS (
+    -- one row per entity with at least $min_count events in a ward: each part grouped on its
+    -- own key, the narrow tables the rankings read (integer keys for callers and places).
     -- crime_links holds each person and crime once per role group ('victim'; 'offender': suspect
     -- or offender) with the crime's ward and time, sorted by group and time: a range read with
     -- no join and no DISTINCT. Each row of every part is one event of its entity (a source's
     -- reference is its key), so a count of rows is a count of distinct events.
-    SELECT CASE role_group WHEN 'victim' THEN 'victims' ELSE 'offenders' END AS kind, ward_code,
-           person_id AS entity
+    SELECT CASE role_group WHEN 'victim' THEN 'victims' ELSE 'offenders' END AS kind, ward_code
     FROM crime_links
     WHERE in_area(ward_code, $wards, false)
       AND recorded_at >= $start AND recorded_at < $end
       AND in_covered_month('crimes', recorded_at)
+    GROUP BY role_group, ward_code, person_id
+    HAVING count(*) >= $min_count
     UNION ALL
-    SELECT 'callers', ward_code, caller_id FROM calls
-    WHERE caller_id IS NOT NULL AND in_area(ward_code, $wards, false)
+    -- caller_calls: each call with a caller, by caller key (a caller with one call in all is
+    -- never a repeat caller in any window)
+    SELECT 'callers', ward_code FROM caller_calls
+    WHERE (repeat_caller OR $min_count < 2) AND in_area(ward_code, $wards, false)
       AND received_at >= $start AND received_at < $end AND in_covered_month('calls', received_at)
+    GROUP BY ward_code, caller_key
+    HAVING count(*) >= $min_count
     UNION ALL
-    SELECT 'missing', ward_code, person_id FROM missing_episodes
+    SELECT 'missing', ward_code FROM missing_episodes
     WHERE in_area(ward_code, $wards, false)
       AND reported_at >= $start AND reported_at < $end AND in_covered_month('missing_episodes', reported_at)
+    GROUP BY ward_code, person_id
+    HAVING count(*) >= $min_count
     UNION ALL
-    SELECT 'locations', ward_code, location_id FROM events
-    WHERE location_id IS NOT NULL AND in_area(ward_code, $wards, false)
+    -- location_counts: each crime, call and missing episode at a place, by place key
+    SELECT 'locations', ward_code FROM location_counts
+    WHERE in_area(ward_code, $wards, false)
       AND "at" >= $start AND "at" < $end
       AND in_covered_month(CASE source WHEN 'crime' THEN 'crimes' WHEN 'call' THEN 'calls'
                                        ELSE 'missing_episodes' END, "at")
-),
-repeats AS (
-    SELECT kind, ward_code, entity FROM entity_events
-    GROUP BY kind, ward_code, entity
+    GROUP BY ward_code, location_key
     HAVING count(*) >= $min_count
 ),
 counted AS (
