@@ -12,7 +12,7 @@ is a deep link (``/ward?ward=...``).
 import streamlit as st
 
 import ui
-from demand import access
+from demand import access, serving
 from demand.errors import UsageError
 from demand.present import wording
 from demand.reader import AuditUnavailable, Refused
@@ -99,4 +99,4 @@ except AuditUnavailable as error:
 except Refused as error:
     ui.say("error", f"Not shown: {error}", icon=":material/block:")
 finally:
-    ui.settle_memory()  # once per process, after its first page
+    serving.settle_memory()  # once per process, after its first page

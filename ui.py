@@ -7,7 +7,6 @@ Logic lives in ``demand``; this module only decides how it reaches the screen.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import time
 from collections.abc import Callable
@@ -122,27 +121,6 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 # The page icon, served by the app (Material icons as page icons are fetched from a font host).
 ICON = ASSETS / "icon.png"
 STYLE = "<style>" + (ASSETS / "style.css").read_text() + "</style>"
-
-
-# --- the serving process -----------------------------------------------------------------------
-
-
-_settled = False
-
-
-def settle_memory() -> None:
-    """Once per process, after its first page run: collect, then freeze every object alive
-    (the imported libraries, the open store) out of the garbage collector's sight. They live as
-    long as the process, yet a full collection walked all of them, about 250,000 objects taking
-    100-180 ms, on whichever page run happened to trigger it (the Compare page's p95 was one of
-    these in every few reruns); after this a full collection walks only what came later, 10-20 ms.
-    Nothing frozen is garbage (the collection just ran), so nothing is kept that would be freed."""
-    global _settled
-    if _settled:
-        return
-    _settled = True
-    gc.collect()
-    gc.freeze()
 
 
 # --- the store and the state database ----------------------------------------------------------

@@ -124,16 +124,16 @@ def test_every_page_renders_for_the_force_over_12_months(monkeypatch, crafted, p
 
 def test_the_serving_process_freezes_what_it_loaded_after_its_first_page_only(monkeypatch, crafted):
     """The libraries and the open store live as long as the process: after the first page run
-    they are out of the garbage collector's full collections (ui.settle_memory), which collect
-    once first and never again."""
+    they are out of the garbage collector's full collections (demand.serving.settle_memory),
+    which collect once first and never again."""
     import gc
 
-    import ui
+    from demand import serving
 
     test = run(app(monkeypatch, crafted))
-    assert ui._settled and gc.get_freeze_count() > 10_000
+    assert serving._settled and gc.get_freeze_count() > 10_000
     collections = []
-    monkeypatch.setattr(ui.gc, "collect", lambda *args: collections.append(args))
+    monkeypatch.setattr(serving.gc, "collect", lambda *args: collections.append(args))
     run(test, "views/compare.py")
     assert collections == []
 

@@ -18,7 +18,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from demand import config
+from demand import config, serving
 from demand.access import User
 from demand.bench import cases as bench_cases
 from demand.bench.timing import LoadWatch, Samples, interleaved
@@ -178,6 +178,7 @@ def measure(scale: str = "small", data: Path | None = None, repeat: int = 9, see
                     answers[name] = calls[name]()
             agreement[case.name] = _agreement(answers)
         say(f"{sum(a['agree'] for a in agreement.values())} of {len(agreement)} analyses agree three ways")
+        serving.settle_memory()  # as the app does after its first page: see demand.serving
         say(f"timing {len(chosen)} analyses, {repeat} interleaved rounds ...")
         watch.mark()
         timed = interleaved(variants, repeat=repeat if "analyses" in parts else 1, warmup=0, watch=watch)

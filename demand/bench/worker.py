@@ -30,6 +30,7 @@ import threading
 import time
 from pathlib import Path
 
+from demand import serving
 from demand.access import User
 from demand.bench import cases as bench_cases
 from demand.bench.timing import Samples
@@ -111,6 +112,7 @@ def serve(job: dict) -> dict:
         readers = [Reader(snapshot, ANALYST, state.audit, page="benchmark") for _ in range(sessions)]
         for case in chosen:  # warm, as a serving process is
             _call(readers[0], case)
+        serving.settle_memory()
         latencies = Samples()
         lock = threading.Lock()
         start = threading.Barrier(sessions + 1)
