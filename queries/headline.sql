@@ -6,6 +6,7 @@
 --   only: see snapshot_derived).
 -- reads: events
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end
+-- headline_wards.sql counts the same way for each ward of an area: change the two together.
 WITH chosen AS (
     SELECT source, events, asb_events,
            day >= CAST($start AS DATE) AND day < CAST($end AS DATE) AS in_current,

@@ -8,6 +8,8 @@
 --   only: see snapshot_derived).
 -- reads: events
 -- params: $wards, $start, $end, $prev_start, $prev_end
+-- Counts as headline.sql does, grouped by ward as well: change the two together
+-- (tests/test_analytics_compare.py checks each ward's rows against headline for that ward alone).
 WITH chosen AS (
     SELECT ward_code, source, events, asb_events,
            day >= CAST($start AS DATE) AND day < CAST($end AS DATE) AS in_current,
