@@ -48,7 +48,7 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 18  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
+SNAPSHOT_FORMAT = 19  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
 # 6: event_details and person_role_events (plan assessments), in_covered_month as IN;
 # 7: the optional tables (powers, wanted) always present, held_tables says which were delivered;
 # 8: derived tables for the analyses (snapshot_derived.sql), in_area, wards_known;
@@ -66,6 +66,8 @@ SNAPSHOT_FORMAT = 18  # 3: in_covered_month; 4: event_kinds, the data's span; 5:
 #     and caller_calls sorted by quarter, then ward, then time
 # 18: the Find page's search tables (location_search, person_search with the text lowered once and
 #     the whole data's totals, person_totals, street_places, street_totals) and every_row
+# 19: person_events and location_events without the columns a reader works out per row (role,
+#     category, offence; a call's or an episode's linked, timeline_what but for episodes)
 #
 # The derived tables are sorted for range reads (a ward's window, a person's or a place's events),
 # and DuckDB skips a row group by its least and greatest values: in its default row groups of

@@ -23,11 +23,11 @@ kinds AS (
     SELECT e.person_id,
            e.source = $source
              AND ($roles IS NULL OR list_has_any(e.roles, $roles))
-             AND passes_filters(CASE e.source WHEN 'missing' THEN 'Missing person' ELSE e.category END,
+             AND passes_filters(CASE e.source WHEN 'missing' THEN 'Missing person' ELSE e.what END,
                                 e.weapon, e.domestic, $category, $weapon_only, $domestic_only)
              AND in_months_held(e."at", $uncovered)
              AS counted,
-           CASE WHEN $source = 'missing' THEN e.risk ELSE e.category END AS kind,
+           CASE WHEN $source = 'missing' THEN e.risk WHEN e.source = 'missing' THEN NULL ELSE e.what END AS kind,
            count(*) AS n,
            count(*) FILTER (WHERE CASE e.source WHEN 'call' THEN e.mental_health ELSE e.risk = 'high' END) AS noted,
            bool_or(e.mental_health) AS mental_health, bool_or(e.domestic) AS domestic, bool_or(e.weapon) AS weapon,

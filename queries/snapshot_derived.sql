@@ -16,11 +16,16 @@
 --     the roles; a missing episode), sorted by person, with what a timeline, a profile and a
 --     ranking's details show (roles, address, flags, care_home: a missing episode from a care
 --     home, the people on a crime, and linked: the others on it as the timeline words them),
---     so one person's
---     events are a range read and a page of people's details a few;
+--     so one person's events are a range read and a page of people's details a few. Nothing
+--     a reader can work out from another column per row is stored (a crime's category is its
+--     what, the role its roles joined): the build writes 9 million rows of each column;
 --   location_events: one row per event at a location, sorted by location, with what a
---     location's timeline shows (the people linked, as text), a ranking's details need and
---     the profile's people linked to the place (people: role, person_id, name of each);
+--     location's timeline shows, a ranking's details need and the profile's people linked to
+--     the place (people: role, person_id, name of each). A crime's people are also stored as
+--     the timeline words them (linked), as wording a list per row at read costs; a call's or
+--     an episode's one person is worded at read, and timeline_what is stored only where it
+--     differs from what (an episode's risk), as those columns of 7.5 million calls were a
+--     seventh of the build;
 --   location_totals: each location's events (and the last one's time) per ward the events were
 --     recorded in, sorted by location, so a search counts the events of the 100,000 places
 --     whose address holds a word from a million rows, not from every event;
@@ -97,14 +102,12 @@ SELECT e.*, l.address,
        e.source = 'missing' AND coalesce(l.location_type = 'care home', false) AS care_home
 FROM (
     SELECT caller_id AS person_id, received_at AS "at", 'call' AS source, incident_id AS event_id,
-           incident_type AS what, 'caller' AS role, ['caller'] AS roles, ward_code, location_id,
-           incident_type AS category, NULL::VARCHAR AS offence, NULL::VARCHAR AS risk,
+           incident_type AS what, ['caller'] AS roles, ward_code, location_id, NULL::VARCHAR AS risk,
            coalesce(mental_health, false) AS mental_health, coalesce(domestic, false) AS domestic,
            false AS weapon, false AS high_risk, NULL AS people, NULL::VARCHAR AS linked
     FROM calls WHERE caller_id IS NOT NULL
     UNION ALL
-    SELECT r.person_id, c.recorded_at, 'crime', c.crime_id, c.category, array_to_string(r.roles, '; '),
-           r.roles, c.ward_code, c.location_id, c.category, c.offence, NULL,
+    SELECT r.person_id, c.recorded_at, 'crime', c.crime_id, c.category, r.roles, c.ward_code, c.location_id, NULL,
            false, coalesce(c.domestic, false), coalesce(c.weapon, false), false, k.people,
            -- the other people on the crime as the timeline shows them, written once here: worked
            -- out per row as a timeline is read it was half the busiest person's (8,000 crimes)
@@ -116,8 +119,8 @@ FROM (
     LEFT JOIN crime_people_lists k USING (crime_id)
     UNION ALL
     SELECT person_id, reported_at, 'missing', episode_id,
-           'Missing person (' || coalesce(risk, 'not graded') || ' risk)', 'missing', ['missing'],
-           ward_code, from_location_id, NULL, NULL, risk, false, false, false, risk = 'high', NULL, NULL
+           'Missing person (' || coalesce(risk, 'not graded') || ' risk)', ['missing'],
+           ward_code, from_location_id, risk, false, false, false, risk = 'high', NULL, NULL
     FROM missing_episodes
 ) e
 LEFT JOIN locations l USING (location_id)
@@ -133,26 +136,23 @@ WITH people AS (
 SELECT e.*
 FROM (
     SELECT c.location_id, c.received_at AS "at", 'call' AS source, c.incident_id AS event_id,
-           c.incident_type AS what, c.incident_type AS timeline_what, c.ward_code,
-           NULL::VARCHAR AS category, NULL::VARCHAR AS offence,
+           c.incident_type AS what, NULL::VARCHAR AS timeline_what, c.ward_code,
            coalesce(c.domestic, false) AS domestic, false AS weapon,
            coalesce(c.mental_health, false) AS mental_health, false AS high_risk,
-           CASE WHEN c.caller_id IS NOT NULL THEN 'caller: ' || c.caller_id || coalesce(' ' || pe.name, '') END AS linked,
            CASE WHEN c.caller_id IS NOT NULL THEN [{'role': 'caller', 'person_id': c.caller_id, 'name': pe.name}] END
-               AS people
+               AS people,
+           NULL::VARCHAR AS linked
     FROM calls c LEFT JOIN persons pe ON pe.person_id = c.caller_id
     WHERE c.location_id IS NOT NULL
     UNION ALL
-    SELECT c.location_id, c.recorded_at, 'crime', c.crime_id, c.category, c.category, c.ward_code,
-           c.category, c.offence, coalesce(c.domestic, false), coalesce(c.weapon, false), false, false, k.linked,
-           k.people
+    SELECT c.location_id, c.recorded_at, 'crime', c.crime_id, c.category, NULL, c.ward_code,
+           coalesce(c.domestic, false), coalesce(c.weapon, false), false, false, k.people, k.linked
     FROM crimes c LEFT JOIN people k USING (crime_id)
     WHERE c.location_id IS NOT NULL
     UNION ALL
     SELECT m.from_location_id, m.reported_at, 'missing', m.episode_id, 'Missing person',
-           'Missing person (' || coalesce(m.risk, 'not graded') || ' risk)', m.ward_code, NULL, NULL,
-           false, false, false, m.risk = 'high', 'missing: ' || m.person_id || coalesce(' ' || pe.name, ''),
-           [{'role': 'missing', 'person_id': m.person_id, 'name': pe.name}]
+           'Missing person (' || coalesce(m.risk, 'not graded') || ' risk)', m.ward_code,
+           false, false, false, m.risk = 'high', [{'role': 'missing', 'person_id': m.person_id, 'name': pe.name}], NULL
     FROM missing_episodes m LEFT JOIN persons pe USING (person_id)
     WHERE m.from_location_id IS NOT NULL
 ) e

@@ -6,8 +6,10 @@
 --   location and holds the people on each event.
 -- reads: events, persons
 -- params: $location_id, $wards, $include_unwarded
-SELECT e."at", e.source, e.event_id, e.timeline_what AS what, 'at location' AS role, e.ward_code, e.location_id,
-       (SELECT address FROM locations WHERE location_id = $location_id) AS address, e.linked
+SELECT e."at", e.source, e.event_id, coalesce(e.timeline_what, e.what) AS what, 'at location' AS role, e.ward_code, e.location_id,
+       (SELECT address FROM locations WHERE location_id = $location_id) AS address,
+       -- a crime's people are worded at build; a call's or an episode's one person here
+       coalesce(e.linked, e.people[1].role || ': ' || e.people[1].person_id || coalesce(' ' || e.people[1].name, '')) AS linked
 FROM location_events e
 WHERE e.location_id = $location_id
   AND in_area(e.ward_code, $wards, $include_unwarded)

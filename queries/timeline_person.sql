@@ -7,7 +7,7 @@
 --   sorted by person and holds each crime's linked text.
 -- reads: events, persons
 -- params: $person_id, $wards, $include_unwarded
-SELECT "at", source, event_id, what, role, ward_code, location_id, address, linked
+SELECT "at", source, event_id, what, array_to_string(roles, '; ') AS role, ward_code, location_id, address, linked
 FROM person_events e
 WHERE person_id = $person_id
   AND in_area(e.ward_code, $wards, $include_unwarded)
