@@ -8,6 +8,7 @@ Logic lives in ``demand``; this module only decides how it reaches the screen.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -17,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from demand import access, areas, config, dashboard, ui_state
 from demand.access import User
@@ -297,7 +299,16 @@ def reader() -> Reader:
     """The gate for this user on this page (the page's key goes in the audit record)."""
     audit = state()
     return Reader(snapshot(), user(), audit.audit if audit else None, page=st.session_state.get("page_key", ""),
-                  run=_run)
+                  run=_run, thread_setup=_in_this_run())
+
+
+def _in_this_run() -> Callable[[], None]:
+    """What a thread the gate starts for a document's reads (Reader.concurrently) does first:
+    take this page run's context, as Streamlit's guide to threads shows, so the reads it runs
+    find the run's pinned snapshot and share the app's cache. The threads only read: every
+    element is drawn by the page's own thread."""
+    context = get_script_run_ctx()
+    return lambda: add_script_run_ctx(threading.current_thread(), context)
 
 
 def call(name: str, area: str | None = None, **kwargs) -> Any:

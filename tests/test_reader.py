@@ -3,6 +3,7 @@ reads audited exactly once, and nothing shown when the audit cannot be written."
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 import pandas as pd
@@ -293,3 +294,63 @@ def test_a_failing_audit_write_hides_the_data(store):
 def test_a_profile_needs_a_purpose(store, state):
     with pytest.raises(Refused, match="say why you are opening this profile"):
         reader(store, state, "analyst").call("profile", person="PAB1")
+
+
+def _added_since(state, seq: int) -> list[dict]:
+    return sorted((r for r in state.audit.records(limit=50) if r["seq"] > seq), key=lambda r: r["seq"])
+
+
+def _last_seq(state) -> int:
+    newest = state.audit.records(limit=1)
+    return newest[0]["seq"] if newest else 0
+
+
+def test_concurrent_reads_run_at_once_and_keep_their_order_in_results_and_audit(store, state):
+    # the first read cannot finish before the second has: one after another, it would time out
+    second_done = threading.Event()
+
+    def run(name, scope, kwargs):
+        if kwargs.get("kind") == "victims":
+            assert second_done.wait(10), "the reads ran one after another"
+        result = ANALYSES[name].function(store, scope, **kwargs)
+        if kwargs.get("kind") == "offenders":
+            second_done.set()
+        return result
+
+    gate = Reader(store, USERS["officer_abbey"], state.audit, page="test", run=run)
+    before = _last_seq(state)
+    with gate.together():
+        victims, offenders, headline = gate.concurrently(
+            lambda r: r.call("rank", ABBEY, kind="victims", window="12m", as_of=AS_OF),
+            lambda r: r.call("rank", ABBEY, kind="offenders", window="12m", as_of=AS_OF),
+            lambda r: r.call("headline", ABBEY, window="12m", as_of=AS_OF),
+        )
+        assert _added_since(state, before) == []  # held until the block ends
+    serial = reader(store, state, "officer_abbey")
+    pd.testing.assert_frame_equal(victims, serial.call("rank", ABBEY, kind="victims", window="12m", as_of=AS_OF))
+    pd.testing.assert_frame_equal(offenders, serial.call("rank", ABBEY, kind="offenders", window="12m", as_of=AS_OF))
+    assert "measure" in headline.columns
+    added = _added_since(state, before)[:2]  # then the two serial reads' own
+    assert [r["action"] for r in added] == ["rank", "rank"]
+    assert ['"victims"' in r["params"] for r in added] == [True, False]
+    assert ['"offenders"' in r["params"] for r in added] == [False, True]
+
+
+def test_a_failing_concurrent_read_raises_after_the_others_are_audited(store, state):
+    gate = reader(store, state, "officer_abbey")
+    before = _last_seq(state)
+    with pytest.raises(Refused, match="E05999999"):
+        gate.concurrently(
+            lambda r: r.call("rank", ABBEY, kind="victims", window="12m", as_of=AS_OF),
+            lambda r: r.call("rank", "E05999999", kind="victims", window="12m", as_of=AS_OF),
+            lambda r: r.call("rank", ABBEY, kind="offenders", window="12m", as_of=AS_OF),
+        )
+    added = _added_since(state, before)
+    assert len(added) == 2 and '"victims"' in added[0]["params"] and '"offenders"' in added[1]["params"]
+
+
+def test_each_thread_of_concurrent_reads_is_set_up_first(store, state):
+    set_up = []
+    gate = Reader(store, USERS["analyst"], state.audit, thread_setup=lambda: set_up.append(threading.current_thread()))
+    ran_in = gate.concurrently(*[lambda r: threading.current_thread() for _ in range(4)])
+    assert threading.main_thread() not in ran_in and set(ran_in) <= set(set_up) and len(set_up) == 2

@@ -15,8 +15,9 @@ on that one.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 
 import pandas as pd
 
@@ -358,13 +359,14 @@ def _mostly(kind: str, main_categories) -> str:
     return first
 
 
-def _repeat_list(reader: Reader, area: str, kind: str, reading: Reading, total: int | None, top: int) -> RepeatList:
+def _repeat_list(reader: Reader, area: str, kind: str, reading: Reading, top: int) -> RepeatList:
     """The top ``top`` of one repeat list, each marked new when it was not on the same list as
-    at the previous briefing. Counts only (no entries) for a role that sees no persons."""
+    at the previous briefing; its total is left to _counted. Counts only (no entries) for a
+    role that sees no persons."""
     if kind in PERSON_KINDS and not reading.person_level:
         return RepeatList(kind, REPEAT_KINDS[kind], None, (), 0, False, held=False)
     if not reader.user.sees_persons:
-        return RepeatList(kind, REPEAT_KINDS[kind], total, (), 0, False)
+        return RepeatList(kind, REPEAT_KINDS[kind], None, (), 0, False)
     now = reader.call("rank", area, kind=kind, window=PERIOD, as_of=reading.as_of, limit=top)
     compared = reading.previous_briefing >= reading.data_first
     before: set[str] = set()
@@ -380,7 +382,13 @@ def _repeat_list(reader: Reader, area: str, kind: str, reading: Reading, total: 
                     _int(row.get("birth_year")))
         for _, row in now.iterrows()
     )
-    return RepeatList(kind, REPEAT_KINDS[kind], total, entries, sum(e.new for e in entries), compared)
+    return RepeatList(kind, REPEAT_KINDS[kind], None, entries, sum(e.new for e in entries), compared)
+
+
+def _counted(repeats: RepeatList, total: int) -> RepeatList:
+    """The list with its total (the entities with 2 or more events), read apart from it; a
+    list the data does not hold keeps none."""
+    return replace(repeats, total=total) if repeats.held else repeats
 
 
 def _power_counts(frame: pd.DataFrame) -> tuple[PowerCount, ...]:
@@ -520,15 +528,20 @@ def ward_briefing(reader: Reader, ward_code: str, as_of=None, cadence_days: int 
     ward = wards.set_index("ward_code").loc[ward_code]
     reading = _reading(reader, as_of, cadence_days)
     held = reader.call("held_tables")
-    with reader.together():  # nothing read is shown before the document is whole: one audit write
-        headline = _figures(reader.call("headline", ward_code, window=PERIOD, as_of=reading.as_of))
-        crimes, calls, recent, busiest, recent_ids = _recent(reader, ward_code, reading)
-        changes, tested = _changes(reader, ward_code, reading)
-        totals = reader.call("repeat_counts", ward_code, window=PERIOD, as_of=reading.as_of).iloc[0]
-        repeats = tuple(_repeat_list(reader, ward_code, kind, reading, int(totals[kind]), top)
-                        for kind in REPEAT_KINDS)
-        power_counts, power_uses, uses = _powers(reader, ward_code, reading, held.get("powers", False))
-        wanted_total, wanted_new, wanted = _wanted(reader, ward_code, reading, held.get("wanted", False))
+    # Nothing read is shown before the document is whole: one audit write. The parts read
+    # independently, two at a time; their audit records keep the order they are listed in.
+    with reader.together():
+        (headline, (crimes, calls, recent, busiest, recent_ids), (changes, tested), totals, *repeats,
+         (power_counts, power_uses, uses), (wanted_total, wanted_new, wanted)) = reader.concurrently(
+            lambda r: _figures(r.call("headline", ward_code, window=PERIOD, as_of=reading.as_of)),
+            lambda r: _recent(r, ward_code, reading),
+            lambda r: _changes(r, ward_code, reading),
+            lambda r: r.call("repeat_counts", ward_code, window=PERIOD, as_of=reading.as_of).iloc[0],
+            *(partial(_repeat_list, area=ward_code, kind=kind, reading=reading, top=top) for kind in REPEAT_KINDS),
+            lambda r: _powers(r, ward_code, reading, held.get("powers", False)),
+            lambda r: _wanted(r, ward_code, reading, held.get("wanted", False)),
+        )
+    repeats = tuple(_counted(r, int(totals[r.kind])) for r in repeats)
     ids = _ids(recent_ids, (e.id for r in repeats for e in r.entries), uses["power_id"], uses["person_id"].dropna(),
                (w.person_id for w in wanted))
     return WardBriefing(ward_code, str(ward["ward_name"]), str(ward["district"]), reading, headline, crimes, calls,
@@ -577,13 +590,21 @@ def district_breakdown(reader: Reader, district: str, as_of=None, cadence_days: 
     name = scope.label
     reading = _reading(reader, as_of, cadence_days)
     held = reader.call("held_tables")
-    tested, n_tested = _ward_figures(reader, district, reading)
-    repeat_totals = reader.call("repeat_counts", name, window=PERIOD, as_of=reading.as_of).set_index("ward_code")
     powers_held, wanted_held = bool(held.get("powers", False)), bool(held.get("wanted", False))
-    power_frame = reader.call("power_counts", name, window=PERIOD, as_of=reading.as_of) if powers_held else None
-    wanted_frame = (reader.call("wanted_counts", name, as_of=reading.as_of,
-                                new_since=reading.previous_briefing + timedelta(days=1)).set_index("ward_code")
-                    if wanted_held else None)
+    # Nothing read is shown before the document is whole: one audit write. The parts read
+    # independently, two at a time; their audit records keep the order they are listed in.
+    with reader.together():
+        (tested, n_tested), repeat_totals, power_frame, wanted_frame, *repeats, people = reader.concurrently(
+            lambda r: _ward_figures(r, district, reading),
+            lambda r: r.call("repeat_counts", name, window=PERIOD, as_of=reading.as_of).set_index("ward_code"),
+            lambda r: r.call("power_counts", name, window=PERIOD, as_of=reading.as_of) if powers_held else None,
+            lambda r: (r.call("wanted_counts", name, as_of=reading.as_of,
+                              new_since=reading.previous_briefing + timedelta(days=1)).set_index("ward_code")
+                       if wanted_held else None),
+            *(partial(_repeat_list, area=name, kind=kind, reading=reading, top=top)
+              for kind in ("victims", "offenders", "locations")),
+            lambda r: r.call("wanted_list", name, as_of=reading.as_of) if wanted_held and r.user.sees_persons else None,
+        )
     open_plans = _plans(reader, plans, set(wards["ward_code"]), reading.produced_at.date())
     rows = []
     for code, ward_name in zip(wards["ward_code"], wards["ward_name"]):
@@ -599,17 +620,10 @@ def district_breakdown(reader: Reader, district: str, as_of=None, cadence_days: 
                             int(powers["previous_count"].sum()) if powers is not None else None,
                             wanted, wanted_new, tier, reasons, *_plan_counts(open_plans, code)))
     rows.sort(key=lambda r: (r.attention, _order_within(r)))
-    reasons: tuple[tuple[str, int], ...] = ()
-    wanted_ids: list[str] = []
-    with reader.together():  # nothing read is shown before the document is whole: one audit write
-        repeats = tuple(_repeat_list(reader, name, kind, reading, None, top)
-                        for kind in ("victims", "offenders", "locations"))
-        if wanted_held and reader.user.sees_persons:
-            people = reader.call("wanted_list", name, as_of=reading.as_of)
-            wanted_ids = people["person_id"].astype(str).tolist()
-            reasons = _reasons(people["reason"])
+    wanted_ids = [] if people is None else people["person_id"].astype(str).tolist()
+    reasons = () if people is None else _reasons(people["reason"])
     ids = _ids((e.id for r in repeats for e in r.entries), wanted_ids)
-    return DistrictBreakdown(name, reading, tuple(rows), n_tested, repeats, powers_held,
+    return DistrictBreakdown(name, reading, tuple(rows), n_tested, tuple(repeats), powers_held,
                              _power_counts(power_frame) if power_frame is not None else (), wanted_held, reasons, ids,
                              open_plans is not None)
 
