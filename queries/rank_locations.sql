@@ -12,6 +12,8 @@
 --   Reads location_counts (narrow rows sorted by source then time: each source's window is a
 --   range read) and groups by the integer location_key, mapping back to the text reference
 --   for the rows returned only; the key's order is the reference's, so ties fall the same way.
+--   Every place is only counted; the totals are worked out for the places counting at least
+--   the $limit-th largest count, among which the rows shown must be.
 -- reads: events
 -- params: $wards, $include_unwarded, $start, $end, $prev_start, $prev_end, $category, $weapon_only, $domestic_only, $min_count, $harm, $uncovered_calls, $uncovered_crimes, $uncovered_missing, $limit
 WITH weights AS (
@@ -24,8 +26,9 @@ kind_weights AS (
     LEFT JOIN weights exact ON exact.category = k.category AND exact.offence = k.offence
     LEFT JOIN weights fallback ON fallback.category = k.category AND fallback.offence IS NULL
 ),
-counted AS (
-    -- each source's events in the window, read as its own range (every row is one event)
+counted AS NOT MATERIALIZED (
+    -- each source's events in the window, read as its own range (every row is one event); read
+    -- twice rather than kept: keeping a force's year (1.9 million rows) cost more than both reads
     SELECT location_key, source, "at", kind_key
     FROM location_counts
     WHERE source = 'crime' AND "at" >= $start AND "at" < $end
@@ -47,6 +50,21 @@ counted AS (
       AND passes_filters(what, false, false, $category, $weapon_only, $domestic_only)
       AND in_months_held("at", $uncovered_missing)
 ),
+counts AS (
+    -- each place's events in the window, counted alone: grouping every place with the totals'
+    -- seven aggregates was most of a force-wide ranking (337,000 places in a year), and only
+    -- the places that can be shown need them
+    SELECT location_key, count(*) AS count
+    FROM counted
+    GROUP BY location_key
+    HAVING count(*) >= $min_count
+),
+shown AS (
+    -- the places the rows shown are among: those counting at least the $limit-th largest count
+    SELECT location_key
+    FROM counts
+    WHERE count >= (SELECT coalesce(min(count), 0) FROM (SELECT count FROM counts ORDER BY count DESC LIMIT $limit))
+),
 totals AS (
     SELECT location_key, count(*) AS count,
            count(*) FILTER (WHERE source = 'crime') AS crimes,
@@ -56,8 +74,8 @@ totals AS (
            coalesce(sum(w.weight), 0) AS harm
     FROM counted c
     LEFT JOIN kind_weights w USING (kind_key)
+    WHERE location_key IN (SELECT location_key FROM shown)
     GROUP BY location_key
-    HAVING count(*) >= $min_count
     ORDER BY count DESC, harm DESC, last_at DESC, location_key
     LIMIT $limit
 ),

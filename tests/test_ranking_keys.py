@@ -95,3 +95,14 @@ def test_concentration_counts_each_place_and_caller_once(store):
     assert (places["entities"], places["events"]) == (3, 8)
     callers = analytics.concentration(store, FORCE, "callers", window="90d", as_of=AS_OF)
     assert (callers["entities"], callers["events"]) == (5, 8)  # P9, P10, P2, P3, P4; C7 is earlier
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 0])
+def test_a_limited_ranking_of_places_is_the_head_of_the_whole_one(store, limit):
+    # rank_locations works out the totals only for the places counting at least the limit-th
+    # largest count: with L10 and L9 tied at the top, the first place is still the reference's
+    whole = analytics.rank(store, FORCE, "locations", as_of=AS_OF)
+    limited = analytics.rank(store, FORCE, "locations", as_of=AS_OF, limit=limit)
+    assert limited["id"].tolist() == ["L10", "L9", "L2"][:limit]
+    columns = ["id", "count", "crimes", "calls", "missing", "previous_count", "harm", "first_at", "last_at"]
+    assert limited[columns].equals(whole[columns].head(limit))
