@@ -16,7 +16,7 @@ inside AS (
     -- the whole force: each person's events as the snapshot counted them
     SELECT search_order, events, last_at FROM named WHERE every_row($wards) AND events IS NOT NULL
     UNION ALL
-    -- part of it: person_totals, each person's events per ward
+    -- part of it: person_totals, each person's events per ward, sorted by ward: its wards' rows
     SELECT n.search_order, sum(t.events)::BIGINT, max(t.last_at)
     FROM person_totals t
     JOIN named n USING (person_id)

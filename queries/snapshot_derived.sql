@@ -36,8 +36,9 @@
 --     location_id) (of (name, person_id)), the searches' last tie-breaks; sorted by it, so
 --     equal addresses (names) lie together and DuckDB matches each distinct one once;
 --   person_totals: each person's events (a call made, a crime linked in any role, once, a
---     missing episode) and the last one's time per ward, sorted by person, for a search of
---     part of the force;
+--     missing episode) and the last one's time per ward, sorted by ward, so a search of part
+--     of the force reads its wards' people (a ward officer's search read all 4 million rows
+--     when it was sorted by person), and an area's people are counted from its wards' rows;
 --   street_places, street_totals: each street named within its ward, lowered, with the places
 --     on it, and the events at them (and the last one's time) per ward the events were
 --     recorded in, so a street search reads tens of thousands of rows, not the places;
@@ -65,8 +66,8 @@
 --   ward_days: covered events per source, day and ward (calls also those with the ASB
 --     qualifier), so a comparison or trend of wards over months reads thousands of rows, not
 --     millions;
---   ward_quality, ward_tables, person_wards, area_persons: the Data and Overview pages'
---     counts per ward, summed for an area when asked;
+--   ward_quality, ward_tables, area_persons: the Data and Overview pages' counts per ward,
+--     summed for an area when asked (with person_totals for the people of other areas);
 --   crime_streets: one row per crime with its time, ward, category, the street of its place and
 --     whether its month is covered (in_covered_month), sorted by quarter, ward and time, so a
 --     public summary's counts by ward and by street read one table and no place (joining a
@@ -202,7 +203,7 @@ CREATE TABLE person_totals AS
 SELECT person_id, ward_code, count(*) AS events, max("at") AS last_at
 FROM person_events  -- an event of a person once, whatever their roles in it
 GROUP BY person_id, ward_code
-ORDER BY person_id, ward_code;
+ORDER BY ward_code, person_id;
 
 CREATE TABLE person_search AS
 SELECT CAST(row_number() OVER (ORDER BY p.name, p.person_id) AS INTEGER) AS search_order,
@@ -319,24 +320,17 @@ UNION ALL
 SELECT 'missing_episodes', ward_code, count(*), min(reported_at), max(reported_at)
 FROM missing_episodes GROUP BY ward_code;
 
--- The people linked to each ward's events (callers, people on its crimes, missing persons),
--- sorted by ward so an area's are a range read.
-CREATE TABLE person_wards AS
-SELECT ward_code, person_id
-FROM person_totals  -- a row per person and ward their events lie in
-ORDER BY ward_code;
-
 -- The people linked to the events of the areas most often asked for, counted once: the whole
 -- force (its wards and the events with no ward; wards NULL is every ward, as in_area reads it)
 -- and each district.
 CREATE TABLE area_persons AS
 SELECT list_sort(list(DISTINCT ward_code)) AS wards, true AS include_unwarded, NULL::BIGINT AS persons
 FROM wards;
-UPDATE area_persons SET persons = (SELECT count(DISTINCT person_id) FROM person_wards)
+UPDATE area_persons SET persons = (SELECT count(DISTINCT person_id) FROM person_totals)
 WHERE wards = (SELECT list_sort(list(DISTINCT ward_code)) FROM wards);
 INSERT INTO area_persons SELECT NULL, true, persons FROM area_persons;
 INSERT INTO area_persons
-SELECT w.wards, false, (SELECT count(DISTINCT person_id) FROM person_wards p WHERE list_contains(w.wards, p.ward_code))
+SELECT w.wards, false, (SELECT count(DISTINCT person_id) FROM person_totals p WHERE list_contains(w.wards, p.ward_code))
 FROM (SELECT list_sort(list(ward_code)) AS wards FROM wards GROUP BY district) w;
 
 -- A public summary's crimes: the street of each crime's place (NULL with no place or no street)

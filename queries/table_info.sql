@@ -6,7 +6,7 @@
 --   powers and wanted: those in its wards (row_count NULL when the extracts do not hold the table).
 --   Summed from the per-ward counts worked out when the snapshot was built (snapshot_derived);
 --   people are counted once however many of the area's wards they appear in (area_persons
---   holds the force's and each district's count, person_wards the rest).
+--   holds the force's and each district's count, person_totals' rows of its wards the rest).
 -- reads: events, persons
 -- params: $wards, $include_unwarded
 WITH in_area AS (
@@ -22,7 +22,7 @@ known AS (
 ),
 persons AS (
     SELECT CASE WHEN (SELECT found FROM known) > 0 THEN (SELECT persons FROM known)
-                ELSE (SELECT count(DISTINCT person_id) FROM person_wards
+                ELSE (SELECT count(DISTINCT person_id) FROM person_totals
                       WHERE in_area(ward_code, $wards, $include_unwarded)
                         AND (SELECT found FROM known) = 0)
            END AS row_count
