@@ -17,7 +17,7 @@ the file's own folder. ``deploy/demand.example.toml`` shows every setting.
 | refresh: publish the rest | ``[refresh] allow_partial`` | | false |
 | refresh: the force's districts | ``[refresh] districts`` | | found from the data |
 | plans: flag one open longer than (days) | ``[plans] open_days`` | DEMAND_PLAN_OPEN_DAYS | 180 |
-| DuckDB memory limit | | DEMAND_DUCKDB_MEMORY | ``512MB`` (see DEFAULT_DUCKDB_MEMORY) |
+| DuckDB memory limit | | DEMAND_DUCKDB_MEMORY | ``768MB`` (see DEFAULT_DUCKDB_MEMORY) |
 | DuckDB threads | | DEMAND_DUCKDB_THREADS | ``2`` |
 | the force's name on public exports | | DEMAND_FORCE_NAME | ``Police force`` |
 
@@ -57,11 +57,12 @@ _MEMORY = re.compile(r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$", re.IGNORE
 
 # DuckDB's share of a serving process, for all its sessions together: the snapshot's blocks it
 # keeps (the buffer pool) and every running query's hash tables and sorts. Measured at force
-# scale with 4 sessions in one process (README, Performance: "Memory of a serving process"): the
-# rest of the process (Python, pandas, the results) is up to about 450 MB, so 512MB keeps a
-# process under 1 GB, where 2GB let it reach 1.4-1.55 GB. A query that needs more than the
-# limit spills to disk (store.lock) rather than failing.
-DEFAULT_DUCKDB_MEMORY = "512MB"
+# scale with 4 sessions in one process (README, Performance: "Memory of a serving process"):
+# 768MB keeps a process under 1 GB (957 MB at its peak with today's derived tables; 512MB 946
+# MB), where 2GB let it reach 1.4 GB; each analysis is faster the more of the snapshot's blocks
+# stay in the pool (quiet, 512MB against 2GB: 10-35% at the p50). A query that needs more than
+# the limit spills to disk (store.lock) rather than failing.
+DEFAULT_DUCKDB_MEMORY = "768MB"
 DEFAULT_DUCKDB_THREADS = 2
 DEFAULT_MAX_AGE_DAYS = 2.0
 DEFAULT_RELEASES_KEPT = 2
@@ -218,7 +219,7 @@ def plan_open_days() -> int:
 
 
 def duckdb_limits() -> tuple[str, int]:
-    """The serving connection's memory limit ('512MB') and thread count, checked, since both are
+    """The serving connection's memory limit ('768MB') and thread count, checked, since both are
     written into a SET statement."""
     memory = os.environ.get(MEMORY_ENV, DEFAULT_DUCKDB_MEMORY).strip()
     if not _MEMORY.match(memory):

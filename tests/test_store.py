@@ -260,7 +260,7 @@ def test_the_serving_connection_is_bounded_by_settings_and_draws_no_progress_bar
     def setting(cursor, name):
         return cursor.execute(f"SELECT current_setting('{name}')").fetchone()[0]
 
-    reference = duckdb.connect()  # how DuckDB reports a limit of 512MB and 300MB
+    reference = duckdb.connect()  # how DuckDB reports the default limit and 300MB
     limits = {}
     for size in (config.DEFAULT_DUCKDB_MEMORY, "300MB"):
         reference.execute(f"SET memory_limit = '{size}'")
