@@ -361,7 +361,7 @@ def _mostly(kind: str, main_categories) -> str:
 
 def _repeat_list(reader: Reader, area: str, kind: str, reading: Reading, top: int) -> RepeatList:
     """The top ``top`` of one repeat list, each marked new when it was not on the same list as
-    at the previous briefing; its total is left to _counted. Counts only (no entries) for a
+    at the previous briefing; its total is added by _with_total. Counts only (no entries) for a
     role that sees no persons."""
     if kind in PERSON_KINDS and not reading.person_level:
         return RepeatList(kind, REPEAT_KINDS[kind], None, (), 0, False, held=False)
@@ -385,7 +385,7 @@ def _repeat_list(reader: Reader, area: str, kind: str, reading: Reading, top: in
     return RepeatList(kind, REPEAT_KINDS[kind], None, entries, sum(e.new for e in entries), compared)
 
 
-def _counted(repeats: RepeatList, total: int) -> RepeatList:
+def _with_total(repeats: RepeatList, total: int) -> RepeatList:
     """The list with its total (the entities with 2 or more events), read apart from it; a
     list the data does not hold keeps none."""
     return replace(repeats, total=total) if repeats.held else repeats
@@ -541,7 +541,7 @@ def ward_briefing(reader: Reader, ward_code: str, as_of=None, cadence_days: int 
             lambda r: _powers(r, ward_code, reading, held.get("powers", False)),
             lambda r: _wanted(r, ward_code, reading, held.get("wanted", False)),
         )
-    repeats = tuple(_counted(r, int(totals[r.kind])) for r in repeats)
+    repeats = tuple(_with_total(r, int(totals[r.kind])) for r in repeats)
     ids = _ids(recent_ids, (e.id for r in repeats for e in r.entries), uses["power_id"], uses["person_id"].dropna(),
                (w.person_id for w in wanted))
     return WardBriefing(ward_code, str(ward["ward_name"]), str(ward["district"]), reading, headline, crimes, calls,
