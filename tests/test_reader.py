@@ -352,5 +352,13 @@ def test_a_failing_concurrent_read_raises_after_the_others_are_audited(store, st
 def test_each_thread_of_concurrent_reads_is_set_up_first(store, state):
     set_up = []
     gate = Reader(store, USERS["analyst"], state.audit, thread_setup=lambda: set_up.append(threading.current_thread()))
-    ran_in = gate.concurrently(*[lambda r: threading.current_thread() for _ in range(4)])
+    # the first two reads wait for each other, so two threads must run them (a pool reuses an
+    # idle thread, and reads this quick could otherwise all fall to one)
+    both = threading.Barrier(2, timeout=10)
+
+    def meet(reader):
+        both.wait()
+        return threading.current_thread()
+
+    ran_in = gate.concurrently(meet, meet, *[lambda r: threading.current_thread() for _ in range(2)])
     assert threading.main_thread() not in ran_in and set(ran_in) <= set(set_up) and len(set_up) == 2
