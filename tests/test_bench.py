@@ -30,16 +30,24 @@ def test_bench_runs_on_the_small_force_and_writes_its_report(small_force, tmp_pa
         assert name in analyses
         assert set(analyses[name]["compared"]) == {"product", "floor", "pandas"}, name
 
+    # the product's time in its queries is part of its time, and every analysis reads the data
+    for name, row in analyses.items():
+        assert 0 < row["queries"]["p50"] <= row["product"]["p50"], name
+
     text = out.read_text()
     for heading in ("## Targets", "## Analyses", "## Pages", "## Concurrent sessions and processes",
                     "## Memory and build"):
         assert heading in text
     assert "| public export, district, 12 months: the counts read |" in text
+    assert "| its queries p50 |" in text and "| queries ÷ floor |" in text
 
 
-def _analysis(name: str, product: float, floor: float, pandas: float) -> dict:
-    return {"name": name, "group": "ranking", "product": {"p50": product, "p95": product}, "floor": {"p50": floor},
-            "pandas": {"p50": pandas}, "target_ms": None, "ratio_target": 1.5, "pandas_target": 10, "agree": True}
+def _analysis(name: str, product: float, floor: float, pandas: float, queries: float | None = None) -> dict:
+    row = {"name": name, "group": "ranking", "product": {"p50": product, "p95": product}, "floor": {"p50": floor},
+           "pandas": {"p50": pandas}, "target_ms": None, "ratio_target": 1.5, "pandas_target": 10, "agree": True}
+    if queries is not None:
+        row["queries"] = {"p50": queries, "p95": queries}
+    return row
 
 
 def test_the_report_says_where_even_the_floor_misses_the_pandas_target():
@@ -53,3 +61,56 @@ def test_the_report_says_where_even_the_floor_misses_the_pandas_target():
     assert measured == "least 2.5 (B); met by 1 of 2, by the floor itself for 1"
     assert met is False
     assert report.pandas_over_floor(result["analyses"][1]) == 5
+
+
+def test_the_report_tells_the_products_queries_from_the_rest_of_its_time():
+    from demand.bench import report
+
+    # A: product 30 ÷ floor 10 = 3.0, its queries 12 ÷ 10 = 1.2; B: 16 ÷ 8 = 2.0, queries 12 ÷ 8 = 1.5
+    result = {"analyses": [_analysis("A", 30, 10, 300, queries=12), _analysis("B", 16, 8, 200, queries=12)],
+              "pages": [], "serving_peak_mb": 0, "build_s": 1.0, "concurrency": []}
+    rows = {target: (measured, met) for target, measured, met in report.summary(result)}
+    measured, met = rows["product ÷ floor ≤ 1.5 for every analysis"]
+    assert measured == "worst 3.00 (A); its queries alone ÷ floor: worst 1.50 (B)"
+    assert met is False
+    assert report.queries_over_floor(result["analyses"][0]) == 1.2
+    assert report.queries_over_floor(_analysis("C", 16, 8, 200)) is None  # not measured: no ratio
+
+
+class _Store:
+    """A store whose queries take 5 ticks of a fake clock, and which knows one other thing."""
+
+    def __init__(self, now: list[float]):
+        self.now = now
+        self.name = "the store's own"
+
+    def _query(self, name, scope=None, **params):
+        self.now[0] += 5
+        if name == "broken":
+            raise ValueError(name)
+        return name, params
+
+
+def test_the_query_clock_counts_the_time_in_queries_only():
+    import pytest
+
+    from demand.bench.timing import QueryClock
+
+    now = [0.0]
+    clock = QueryClock(_Store(now), clock=lambda: now[0] / 1000)  # a tick is a millisecond
+
+    def call():
+        now[0] += 7  # the gate, statistics, frames: not a query
+        first = clock._query("one", limit=3)
+        clock._query("two")
+        now[0] += 11
+        return first
+
+    answer, ms = clock.timed(call)
+    assert answer == ("one", {"limit": 3})
+    assert ms == pytest.approx(10)  # two queries of 5, not the 18 outside them
+    assert clock.timed(lambda: clock._query("three"))[1] == pytest.approx(5)  # each call counted afresh
+    assert clock.name == "the store's own"  # everything else is the store's
+    with pytest.raises(ValueError):
+        clock.timed(lambda: clock._query("broken"))
+    assert clock.ms == pytest.approx(5)  # a query that fails is counted too

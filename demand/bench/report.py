@@ -38,6 +38,15 @@ def ratios(row: dict) -> tuple[float | None, float | None]:
     return (product / floor if floor else None), (pandas / product if pandas else None)
 
 
+def queries_over_floor(row: dict) -> float | None:
+    """The product's time in its own queries over the floor's: the layout's part of product ÷
+    floor, without what the product does beyond the floor's counts (the details of the rows
+    shown, statistics, wording, the audit record)."""
+    queries = row.get("queries", {}).get("p50")
+    floor = row.get("floor", {}).get("p50")
+    return queries / floor if queries is not None and floor else None
+
+
 def pandas_over_floor(row: dict) -> float | None:
     """How much slower pandas is than the minimal DuckDB query: where this is under the pandas
     target, meeting it needs a product faster than the floor (a layout the floor lacks)."""
@@ -77,7 +86,13 @@ def summary(result: dict) -> list[tuple[str, str, bool]]:
     rows = []
     analyses = result["analyses"]
     worst_ratio = max((ratios(r)[0] or 0, r["name"]) for r in analyses if r.get("ratio_target"))
-    rows.append(("product ÷ floor ≤ 1.5 for every analysis", f"worst {worst_ratio[0]:.2f} ({worst_ratio[1]})",
+    measured = f"worst {worst_ratio[0]:.2f} ({worst_ratio[1]})"
+    with_queries = [(queries_over_floor(r), r["name"]) for r in analyses
+                    if r.get("ratio_target") and queries_over_floor(r) is not None]
+    if with_queries:
+        worst_queries = max(with_queries)
+        measured += f"; its queries alone ÷ floor: worst {worst_queries[0]:.2f} ({worst_queries[1]})"
+    rows.append(("product ÷ floor ≤ 1.5 for every analysis", measured,
                  all(ratios(r)[0] is None or ratios(r)[0] <= (r["ratio_target"] or math.inf) for r in analyses)))
     with_pandas = [r for r in analyses if r.get("pandas_target") and ratios(r)[1] is not None]
     if with_pandas:
@@ -164,13 +179,16 @@ def render(result: dict) -> str:
         "the read gate as a force-wide analyst (scope resolved, statistics, coverage, and for person-level "
         "results one audit record written to a SQLite state database in WAL mode with full sync). **Floor**: a "
         "minimal hand-written DuckDB query over the same snapshot's contract tables computing the same counts, "
-        "order and names. **pandas**: the same counts over the parquet extracts read into frames once "
+        "order and names. **Its queries**: the part of the product's time spent in its DuckDB queries (run "
+        "and fetched into frames); the rest is the gate, statistics, frames, wording and the audit record. "
+        "**Queries ÷ floor** is the data layout's part of product ÷ floor: the product's queries also read what "
+        "the floor leaves out (the names, categories and flags of a ranking's rows). **pandas**: the same counts over the parquet extracts read into frames once "
         f"({result['pandas_load_s']:.0f} s to read). **First call**: the analysis alone in a fresh process "
         "(opening the snapshot, then the call), the file cache warm."),
         "",
-        ("| analysis | product p50 | p95 | first call | floor p50 | pandas p50 | product ÷ floor | pandas ÷ product "
-        "| pandas ÷ floor | agree | targets |"),
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---|",
+        ("| analysis | product p50 | p95 | its queries p50 | first call | floor p50 | pandas p50 | product ÷ floor "
+        "| queries ÷ floor | pandas ÷ product | pandas ÷ floor | agree | targets |"),
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:-:|---|",
     ]
     for row in result["analyses"]:
         over_floor, pandas_over = ratios(row)
@@ -178,8 +196,9 @@ def render(result: dict) -> str:
         checks = "; ".join(f"{what} {_mark(ok)}" for what, ok in analysis_checks(row) if "agree" not in what)
         lines.append(
             f"| {row['name']} | {_ms(row['product']['p50'])} | {_ms(row['product']['p95'])} | "
-            f"{_ms(first.get('call_ms'))} | {_ms(row.get('floor', {}).get('p50'))} | "
-            f"{_ms(row.get('pandas', {}).get('p50'))} | {_ratio(over_floor)} | {_ratio(pandas_over)} | "
+            f"{_ms(row.get('queries', {}).get('p50'))} | {_ms(first.get('call_ms'))} | "
+            f"{_ms(row.get('floor', {}).get('p50'))} | {_ms(row.get('pandas', {}).get('p50'))} | "
+            f"{_ratio(over_floor)} | {_ratio(queries_over_floor(row))} | {_ratio(pandas_over)} | "
             f"{_ratio(pandas_over_floor(row))} | {'✓' if row['agree'] else '✗'} | {checks} |")
     disagreements = [r for r in result["analyses"] if not r["agree"]]
     if disagreements:

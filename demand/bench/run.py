@@ -21,7 +21,7 @@ from pathlib import Path
 from demand import config, serving
 from demand.access import User
 from demand.bench import cases as bench_cases
-from demand.bench.timing import LoadWatch, Samples, interleaved
+from demand.bench.timing import LoadWatch, QueryClock, Samples, interleaved
 from demand.reader import Reader
 from demand.state import open_state
 from demand.store import TABLES, Store, build_snapshot, fingerprint, snapshot_file
@@ -161,12 +161,20 @@ def measure(scale: str = "small", data: Path | None = None, repeat: int = 9, see
 
     with tempfile.TemporaryDirectory() as work:
         state = open_state(f"sqlite:///{work}/state.db")
-        reader = Reader(snapshot, ANALYST, state.audit, page="benchmark")
+        clock = QueryClock(snapshot)
+        reader = Reader(clock, ANALYST, state.audit, page="benchmark")
         floor_cursor = snapshot.cursor()
         variants = {}
         agreement = {}
+        queries = {case.name: Samples() for case in chosen}  # the product's time in its queries
+
+        def product(case: bench_cases.Case):
+            answer, ms = clock.timed(lambda: case.run(reader))
+            queries[case.name].add(ms)
+            return answer
+
         for case in chosen:
-            calls = {"product": lambda c=case: c.run(reader)}
+            calls = {"product": lambda c=case: product(c)}
             if case.floor:
                 calls["floor"] = lambda c=case: c.floor(floor_cursor, c.params)
             if case.pandas:
@@ -181,11 +189,14 @@ def measure(scale: str = "small", data: Path | None = None, repeat: int = 9, see
         serving.settle_memory()  # as the app does after its first page: see demand.serving
         say(f"timing {len(chosen)} analyses, {repeat} interleaved rounds ...")
         watch.mark()
+        for samples in queries.values():
+            samples.values.clear()  # the timed rounds only
         timed = interleaved(variants, repeat=repeat if "analyses" in parts else 1, warmup=0, watch=watch)
         floor_cursor.close()
         state.close()
     frames = None  # free the pandas copy before the worker processes start
-    result["analyses"] = [_analysis_row(case, timed[case.name], agreement[case.name]) for case in chosen]
+    result["analyses"] = [_analysis_row(case, {**timed[case.name], "queries": queries[case.name]},
+                                        agreement[case.name]) for case in chosen]
     result["load_analyses"] = watch.text()
 
     if "first" in parts:

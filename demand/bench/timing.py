@@ -73,6 +73,34 @@ class LoadWatch:
         return f"{middle:.1f} (from {low:.1f} to {high:.1f})"
 
 
+class QueryClock:
+    """The store the product reads, with the time spent in its queries counted: what a call
+    spends in DuckDB (each ``_query``, run and fetched into a frame), told apart from the rest
+    of it (the gate, statistics, frames, wording, the audit record). Everything else is the
+    store's own. For one caller at a time: ``timed`` resets the count."""
+
+    def __init__(self, store, clock: Callable[[], float] = time.perf_counter) -> None:
+        self._store = store
+        self._clock = clock
+        self.ms = 0.0
+
+    def __getattr__(self, name: str):
+        return getattr(self._store, name)
+
+    def _query(self, name: str, scope=None, **params):
+        started = self._clock()
+        try:
+            return self._store._query(name, scope, **params)
+        finally:
+            self.ms += (self._clock() - started) * 1000
+
+    def timed(self, call: Callable[[], object]) -> tuple[object, float]:
+        """``call()``'s result and the milliseconds it spent in queries."""
+        self.ms = 0.0
+        result = call()
+        return result, self.ms
+
+
 def interleaved(cases: dict[str, dict[str, Callable[[], object]]], repeat: int, warmup: int = 1,
                 seed: int = 13, watch: LoadWatch | None = None) -> dict[str, dict[str, Samples]]:
     """Run every variant of every case ``warmup`` times untimed, then ``repeat`` rounds, each
