@@ -40,6 +40,9 @@ def test_bench_runs_on_the_small_force_and_writes_its_report(small_force, tmp_pa
         assert heading in text
     assert "| public export, district, 12 months: the counts read |" in text
     assert "| its queries p50 |" in text and "| queries ÷ floor |" in text
+    # each query a ranking of places runs, timed apart: the counting and the rows' details
+    assert set(analyses["rank locations, ward, 90d, top 50"]["by_query"]) == {"rank_locations",
+                                                                              "rank_location_details"}
 
 
 def _analysis(name: str, product: float, floor: float, pandas: float, queries: float | None = None) -> dict:
@@ -63,6 +66,14 @@ def test_the_report_says_where_even_the_floor_misses_the_pandas_target():
     assert report.pandas_over_floor(result["analyses"][1]) == 5
 
 
+_RUN = {"scale": "small", "started": "2026-11-30 01:00", "finished": "2026-11-30 01:05", "repeat": 9,
+        "machine": {"cpu": "cpu", "cores": 2, "memory_gb": 24, "system": "Linux", "python": "3.11",
+                    "duckdb": "2.0.0", "duckdb_limits": ("768MB", 2)},
+        "load": "1.0", "load_analyses": "1.0", "load_pages": "n/a", "load_concurrency": "n/a", "rows": {"calls": 10},
+        "places": {"ward": "E1", "ward_name": "Abbey", "district": "D", "district_wards": 2, "as_of": "2026-10-31"},
+        "pandas_load_s": 1.0, "pages_peak_mb": 0}
+
+
 def test_the_report_tells_the_products_queries_from_the_rest_of_its_time():
     from demand.bench import report
 
@@ -75,6 +86,13 @@ def test_the_report_tells_the_products_queries_from_the_rest_of_its_time():
     assert met is False
     assert report.queries_over_floor(result["analyses"][0]) == 1.2
     assert report.queries_over_floor(_analysis("C", 16, 8, 200)) is None  # not measured: no ratio
+
+    # where the time goes, for A and B (both miss product ÷ floor), each query apart
+    result["analyses"][0]["by_query"] = {"rank_missing": 5.0, "rank_person_details": 7.0}
+    result["analyses"][1]["by_query"] = {"headline": 12.0}
+    text = report.render({**result, **_RUN})
+    assert "| A | 30 | 10 | rank_missing 5.0, rank_person_details 7.0 | 18 |" in text
+    assert "| B | 16 | 8.0 | headline 12 | 4.0 |" in text
 
 
 class _Store:

@@ -144,6 +144,26 @@ def summary(result: dict) -> list[tuple[str, str, bool]]:
     return rows
 
 
+def _time_spent(analyses: list[dict]) -> list[str]:
+    """Where the time goes of each analysis that misses product ÷ floor: each of its queries
+    (queries/<name>.sql, p50 over the rounds) and the rest of the call."""
+    missed = [r for r in analyses if r.get("by_query") and r.get("ratio_target")
+              and (ratios(r)[0] or 0) > r["ratio_target"]]
+    if not missed:
+        return []
+    lines = ["", "### Where the product's time goes, where product ÷ floor is missed", "",
+             ("Each query the product ran (`queries/<name>.sql`, run and fetched into a frame) and the rest of the "
+              "call: the gate, statistics, frames, wording, the audit record (the product's p50 less its queries' "
+              "p50). Milliseconds, p50."), "",
+             "| analysis | product | floor | its queries | the rest |", "|---|---:|---:|---|---:|"]
+    for row in missed:
+        spent = ", ".join(f"{name} {_ms(ms)}" for name, ms in row["by_query"].items())
+        rest = row["product"]["p50"] - row["queries"]["p50"]
+        lines.append(f"| {row['name']} | {_ms(row['product']['p50'])} | {_ms(row['floor']['p50'])} | {spent} | "
+                     f"{_ms(rest)} |")
+    return lines
+
+
 def render(result: dict) -> str:
     m = result["machine"]
     rows = result["rows"]
@@ -200,6 +220,7 @@ def render(result: dict) -> str:
             f"{_ms(row.get('floor', {}).get('p50'))} | {_ms(row.get('pandas', {}).get('p50'))} | "
             f"{_ratio(over_floor)} | {_ratio(queries_over_floor(row))} | {_ratio(pandas_over)} | "
             f"{_ratio(pandas_over_floor(row))} | {'✓' if row['agree'] else '✗'} | {checks} |")
+    lines += _time_spent(result["analyses"])
     disagreements = [r for r in result["analyses"] if not r["agree"]]
     if disagreements:
         lines += ["", "Disagreements:", ""] + [f"- {r['name']}: {r['detail']}" for r in disagreements]

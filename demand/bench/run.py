@@ -167,10 +167,13 @@ def measure(scale: str = "small", data: Path | None = None, repeat: int = 9, see
         variants = {}
         agreement = {}
         queries = {case.name: Samples() for case in chosen}  # the product's time in its queries
+        by_query: dict[str, dict[str, Samples]] = {case.name: {} for case in chosen}  # and in each
 
         def product(case: bench_cases.Case):
             answer, ms = clock.timed(lambda: case.run(reader))
             queries[case.name].add(ms)
+            for name, spent in clock.by_query.items():
+                by_query[case.name].setdefault(name, Samples()).add(spent)
             return answer
 
         for case in chosen:
@@ -191,12 +194,16 @@ def measure(scale: str = "small", data: Path | None = None, repeat: int = 9, see
         watch.mark()
         for samples in queries.values():
             samples.values.clear()  # the timed rounds only
+        for each in by_query.values():
+            each.clear()
         timed = interleaved(variants, repeat=repeat if "analyses" in parts else 1, warmup=0, watch=watch)
         floor_cursor.close()
         state.close()
     frames = None  # free the pandas copy before the worker processes start
     result["analyses"] = [_analysis_row(case, {**timed[case.name], "queries": queries[case.name]},
                                         agreement[case.name]) for case in chosen]
+    for row in result["analyses"]:
+        row["by_query"] = {name: samples.median for name, samples in by_query[row["name"]].items()}
     result["load_analyses"] = watch.text()
 
     if "first" in parts:

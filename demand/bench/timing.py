@@ -83,6 +83,7 @@ class QueryClock:
         self._store = store
         self._clock = clock
         self.ms = 0.0
+        self.by_query: dict[str, float] = {}  # milliseconds per query file, in the order first run
 
     def __getattr__(self, name: str):
         return getattr(self._store, name)
@@ -92,11 +93,15 @@ class QueryClock:
         try:
             return self._store._query(name, scope, **params)
         finally:
-            self.ms += (self._clock() - started) * 1000
+            ms = (self._clock() - started) * 1000
+            self.ms += ms
+            self.by_query[name] = self.by_query.get(name, 0.0) + ms
 
     def timed(self, call: Callable[[], object]) -> tuple[object, float]:
-        """``call()``'s result and the milliseconds it spent in queries."""
+        """``call()``'s result and the milliseconds it spent in queries (``by_query``: per
+        query file)."""
         self.ms = 0.0
+        self.by_query = {}
         result = call()
         return result, self.ms
 
