@@ -48,7 +48,7 @@ from demand import config, sql
 from demand.schema import TABLES, TYPE_FAMILIES, Table
 
 # Bump when the build changes what a snapshot holds, so old snapshots are rebuilt.
-SNAPSHOT_FORMAT = 20  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
+SNAPSHOT_FORMAT = 21  # 3: in_covered_month; 4: event_kinds, the data's span; 5: context, snapshot_facts;
 # 6: event_details and person_role_events (plan assessments), in_covered_month as IN;
 # 7: the optional tables (powers, wanted) always present, held_tables says which were delivered;
 # 8: derived tables for the analyses (snapshot_derived.sql), in_area, wards_known;
@@ -69,6 +69,8 @@ SNAPSHOT_FORMAT = 20  # 3: in_covered_month; 4: event_kinds, the data's span; 5:
 # 19: person_events and location_events without the columns a reader works out per row (role,
 #     category, offence; a call's or an episode's linked, timeline_what but for episodes)
 # 20: person_totals sorted by ward (it serves as person_wards, which is gone)
+# 21: in_area written so that DuckDB skips row groups by ward (the ward-sorted tables were read whole
+#     for the window's quarters)
 #
 # The derived tables are sorted for range reads (a ward's window, a person's or a place's events),
 # and DuckDB skips a row group by its least and greatest values: in its default row groups of

@@ -72,8 +72,13 @@ CREATE MACRO metres_between(lat1, lon1, lat2, lon2) AS
 --   (`include_unwarded`). `wards` NULL stands for every ward: the store passes it for the whole
 --   force when every ward an event names is one of the wards table's, and then the condition
 --   holds for every row, so DuckDB drops it and a force-wide read costs no ward test at all.
+--   Written so that DuckDB can skip row groups by ward: with the area's wards bound, the test
+--   becomes `ward_code IS NOT NULL AND ward_code IN (...)`, which it checks against each row
+--   group's least and greatest ward. The same test as coalesce(list_contains(...), false), which
+--   it could not: a ward's 90 days of calls read 565,248 rows instead of 122,880 (never NULL
+--   either way, so it may be negated).
 CREATE MACRO in_area(ward_code, wards, include_unwarded) AS
-    (wards IS NULL OR coalesce(list_contains(wards, ward_code), false)) OR (ward_code IS NULL AND include_unwarded);
+    wards IS NULL OR (ward_code IS NOT NULL AND list_contains(wards, ward_code)) OR (ward_code IS NULL AND include_unwarded);
 
 -- every_row(wards): whether in_area holds for every row (`wards` NULL: the whole force where every
 --   ward an event names is known), so a query may read a total the snapshot worked out over
