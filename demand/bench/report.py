@@ -195,16 +195,21 @@ def render(result: dict) -> str:
         "",
         "## Analyses",
         "",
-        (f"Milliseconds over {result['repeat']} interleaved rounds: p50 and p95. **Product**: `Reader.call` through "
-        "the read gate as a force-wide analyst (scope resolved, statistics, coverage, and for person-level "
-        "results one audit record written to a SQLite state database in WAL mode with full sync). **Floor**: a "
-        "minimal hand-written DuckDB query over the same snapshot's contract tables computing the same counts, "
-        "order and names. **Its queries**: the part of the product's time spent in its DuckDB queries (run "
-        "and fetched into frames); the rest is the gate, statistics, frames, wording and the audit record. "
-        "**Queries ÷ floor** is the data layout's part of product ÷ floor: the product's queries also read what "
-        "the floor leaves out (the names, categories and flags of a ranking's rows). **pandas**: the same counts over the parquet extracts read into frames once "
-        f"({result['pandas_load_s']:.0f} s to read). **First call**: the analysis alone in a fresh process "
-        "(opening the snapshot, then the call), the file cache warm."),
+        (f"Milliseconds over {result['repeat']} interleaved rounds: p50 and p95. **Product**: `Reader.call` "
+         "through the read gate as a force-wide analyst (scope resolved, statistics, coverage, and for "
+         "person-level results one audit record written to a SQLite state database in WAL mode with full sync). "
+         "**Its queries**: the part of the product's time spent in its DuckDB queries (run and fetched into "
+         "frames); the rest is the gate, statistics, frames, wording and the audit record. **Floor**: a minimal "
+         "hand-written DuckDB query over the same snapshot's contract tables computing the same counts, order "
+         "and names. **Queries ÷ floor** is the data layout's part of product ÷ floor: the product's queries "
+         "also read what the floor leaves out (the names, categories and flags of a ranking's rows). "
+         "**pandas**: the same counts over the parquet extracts read into frames once "
+         f"({result['pandas_load_s']:.0f} s to read). The floor and pandas each run in a process of their own "
+         "(the floor with a DuckDB of its own, with the same settings), so none of the three evicts another's "
+         "data from memory: in one process, the floor's scans of the large contract tables pushed the product's "
+         "blocks out of their shared buffer pool, which no user of the product meets. The rounds still "
+         "alternate between the three. **First call**: the analysis alone in a fresh process (opening the "
+         "snapshot, then the call), the file cache warm."),
         "",
         ("| analysis | product p50 | p95 | its queries p50 | first call | floor p50 | pandas p50 | product ÷ floor "
         "| queries ÷ floor | pandas ÷ product | pandas ÷ floor | agree | targets |"),

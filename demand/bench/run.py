@@ -21,7 +21,8 @@ from pathlib import Path
 from demand import config, serving
 from demand.access import User
 from demand.bench import cases as bench_cases
-from demand.bench.timing import LoadWatch, QueryClock, Samples, interleaved
+from demand.bench.timing import LoadWatch, QueryClock, Samples, interleaved, timed_ms
+from demand.bench.worker import Apart
 from demand.reader import Reader
 from demand.state import open_state
 from demand.store import TABLES, Store, build_snapshot, fingerprint, snapshot_file
@@ -154,56 +155,8 @@ def measure(scale: str = "small", data: Path | None = None, repeat: int = 9, see
            "places": {**asdict(places), "as_of": places.as_of.isoformat()}}
     chosen = bench_cases.cases(places)
 
-    started = time.perf_counter()
-    frames = bench_cases.Frames(data)
-    result["pandas_load_s"] = time.perf_counter() - started
-    say(f"extracts read into pandas in {result['pandas_load_s']:.1f} s")
-
-    with tempfile.TemporaryDirectory() as work:
-        state = open_state(f"sqlite:///{work}/state.db")
-        clock = QueryClock(snapshot)
-        reader = Reader(clock, ANALYST, state.audit, page="benchmark")
-        floor_cursor = snapshot.cursor()
-        variants = {}
-        agreement = {}
-        queries = {case.name: Samples() for case in chosen}  # the product's time in its queries
-        by_query: dict[str, dict[str, Samples]] = {case.name: {} for case in chosen}  # and in each
-
-        def product(case: bench_cases.Case):
-            answer, ms = clock.timed(lambda: case.run(reader))
-            queries[case.name].add(ms)
-            for name, spent in clock.by_query.items():
-                by_query[case.name].setdefault(name, Samples()).add(spent)
-            return answer
-
-        for case in chosen:
-            calls = {"product": lambda c=case: product(c)}
-            if case.floor:
-                calls["floor"] = lambda c=case: c.floor(floor_cursor, c.params)
-            if case.pandas:
-                calls["pandas"] = lambda c=case: c.pandas(frames, c.params)
-            variants[case.name] = calls
-            answers = {"product": case.canon(calls["product"]())}
-            for name in ("floor", "pandas"):
-                if name in calls:
-                    answers[name] = calls[name]()
-            agreement[case.name] = _agreement(answers)
-        say(f"{sum(a['agree'] for a in agreement.values())} of {len(agreement)} analyses agree three ways")
-        serving.settle_memory()  # as the app does after its first page: see demand.serving
-        say(f"timing {len(chosen)} analyses, {repeat} interleaved rounds ...")
-        watch.mark()
-        for samples in queries.values():
-            samples.values.clear()  # the timed rounds only
-        for each in by_query.values():
-            each.clear()
-        timed = interleaved(variants, repeat=repeat if "analyses" in parts else 1, warmup=0, watch=watch)
-        floor_cursor.close()
-        state.close()
-    frames = None  # free the pandas copy before the worker processes start
-    result["analyses"] = [_analysis_row(case, {**timed[case.name], "queries": queries[case.name]},
-                                        agreement[case.name]) for case in chosen]
-    for row in result["analyses"]:
-        row["by_query"] = {name: samples.median for name, samples in by_query[row["name"]].items()}
+    rounds_of_analyses = repeat if "analyses" in parts else 1
+    result["analyses"], result["pandas_load_s"] = _analyses(snapshot, chosen, job, rounds_of_analyses, watch, say)
     result["load_analyses"] = watch.text()
 
     if "first" in parts:
@@ -243,6 +196,66 @@ def measure(scale: str = "small", data: Path | None = None, repeat: int = 9, see
     if not data.is_relative_to(cache_root()):
         shutil.rmtree(cache, ignore_errors=True)
     return result
+
+
+def _analyses(snapshot, chosen: list[bench_cases.Case], job: dict, repeat: int, watch: LoadWatch,
+              say) -> tuple[list[dict], float]:
+    """Every analysis three ways in ``repeat`` interleaved rounds, after checking that the
+    three agree: the product here, through the read gate (its time in each query told apart),
+    the floor and pandas each in a process of its own. Returns the analyses' rows and the
+    seconds pandas took to read the extracts."""
+    # the floor and pandas each in a process of its own, so that none of the three evicts
+    # another's data from memory or buffers (see worker.Apart); the rounds still alternate
+    floor, pandas = Apart("floor", job), Apart("pandas", job)
+    say(f"extracts read into pandas in {pandas.setup_s:.1f} s, in a process of its own")
+
+    try:
+        with tempfile.TemporaryDirectory() as work:
+            state = open_state(f"sqlite:///{work}/state.db")
+            clock = QueryClock(snapshot)
+            reader = Reader(clock, ANALYST, state.audit, page="benchmark")
+            variants = {}
+            agreement = {}
+            queries = {case.name: Samples() for case in chosen}  # the product's time in its queries
+            by_query: dict[str, dict[str, Samples]] = {case.name: {} for case in chosen}  # and in each
+
+            def product(case: bench_cases.Case):
+                answer, ms = clock.timed(lambda: case.run(reader))
+                queries[case.name].add(ms)
+                for name, spent in clock.by_query.items():
+                    by_query[case.name].setdefault(name, Samples()).add(spent)
+                return answer
+
+            for case in chosen:
+                calls = {"product": lambda c=case: product(c)}
+                if case.floor:
+                    calls["floor"] = lambda c=case: floor(c.name)
+                if case.pandas:
+                    calls["pandas"] = lambda c=case: pandas(c.name)
+                variants[case.name] = calls
+                answers = {"product": case.canon(calls["product"]())}
+                for name in ("floor", "pandas"):
+                    if name in calls:
+                        answers[name] = timed_ms(calls[name])[1]
+                agreement[case.name] = _agreement(answers)
+            say(f"{sum(a['agree'] for a in agreement.values())} of {len(agreement)} analyses agree three ways")
+            serving.settle_memory()  # as the app does after its first page: see demand.serving
+            say(f"timing {len(chosen)} analyses, {repeat} interleaved rounds ...")
+            watch.mark()
+            for samples in queries.values():
+                samples.values.clear()  # the timed rounds only
+            for each in by_query.values():
+                each.clear()
+            timed = interleaved(variants, repeat=repeat, warmup=0, watch=watch)
+            state.close()
+    finally:
+        floor.close()
+        pandas.close()  # its frames freed before the other parts start
+    rows = [_analysis_row(case, {**timed[case.name], "queries": queries[case.name]}, agreement[case.name])
+            for case in chosen]
+    for row in rows:
+        row["by_query"] = {name: samples.median for name, samples in by_query[row["name"]].items()}
+    return rows, pandas.setup_s
 
 
 def _summary(values: list[float]) -> dict:

@@ -15,12 +15,16 @@ argument and answering with one JSON line on stdout:
 * ``pages``: every page through Streamlit's AppTest, its first run and its reruns with the
   data cache cleared.
 
+``Apart`` runs one of the other two ways of an analysis (the floor, pandas) in a process of its
+own for the whole run: it answers each case asked of it, timed there.
+
 Each reports its peak memory (resident set), the serving process's footprint.
 """
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -33,7 +37,7 @@ from pathlib import Path
 from demand import serving
 from demand.access import User
 from demand.bench import cases as bench_cases
-from demand.bench.timing import Samples
+from demand.bench.timing import Measured, Samples, timed_ms
 from demand.reader import Reader
 from demand.state import open_state
 from demand.store import Store
@@ -145,6 +149,65 @@ def serve(job: dict) -> dict:
     store.close()
     return {"calls": len(latencies), "wall_s": wall, "cpu_s": cpu, "p50_ms": latencies.median,
             "p95_ms": latencies.p95, "peak_mb": peak_memory_mb()}
+
+
+# --- the floor or pandas in a process of its own -------------------------------------------------------
+
+
+def _variant_server(variant: str, job: dict, connection) -> None:
+    """Answer each case name received with its ``variant`` ('floor' | 'pandas') as Measured,
+    until None: the floor with a DuckDB of its own over the same snapshot file, pandas over
+    the extracts read into frames here."""
+    chosen = {case.name: case for case in bench_cases.cases(_places(job))}
+    started = time.perf_counter()
+    if variant == "floor":
+        cursor = Store(job["data"], cache=Path(job["cache"])).pin().cursor()
+
+        def run(case: bench_cases.Case):
+            return case.floor(cursor, case.params)
+    else:
+        frames = bench_cases.Frames(Path(job["data"]))
+
+        def run(case: bench_cases.Case):
+            return case.pandas(frames, case.params)
+    connection.send(("ready", time.perf_counter() - started))
+    while (name := connection.recv()) is not None:
+        try:
+            ms, answer = timed_ms(lambda: run(chosen[name]))
+            connection.send(Measured(ms, answer))
+        except Exception as error:  # noqa: BLE001 - sent back and raised in the benchmark
+            connection.send(error)
+
+
+class Apart:
+    """The floor or pandas, for every case, in a process of its own: its memory, DuckDB buffers
+    and caches are its own, as they would be in use, so neither evicts the product's (with
+    all three in one process, the floor's scans of the extracts' tables pushed the product's
+    blocks out of their shared buffer pool). Calling it with a case's name runs that case
+    there and returns a Measured."""
+
+    def __init__(self, variant: str, job: dict):
+        context = multiprocessing.get_context("spawn")
+        self._connection, theirs = context.Pipe()
+        self._process = context.Process(target=_variant_server, args=(variant, job, theirs),
+                                        name=f"benchmark {variant}", daemon=True)
+        self._process.start()
+        theirs.close()
+        ready, self.setup_s = self._connection.recv()  # the seconds it took to open or read the data
+        if ready != "ready":
+            raise RuntimeError(f"the benchmark's {variant} process did not start")
+
+    def __call__(self, name: str) -> Measured:
+        self._connection.send(name)
+        answer = self._connection.recv()
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def close(self) -> None:
+        self._connection.send(None)
+        self._process.join(timeout=60)
+        self._connection.close()
 
 
 # --- pages through AppTest -----------------------------------------------------------------------------
