@@ -205,10 +205,9 @@ def render(result: dict) -> str:
          "also read what the floor leaves out (the names, categories and flags of a ranking's rows). "
          "**pandas**: the same counts over the parquet extracts read into frames once "
          f"({result['pandas_load_s']:.0f} s to read). The floor and pandas each run in a process of their own "
-         "(the floor with a DuckDB of its own, with the same settings), so none of the three evicts another's "
-         "data from memory: in one process, the floor's scans of the large contract tables pushed the product's "
-         "blocks out of their shared buffer pool, which no user of the product meets. The rounds still "
-         "alternate between the three. **First call**: the analysis alone in a fresh process (opening the "
+         "(the floor with a DuckDB of its own, with the same settings), so that each has its own memory and "
+         "buffers, as it would in use; in one process the three shared DuckDB's buffer pool and the heap. The "
+         "rounds still alternate between the three. **First call**: the analysis alone in a fresh process (opening the "
          "snapshot, then the call), the file cache warm."),
         "",
         ("| analysis | product p50 | p95 | its queries p50 | first call | floor p50 | pandas p50 | product ÷ floor "

@@ -204,8 +204,8 @@ def _analyses(snapshot, chosen: list[bench_cases.Case], job: dict, repeat: int, 
     three agree: the product here, through the read gate (its time in each query told apart),
     the floor and pandas each in a process of its own. Returns the analyses' rows and the
     seconds pandas took to read the extracts."""
-    # the floor and pandas each in a process of its own, so that none of the three evicts
-    # another's data from memory or buffers (see worker.Apart); the rounds still alternate
+    # the floor and pandas each in a process of its own, with memory and buffers of their own
+    # (see worker.Apart); the rounds still alternate between the three
     floor, pandas = Apart("floor", job), Apart("pandas", job)
     say(f"extracts read into pandas in {pandas.setup_s:.1f} s, in a process of its own")
 

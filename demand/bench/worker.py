@@ -180,11 +180,10 @@ def _variant_server(variant: str, job: dict, connection) -> None:
 
 
 class Apart:
-    """The floor or pandas, for every case, in a process of its own: its memory, DuckDB buffers
-    and caches are its own, as they would be in use, so neither evicts the product's (with
-    all three in one process, the floor's scans of the extracts' tables pushed the product's
-    blocks out of their shared buffer pool). Calling it with a case's name runs that case
-    there and returns a Measured."""
+    """The floor or pandas, for every case, in a process of its own: its memory and DuckDB
+    buffers are its own, as they would be in use (with all three in one process, the floor's
+    scans of the extracts' tables shared the product's buffer pool, and pandas its heap).
+    Calling it with a case's name runs that case there and returns a Measured."""
 
     def __init__(self, variant: str, job: dict):
         context = multiprocessing.get_context("spawn")
