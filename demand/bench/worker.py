@@ -4,6 +4,7 @@ argument and answering with one JSON line on stdout:
     python -m demand.bench.worker fresh  '{"data": ..., "cache": ..., "places": {...}}'
     python -m demand.bench.worker serve  '{... "sessions": 2, "rounds": 3}'   (waits for "go")
     python -m demand.bench.worker pages  '{... "repeat": 5}'
+    python -m demand.bench.worker apart  '{... "variant": "floor", "socket": 5}'
 
 * ``fresh``: the first call of each analysis in a fresh process. The helper imports the
   product and forks one child per analysis; each child opens the snapshot and times its one
@@ -14,9 +15,8 @@ argument and answering with one JSON line on stdout:
   of these started at once are several app processes over the same read-only snapshot.
 * ``pages``: every page through Streamlit's AppTest, its first run and its reruns with the
   data cache cleared.
-
-``Apart`` runs one of the other two ways of an analysis (the floor, pandas) in a process of its
-own for the whole run: it answers each case asked of it, timed there.
+* ``apart``: one of the other two ways of an analysis (the floor, pandas) for the whole run
+  (``Apart``), answering each case asked of it over a socket, timed there.
 
 Each reports its peak memory (resident set), the serving process's footprint.
 """
@@ -24,17 +24,19 @@ Each reports its peak memory (resident set), the serving process's footprint.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import random
 import resource
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
-from demand import serving
+from demand import config, serving
 from demand.access import User
 from demand.bench import cases as bench_cases
 from demand.bench.timing import Measured, Samples, timed_ms
@@ -179,20 +181,34 @@ def _variant_server(variant: str, job: dict, connection) -> None:
             connection.send(error)
 
 
+def apart(job: dict) -> dict:
+    """The helper process of an Apart: serve its variant over the socket it was given."""
+    _variant_server(job["variant"], job, Connection(job["socket"]))
+    return {"peak_mb": peak_memory_mb()}
+
+
 class Apart:
     """The floor or pandas, for every case, in a process of its own: its memory and DuckDB
     buffers are its own, as they would be in use (with all three in one process, the floor's
     scans of the extracts' tables shared the product's buffer pool, and pandas its heap).
-    Calling it with a case's name runs that case there and returns a Measured."""
+    Calling it with a case's name runs that case there and returns a Measured.
+
+    The helper is ``python -m demand.bench.worker apart``, answering over a socket pair, rather
+    than a multiprocessing child: a spawned child runs the parent's main module again, and
+    after AppTest that is the app."""
 
     def __init__(self, variant: str, job: dict):
-        context = multiprocessing.get_context("spawn")
-        self._connection, theirs = context.Pipe()
-        self._process = context.Process(target=_variant_server, args=(variant, job, theirs),
-                                        name=f"benchmark {variant}", daemon=True)
-        self._process.start()
+        ours, theirs = socket.socketpair()
+        payload = json.dumps({**job, "variant": variant, "socket": theirs.fileno()}, default=str)
+        self._process = subprocess.Popen([sys.executable, "-m", "demand.bench.worker", "apart", payload],
+                                         pass_fds=(theirs.fileno(),), stdout=subprocess.DEVNULL,
+                                         cwd=config.PROJECT_DIR)
         theirs.close()
-        ready, self.setup_s = self._connection.recv()  # the seconds it took to open or read the data
+        self._connection = Connection(ours.detach())
+        try:
+            ready, self.setup_s = self._connection.recv()  # the seconds it took to open or read the data
+        except EOFError:
+            raise RuntimeError(f"the benchmark's {variant} process did not start (its error is above)") from None
         if ready != "ready":
             raise RuntimeError(f"the benchmark's {variant} process did not start")
 
@@ -204,9 +220,12 @@ class Apart:
         return answer
 
     def close(self) -> None:
-        self._connection.send(None)
-        self._process.join(timeout=60)
+        try:
+            self._connection.send(None)
+        except OSError:
+            pass  # it has already gone
         self._connection.close()
+        self._process.wait(timeout=60)
 
 
 # --- pages through AppTest -----------------------------------------------------------------------------
@@ -295,7 +314,7 @@ def pages(job: dict) -> dict:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     action, job = argv[0], json.loads(argv[1])
-    result = {"fresh": fresh, "serve": serve, "pages": pages}[action](job)
+    result = {"fresh": fresh, "serve": serve, "pages": pages, "apart": apart}[action](job)
     print(json.dumps(result), flush=True)
     return 0
 
