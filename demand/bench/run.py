@@ -205,11 +205,10 @@ def _analyses(snapshot, chosen: list[bench_cases.Case], job: dict, repeat: int, 
     the floor and pandas each in a process of its own. Returns the analyses' rows and the
     seconds pandas took to read the extracts."""
     # the floor and pandas each in a process of its own, with memory and buffers of their own
-    # (see worker.Apart); the rounds still alternate between the three
-    floor, pandas = Apart("floor", job), Apart("pandas", job)
-    say(f"extracts read into pandas in {pandas.setup_s:.1f} s, in a process of its own")
-
-    try:
+    # (see worker.Apart); the rounds still alternate between the three. Both end with the block,
+    # so pandas' frames are freed before the other parts start.
+    with Apart("floor", job) as floor, Apart("pandas", job) as pandas:
+        say(f"extracts read into pandas in {pandas.setup_s:.1f} s, in a process of its own")
         with tempfile.TemporaryDirectory() as work:
             state = open_state(f"sqlite:///{work}/state.db")
             clock = QueryClock(snapshot)
@@ -248,9 +247,6 @@ def _analyses(snapshot, chosen: list[bench_cases.Case], job: dict, repeat: int, 
                 each.clear()
             timed = interleaved(variants, repeat=repeat, warmup=0, watch=watch)
             state.close()
-    finally:
-        floor.close()
-        pandas.close()  # its frames freed before the other parts start
     rows = [_analysis_row(case, {**timed[case.name], "queries": queries[case.name]}, agreement[case.name])
             for case in chosen]
     for row in rows:

@@ -35,6 +35,7 @@ import threading
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Self
 
 from demand import config, serving
 from demand.access import User
@@ -191,7 +192,8 @@ class Apart:
     """The floor or pandas, for every case, in a process of its own: its memory and DuckDB
     buffers are its own, as they would be in use (with all three in one process, the floor's
     scans of the extracts' tables shared the product's buffer pool, and pandas its heap).
-    Calling it with a case's name runs that case there and returns a Measured.
+    Calling it with a case's name runs that case there and returns a Measured; leaving its
+    ``with`` block ends the process.
 
     The helper is ``python -m demand.bench.worker apart``, answering over a socket pair, rather
     than a multiprocessing child: a spawned child runs the parent's main module again, and
@@ -226,6 +228,12 @@ class Apart:
             pass  # it has already gone
         self._connection.close()
         self._process.wait(timeout=60)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 # --- pages through AppTest -----------------------------------------------------------------------------
