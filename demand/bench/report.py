@@ -207,8 +207,8 @@ def render(result: dict) -> str:
          f"({result['pandas_load_s']:.0f} s to read). The floor and pandas each run in a process of their own "
          "(the floor with a DuckDB of its own, with the same settings), so that each has its own memory and "
          "buffers, as it would in use; in one process the three shared DuckDB's buffer pool and the heap. The "
-         "rounds still alternate between the three. **First call**: the analysis alone in a fresh process (opening the "
-         "snapshot, then the call), the file cache warm."),
+         "rounds still alternate between the three. **First call**: the analysis alone in a fresh process "
+         "(opening the snapshot, then the call), the file cache warm."),
         "",
         ("| analysis | product p50 | p95 | its queries p50 | first call | floor p50 | pandas p50 | product ÷ floor "
         "| queries ÷ floor | pandas ÷ product | pandas ÷ floor | agree | targets |"),

@@ -19,10 +19,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from demand import config, serving
-from demand.access import User
 from demand.bench import cases as bench_cases
 from demand.bench.timing import LoadWatch, QueryClock, Samples, interleaved, timed_ms
-from demand.bench.worker import Apart
+from demand.bench.worker import ANALYST, Apart
 from demand.reader import Reader
 from demand.state import open_state
 from demand.store import TABLES, Store, build_snapshot, fingerprint, snapshot_file
@@ -30,7 +29,6 @@ from demand.store import TABLES, Store, build_snapshot, fingerprint, snapshot_fi
 CACHE_ENV = "DEMAND_BENCH_CACHE"
 SCALES = ("small", "force")
 PARTS = ("analyses", "first", "pages", "sessions")
-ANALYST = User("benchmark@localhost", "Benchmark analyst", "analyst")
 
 
 def cache_root() -> Path:
